@@ -1,0 +1,248 @@
+//! Checks: one per `yaml check` block, each of exactly one kind.
+
+use serde::Serialize;
+
+use super::action::{Action, ExecSpec};
+use super::matcher::Matcher;
+use super::stack::CommandLine;
+use super::units::{ByteSize, Dur};
+
+/// What a check looks at (LAB_FORMAT.md §4.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// The container of a stack service, found by labels in the lab's project.
+    Service(String),
+    /// Any container by name (one the student created).
+    Container(String),
+    /// The student's machine.
+    Host,
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Service(s) => write!(f, "service {s}"),
+            Target::Container(c) => write!(f, "container {c}"),
+            Target::Host => write!(f, "the host"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    pub points: u32,
+    pub hint: Option<String>,
+    /// Per attempt; `None`: the lab's default, else 10 s.
+    pub timeout: Option<Dur>,
+    /// Retry until it passes or this much time has passed.
+    pub eventually: Option<Dur>,
+    pub starts_passing: bool,
+    pub before: Vec<Action>,
+    pub kind: CheckKind,
+    /// Index into the lab's tasks; `None` for checks before the first `## ` heading.
+    pub task: Option<usize>,
+    /// Line of the block's first YAML line in README.md.
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    Exec(ExecCheck),
+    Expect(ExpectCheck),
+    Http(HttpCheck),
+    Tcp(TcpCheck),
+    Dns(DnsCheck),
+    Container(ContainerCheck),
+    Network(NetworkCheck),
+    Volume(VolumeCheck),
+    Image(ImageCheck),
+    Logs(LogsCheck),
+    File(FileCheck),
+    Command(CommandCheck),
+}
+
+impl CheckKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            CheckKind::Exec(_) => "exec",
+            CheckKind::Expect(_) => "expect",
+            CheckKind::Http(_) => "http",
+            CheckKind::Tcp(_) => "tcp",
+            CheckKind::Dns(_) => "dns",
+            CheckKind::Container(_) => "container",
+            CheckKind::Network(_) => "network",
+            CheckKind::Volume(_) => "volume",
+            CheckKind::Image(_) => "image",
+            CheckKind::Logs(_) => "logs",
+            CheckKind::File(_) => "file",
+            CheckKind::Command(_) => "command",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExecCheck {
+    pub spec: ExecSpec,
+    pub exit: Matcher,
+    pub stdout: Option<Matcher>,
+    pub stderr: Option<Matcher>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectCheck {
+    /// A container (exec with a TTY) or the host (a program under a pseudo-terminal).
+    pub target: Target,
+    /// The program to start: `run` (default `sh`) or, on the host, `spawn`.
+    pub run: CommandLine,
+    pub steps: Vec<ExpectStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpectStep {
+    Send(String),
+    /// A regular expression, matched against output with ANSI sequences stripped.
+    Expect { pattern: String, timeout: Option<Dur> },
+    ExpectEof { timeout: Option<Dur> },
+    /// A control character: `c` sends Ctrl-C.
+    SendControl(char),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HttpCheck {
+    /// A full URL, or built from `target` + `port` + `path`.
+    pub url: Option<String>,
+    pub target: Option<Target>,
+    pub port: Option<u16>,
+    pub path: String,
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    /// Run the request inside this service's network namespace.
+    pub from: Option<String>,
+    pub status: Matcher,
+    pub expect_body: Option<Matcher>,
+    pub expect_headers: Vec<(String, Matcher)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TcpCheck {
+    /// A host name or address; with `service` instead, that service's published port.
+    pub host: Option<String>,
+    pub service: Option<String>,
+    pub port: u16,
+    pub from: Option<String>,
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DnsCheck {
+    pub name: String,
+    pub from: String,
+    pub resolves: bool,
+    pub address: Option<Matcher>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InspectAssertion {
+    /// A JSON pointer into the engine's inspect output.
+    pub path: String,
+    pub matcher: Matcher,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct ContainerCheck {
+    pub target: Option<Target>,
+    pub state: Option<String>,
+    pub health: Option<String>,
+    pub exit_code: Option<Matcher>,
+    pub image: Option<Matcher>,
+    pub labels: Vec<(String, Matcher)>,
+    pub env: Vec<(String, Matcher)>,
+    pub networks: Vec<String>,
+    pub ports: Vec<u16>,
+    /// Mount destinations inside the container.
+    pub mounts: Vec<String>,
+    pub restart_policy: Option<String>,
+    pub user: Option<Matcher>,
+    pub read_only: Option<bool>,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub security_opt: Vec<String>,
+    pub mem_limit: Option<ByteSize>,
+    pub cpus: Option<f64>,
+    pub pids_limit: Option<i64>,
+    pub log_driver: Option<String>,
+    pub inspect: Vec<InspectAssertion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkCheck {
+    pub name: String,
+    pub exists: bool,
+    pub driver: Option<String>,
+    pub internal: Option<bool>,
+    /// Container names (or stack services) that must be attached.
+    pub containers: Vec<String>,
+    pub labels: Vec<(String, Matcher)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VolumeCheck {
+    pub name: String,
+    pub exists: bool,
+    pub driver: Option<String>,
+    pub labels: Vec<(String, Matcher)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImageCheck {
+    pub name: String,
+    pub exists: bool,
+    pub labels: Vec<(String, Matcher)>,
+    pub user: Option<Matcher>,
+    /// The image declares a HEALTHCHECK (true) or not (false).
+    pub healthcheck: Option<bool>,
+    pub exposed_ports: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LogStream {
+    Stdout,
+    Stderr,
+    #[default]
+    Both,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogsCheck {
+    pub target: Target,
+    pub matcher: Matcher,
+    pub stream: LogStream,
+    pub tail: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileCheck {
+    /// `None`: the student's workspace on the host.
+    pub target: Option<Target>,
+    pub path: String,
+    pub exists: bool,
+    pub contains: Option<Matcher>,
+    pub matches: Option<String>,
+    /// Permission bits, e.g. 0o644.
+    pub mode: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommandCheck {
+    pub run: String,
+    pub exit: Matcher,
+    pub stdout: Option<Matcher>,
+    pub stderr: Option<Matcher>,
+}
