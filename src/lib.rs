@@ -1,2 +1,22 @@
+//! `lab`: a toolkit for teaching container orchestration.
+//!
+//! A course is markdown: each lab a README.md with a YAML front matter, a `yaml stack`
+//! block (a subset of Compose) and `yaml check` blocks. The data flows one way:
+//!
+//! ```text
+//! course files → course (load, validate, diagnose) → model (plain data)
+//!   → engine (provision through the Docker API) → checks → report / progress
+//! ```
+//!
+//! ```
+//! use lab::course::{LoadOptions, load_course};
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/example");
+//! let course = load_course(&root, &LoadOptions::default()).expect("the example course is valid");
+//! assert!(!course.labs.is_empty());
+//! ```
+
+pub mod cli;
 pub mod course;
+pub mod exit;
 pub mod model;
+pub mod ui;

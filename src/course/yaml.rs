@@ -15,14 +15,11 @@ use serde_saphyr::Spanned;
 pub struct Pos {
     pub line: u32,
     pub col: u32,
-    /// Byte offset in the source file, when known.
-    #[serde(skip)]
-    pub offset: Option<usize>,
 }
 
 impl Pos {
     pub fn new(line: u32, col: u32) -> Self {
-        Pos { line, col, offset: None }
+        Pos { line, col }
     }
 }
 
@@ -103,20 +100,14 @@ impl Node {
 
     /// Shift every position by a block's place in its file: `line_offset` lines down, and
     /// `col_offset` columns right (fenced blocks may be indented, e.g. inside a list).
-    pub fn shift(&mut self, line_offset: u32, col_offset: u32, byte_offset: Option<usize>) {
-        self.pos.line += line_offset;
-        self.pos.col += col_offset;
-        self.pos.offset = match (self.pos.offset, byte_offset) {
-            (Some(a), Some(b)) => Some(a + b),
-            _ => None,
-        };
+    pub fn shift(&mut self, line_offset: u32, col_offset: u32) {
+        self.pos.line = self.pos.line.saturating_add(line_offset);
+        self.pos.col = self.pos.col.saturating_add(col_offset);
         match &mut self.value {
-            Value::Seq(items) => items
-                .iter_mut()
-                .for_each(|n| n.shift(line_offset, col_offset, byte_offset)),
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(line_offset, col_offset)),
             Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-                k.shift(line_offset, col_offset, byte_offset);
-                v.shift(line_offset, col_offset, byte_offset);
+                k.shift(line_offset, col_offset);
+                v.shift(line_offset, col_offset);
             }),
             _ => {}
         }
@@ -162,7 +153,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     if text.trim().is_empty() {
         return Ok(Node {
             value: Value::Null,
-            pos: Pos { line: 1, col: 1, offset: Some(0) },
+            pos: Pos { line: 1, col: 1 },
         });
     }
     let spanned: Spanned<Value> = serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
@@ -190,7 +181,6 @@ fn to_pos(loc: &serde_saphyr::Location) -> Option<Pos> {
     Some(Pos {
         line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
         col: u32::try_from(loc.column()).unwrap_or(u32::MAX),
-        offset: loc.span().byte_offset().and_then(|o| usize::try_from(o).ok()),
     })
 }
 
@@ -276,7 +266,7 @@ mod tests {
     fn positions_of_keys_and_values() {
         let n = parse("a: 1\nb:\n  c: [x, \"8080\"]\n").expect("parses");
         let m = n.as_map().expect("map");
-        assert_eq!(m[0].0.pos, Pos { line: 1, col: 1, offset: m[0].0.pos.offset });
+        assert_eq!(m[0].0.pos, Pos { line: 1, col: 1 });
         assert_eq!((m[0].1.pos.line, m[0].1.pos.col), (1, 4));
         let inner = m[1].1.as_map().expect("inner map");
         assert_eq!((inner[0].0.pos.line, inner[0].0.pos.col), (3, 3));

@@ -1,0 +1,47 @@
+//! What most commands need first: the course, loaded, or a clear reason why not.
+
+use std::process::ExitCode;
+
+use super::Global;
+use crate::course::{LoadOptions, diag::nearest, find_course_root, load_course};
+use crate::exit;
+use crate::model::{Course, Lab};
+use crate::ui::{Style, output};
+
+/// Load the course, or print why not (every mistake, with its place) and give exit code 2.
+pub fn course(global: &Global) -> Result<Course, ExitCode> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = find_course_root(global.course.as_deref(), &cwd).map_err(|d| {
+        output::err(&d.render(None, false));
+        exit::code(exit::INVALID_INPUT)
+    })?;
+    let opts = LoadOptions { allow_unsafe: global.allow_unsafe };
+    load_course(&root, &opts).map_err(|diags| {
+        let style = Style::detect(global.color, true);
+        output::err(&diags.render(&root, style.color));
+        output::err(&format!(
+            "{} in the course at {}; run `lab lint` for details\n",
+            count(diags.len(), "error"),
+            root.display()
+        ));
+        exit::code(exit::INVALID_INPUT)
+    })
+}
+
+/// The lab with this id, or a message naming the labs there are.
+pub fn lab<'c>(course: &'c Course, id: &str) -> Result<&'c Lab, ExitCode> {
+    course.lab(id).ok_or_else(|| {
+        let ids: Vec<&str> = course.labs.iter().map(|l| l.id.as_str()).collect();
+        let mut msg = format!("error: no lab \"{id}\" in this course");
+        if let Some(near) = nearest(id, &ids) {
+            msg.push_str(&format!(" (did you mean \"{near}\"?)"));
+        }
+        msg.push_str(&format!("\nthe labs: {}\n", ids.join(", ")));
+        output::err(&msg);
+        exit::code(exit::INVALID_INPUT)
+    })
+}
+
+pub fn count(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}

@@ -1,0 +1,136 @@
+//! `lab lint [PATH]`: every mistake in a course or a lab, each with file:line:col.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::{Global, context::count};
+use crate::course::{Diagnostic, Diagnostics, LoadOptions, find_course_root, load_course, load_lab};
+use crate::exit;
+use crate::ui::{Style, output};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A course folder, a lab folder or a lab's README.md (default: the current course).
+    path: Option<PathBuf>,
+    /// Print JSON (for editors and CI).
+    #[arg(long)]
+    json: bool,
+}
+
+/// What was linted.
+enum Scope {
+    Course(PathBuf),
+    /// A lab folder, and the folder paths are shown relative to.
+    Lab(PathBuf, PathBuf),
+}
+
+pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let scope = match scope(global, args.path.as_deref(), &cwd) {
+        Ok(s) => s,
+        Err(d) => {
+            let diags = Diagnostics(vec![d]);
+            report(&diags, &cwd, args.json, global, None);
+            return Ok(exit::code(exit::INVALID_INPUT));
+        }
+    };
+    let opts = LoadOptions { allow_unsafe: global.allow_unsafe };
+    let (root, result) = match &scope {
+        Scope::Course(root) => (root.clone(), load_course(root, &opts).map(|c| {
+            let checks: usize = c.labs.iter().map(|l| l.checks.len()).sum();
+            let points: u32 = c.labs.iter().map(|l| l.max_points()).sum();
+            format!(
+                "course \"{}\": {}, {}, {}",
+                c.title,
+                count(c.labs.len(), "lab"),
+                count(checks, "check"),
+                count(points as usize, "point")
+            )
+        })),
+        Scope::Lab(dir, root) => (root.clone(), load_lab(dir, root, &opts).map(|l| {
+            format!(
+                "lab \"{}\": {}, {}, {}",
+                l.id,
+                count(l.tasks.len(), "task"),
+                count(l.checks.len(), "check"),
+                count(l.max_points() as usize, "point")
+            )
+        })),
+    };
+    match result {
+        Ok(summary) => {
+            report(&Diagnostics::default(), &root, args.json, global, Some(&summary));
+            Ok(exit::code(exit::OK))
+        }
+        Err(diags) => {
+            report(&diags, &root, args.json, global, None);
+            Ok(exit::code(exit::INVALID_INPUT))
+        }
+    }
+}
+
+fn scope(global: &Global, path: Option<&Path>, cwd: &Path) -> Result<Scope, Diagnostic> {
+    let Some(path) = path else {
+        return find_course_root(global.course.as_deref(), cwd).map(Scope::Course);
+    };
+    if path.is_file() {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        if path.file_name().is_some_and(|n| n == "course.yaml") {
+            return Ok(Scope::Course(dir.parent().map(Path::to_path_buf).unwrap_or_default()));
+        }
+        if path.file_name().is_some_and(|n| n != "README.md") {
+            return Err(Diagnostic::file(path, "a lab is a folder with a README.md; give the folder or its README.md"));
+        }
+        return Ok(lab_scope(&dir));
+    }
+    if path.join("labs").join("course.yaml").is_file() {
+        return Ok(Scope::Course(path.to_path_buf()));
+    }
+    if path.join("course.yaml").is_file() {
+        let parent = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".."));
+        return Ok(Scope::Course(if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent }));
+    }
+    if path.join("README.md").is_file() {
+        return Ok(lab_scope(path));
+    }
+    if !path.exists() {
+        return Err(Diagnostic::file(path, "no such file or folder"));
+    }
+    Err(Diagnostic::file(path, "neither a course (labs/course.yaml) nor a lab (README.md)"))
+}
+
+/// Show lab paths relative to the course they sit in, else as the user wrote them.
+fn lab_scope(dir: &Path) -> Scope {
+    let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match find_course_root(None, &abs) {
+        Ok(root) => Scope::Lab(abs, root),
+        Err(_) => Scope::Lab(dir.to_path_buf(), PathBuf::new()),
+    }
+}
+
+fn report(diags: &Diagnostics, root: &Path, json: bool, global: &Global, summary: Option<&str>) {
+    if json {
+        let doc = serde_json::json!({
+            "version": 1,
+            "ok": diags.is_empty(),
+            "errors": diags.len(),
+            "diagnostics": diags,
+        });
+        output::out(&format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()));
+        return;
+    }
+    let style = Style::detect(global.color, false);
+    if diags.is_empty() {
+        output::out(&format!("{} {}\n", style.green("ok"), summary.unwrap_or_default()));
+        return;
+    }
+    let mut text = diags.render(root, style.color);
+    let files: std::collections::BTreeSet<&Path> = diags.iter().map(|d| d.file.as_path()).collect();
+    text.push_str(&format!(
+        "{} in {}\n",
+        style.red(&count(diags.len(), "error")),
+        count(files.len(), "file")
+    ));
+    output::out(&text);
+}

@@ -1,0 +1,86 @@
+//! The command line: parse → call → render. Each command lives in its own file.
+
+mod completions;
+mod context;
+mod lint;
+mod list;
+mod show;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::exit;
+use crate::ui::style::ColorChoice;
+
+/// Labs for teaching container orchestration: provisioned and graded on the real Docker engine.
+#[derive(Debug, Parser)]
+#[command(
+    name = "lab",
+    version,
+    about,
+    long_about = "Labs for teaching container orchestration.\n\n\
+        A course is a folder with labs/course.yaml and one markdown file per lab. `lab` shows the \
+        labs, provisions their containers through the Docker Engine API, and grades what \
+        students build.",
+    after_help = "Exit codes: 0 done / all passed, 1 checks failed, 2 invalid input, \
+        3 environment (engine, images, ports), 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// The course folder (the one holding labs/course.yaml); default: found by walking up
+    /// from the current folder.
+    #[arg(long, global = true, env = "LAB_COURSE", value_name = "DIR")]
+    pub course: Option<PathBuf>,
+
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Accept labs that ask for privileged containers, host namespaces, the docker socket or
+    /// bind mounts outside the lab folder.
+    #[arg(long, global = true)]
+    pub allow_unsafe: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The course's labs in order, with their tasks, checks and points.
+    List(list::Args),
+    /// A lab's text, rendered for the terminal.
+    Show(show::Args),
+    /// Validate the course and its labs (no Docker needed).
+    Lint(lint::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
+}
+
+/// Parse the command line and run; the process's exit code comes back.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            crate::ui::output::err(&format!("error: {e:#}\n"));
+            exit::code(exit::INVALID_INPUT)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::List(args) => list::run(&cli.global, args),
+        Command::Show(args) => show::run(&cli.global, args),
+        Command::Lint(args) => lint::run(&cli.global, args),
+        Command::Completions(args) => completions::run(args),
+    }
+}

@@ -1,0 +1,373 @@
+//! Reading a course from disk: find it, read each file safely, decode, cross-check.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::decode::{self, Ctx, front_matter};
+use super::diag::{Diagnostic, Diagnostics, nearest};
+use super::markdown::{self, Part, Role};
+use super::yaml::{self, Node, Pos};
+use crate::model::{Course, Lab, Task};
+
+/// Labs are prose with a few YAML blocks; anything this large is a mistake (or an attack).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// How to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Lift the safety policy (privileged, host namespaces, binds outside the lab folder,
+    /// the docker socket).
+    pub allow_unsafe: bool,
+}
+
+/// The folder holding `labs/course.yaml`, from `explicit` (`--course`, `LAB_COURSE`) or by
+/// walking up from `start`.
+pub fn find_course_root(explicit: Option<&Path>, start: &Path) -> Result<PathBuf, Diagnostic> {
+    if let Some(dir) = explicit {
+        if dir.join("labs").join("course.yaml").is_file() {
+            return Ok(dir.to_path_buf());
+        }
+        if dir.file_name().is_some_and(|n| n == "labs") && dir.join("course.yaml").is_file() {
+            return Ok(dir.parent().map(Path::to_path_buf).unwrap_or_default());
+        }
+        return Err(Diagnostic::file(dir, "no course here: labs/course.yaml does not exist")
+            .help("point --course (or LAB_COURSE) at the folder that holds labs/course.yaml"));
+    }
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join("labs").join("course.yaml").is_file() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    Err(Diagnostic::file(start, "no course found: no labs/course.yaml here or in any parent folder")
+        .help("run lab inside a course, or pass --course DIR (or set LAB_COURSE)"))
+}
+
+/// Read a file as UTF-8 text, refusing what is too large or not text.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::file(shown, format!("cannot read: {}", io_reason(&e))))?;
+    if meta.is_dir() {
+        return Err(Diagnostic::file(shown, "is a folder, not a file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::file(
+            shown,
+            format!("is {} MiB; lab files may be at most {} MiB", meta.len() / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(shown, format!("cannot read: {}", io_reason(&e))))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The prefix is valid UTF-8 by construction.
+        let prefix = std::str::from_utf8(good).unwrap_or_default();
+        let line = prefix.matches('\n').count() as u32 + 1;
+        let col = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
+        Diagnostic::at(shown, Pos::new(line, col), "the file is not valid UTF-8 text")
+            .help("save the file as UTF-8")
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Load the whole course. Every mistake of every file is reported at once.
+pub fn load_course(root: &Path, opts: &LoadOptions) -> Result<Course, Diagnostics> {
+    let (course, diags) = load_course_partial(root, opts);
+    match course {
+        Some(c) if diags.is_empty() => Ok(c),
+        _ => {
+            let mut d = Diagnostics(diags);
+            d.sort();
+            Err(d)
+        }
+    }
+}
+
+fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<Diagnostic>) {
+    let shown = PathBuf::from("labs").join("course.yaml");
+    let text = match read_text(&root.join(&shown), &shown) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut ctx = Ctx::new(&shown, root, opts.allow_unsafe);
+    let node = match yaml::parse(&text) {
+        Ok(n) => n,
+        Err(e) => {
+            syntax_error(&mut ctx, &e, 0, 0, "course.yaml");
+            return (None, ctx.diags);
+        }
+    };
+    if node.is_null() {
+        ctx.error(Pos::new(1, 1), "course.yaml is empty; it needs format_version, title and labs");
+        return (None, ctx.diags);
+    }
+    let header = front_matter::course(&mut ctx, &node);
+    let mut diags = ctx.diags;
+
+    let lab_ids: Vec<String> = header.labs.iter().map(|(id, _)| id.clone()).collect();
+    let mut seen = BTreeSet::new();
+    let mut labs = Vec::new();
+    let mut requires = Vec::new();
+    for (id, pos) in &header.labs {
+        if !seen.insert(id.clone()) {
+            diags.push(Diagnostic::at(&shown, *pos, format!("lab \"{id}\" is listed twice")));
+            continue;
+        }
+        if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
+            diags.push(Diagnostic::at(&shown, *pos, format!("\"{id}\" is not a lab folder name (one folder under labs/)")));
+            continue;
+        }
+        let dir = root.join("labs").join(id);
+        if !dir.join("README.md").is_file() {
+            let mut d = Diagnostic::at(&shown, *pos, format!("lab \"{id}\" is listed, but labs/{id}/README.md does not exist"));
+            let existing = existing_lab_dirs(root);
+            let refs: Vec<&str> = existing.iter().map(String::as_str).collect();
+            if let Some(near) = nearest(id, &refs) {
+                d = d.suggest(format!("did you mean \"{near}\"?"));
+            }
+            diags.push(d);
+            continue;
+        }
+        let (lab, reqs, mut lab_diags) = load_lab_at(&dir, root, id, opts);
+        diags.append(&mut lab_diags);
+        if let Some(lab) = lab {
+            requires.push((id.clone(), reqs));
+            labs.push(lab);
+        }
+    }
+    // `requires` must name labs of this course.
+    for (id, reqs) in requires {
+        let file = PathBuf::from("labs").join(&id).join("README.md");
+        for (req, pos) in reqs {
+            if !lab_ids.contains(&req) {
+                let refs: Vec<&str> = lab_ids.iter().map(String::as_str).collect();
+                let mut d = Diagnostic::at(&file, pos, format!("lab \"{id}\" requires \"{req}\", which is not a lab of this course"));
+                if let Some(near) = nearest(&req, &refs) {
+                    d = d.suggest(format!("did you mean \"{near}\"?"));
+                }
+                diags.push(d);
+            } else if req == id {
+                diags.push(Diagnostic::at(&file, pos, format!("lab \"{id}\" requires itself")));
+            }
+        }
+    }
+    let (Some(format_version), Some(title)) = (header.format_version, header.title) else {
+        return (None, diags);
+    };
+    let id = header.id.unwrap_or_else(|| slug(&title));
+    (Some(Course { root: root.to_path_buf(), id, title, format_version, labs }), diags)
+}
+
+fn existing_lab_dirs(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root.join("labs"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().join("README.md").is_file())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `Container Orchestration` → `container-orchestration`.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let s = out.trim_end_matches('-').to_string();
+    if s.is_empty() { "course".into() } else { s }
+}
+
+/// Load one lab folder. `root` is the course root (for the paths shown), or the lab's
+/// parent's parent when linting a lab outside a course.
+pub fn load_lab(dir: &Path, root: &Path, opts: &LoadOptions) -> Result<Lab, Diagnostics> {
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (lab, _, diags) = load_lab_at(dir, root, &id, opts);
+    match lab {
+        Some(l) if diags.is_empty() => Ok(l),
+        _ => {
+            let mut d = Diagnostics(diags);
+            d.sort();
+            Err(d)
+        }
+    }
+}
+
+type Requires = Vec<(String, Pos)>;
+
+fn load_lab_at(dir: &Path, root: &Path, id: &str, opts: &LoadOptions) -> (Option<Lab>, Requires, Vec<Diagnostic>) {
+    let readme = dir.join("README.md");
+    let shown = readme.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| readme.clone());
+    let text = match read_text(&readme, &shown) {
+        Ok(t) => t,
+        Err(d) => return (None, Vec::new(), vec![d]),
+    };
+    let mut ctx = Ctx::new(&shown, dir, opts.allow_unsafe);
+    let lab = decode_lab(&mut ctx, &text, id, dir);
+    let (lab, reqs) = match lab {
+        Some((l, r)) => (Some(l), r),
+        None => (None, Vec::new()),
+    };
+    (lab, reqs, ctx.diags)
+}
+
+/// Decode a lab's README.md text.
+fn decode_lab(ctx: &mut Ctx, text: &str, id: &str, dir: &Path) -> Option<(Lab, Requires)> {
+    if text.trim().is_empty() {
+        ctx.error(Pos::new(1, 1), "the lab is empty; it needs a front matter with a title")
+            .help = Some("start the file with:\n---\ntitle: My lab\n---".into());
+        return None;
+    }
+    let doc = markdown::split(text);
+    let header = match (&doc.front_matter, doc.unclosed_front_matter) {
+        (_, true) => {
+            ctx.error(Pos::new(1, 1), "the front matter opened here is never closed with a line \"---\"");
+            None
+        }
+        (None, false) => {
+            ctx.error(Pos::new(1, 1), "the lab has no front matter; start the file with ---, a title, and ---")
+                .help = Some("e.g.\n---\ntitle: Health checks\n---".into());
+            None
+        }
+        (Some(fm), false) => match parse_block(ctx, &fm.yaml, fm.first_line, 0, "the front matter") {
+            Some(node) if node.is_null() => {
+                ctx.error(Pos::new(fm.first_line, 1), "the front matter is empty; it needs a title");
+                None
+            }
+            Some(node) => Some(front_matter::lab(ctx, &node)),
+            None => None,
+        },
+    };
+
+    let mut tasks = Vec::new();
+    let mut stack = None;
+    let mut stack_line: Option<u32> = None;
+    let mut checks = Vec::new();
+    let mut refs = Vec::new();
+    let mut ids: BTreeMap<String, u32> = BTreeMap::new();
+    for part in &doc.parts {
+        match part {
+            Part::Task(h) => tasks.push(Task { number: tasks.len() + 1, title: h.title.clone(), line: h.line }),
+            Part::Block(b) => match &b.role {
+                Role::Unknown(word) => {
+                    let near = nearest(word, &["stack", "check"]).unwrap_or("check");
+                    ctx.error(Pos::new(b.fence_line, b.fence_col), format!("unknown block role \"yaml {word}\""))
+                        .suggestion = Some(format!("did you mean \"yaml {near}\"?"));
+                }
+                Role::Stack => {
+                    if let Some(first) = stack_line {
+                        ctx.error(Pos::new(b.fence_line, b.fence_col), format!("a second stack block; a lab has at most one (the first is at line {first})"));
+                        continue;
+                    }
+                    stack_line = Some(b.fence_line);
+                    if let Some(node) = parse_block(ctx, &b.yaml, b.first_line, b.indent, "the stack block") {
+                        if node.is_null() {
+                            ctx.error(Pos::new(b.fence_line, b.fence_col), "the stack block is empty");
+                        } else {
+                            stack = decode::stack::decode(ctx, &node);
+                        }
+                    }
+                }
+                Role::Check => {
+                    let Some(node) = parse_block(ctx, &b.yaml, b.first_line, b.indent, "a check block") else {
+                        continue;
+                    };
+                    if node.is_null() {
+                        ctx.error(Pos::new(b.fence_line, b.fence_col), "the check block is empty");
+                        continue;
+                    }
+                    let task = tasks.len().checked_sub(1);
+                    let id_pos = id_position(&node);
+                    if let Some(check) = decode::check::decode(ctx, &node, task, b.first_line, &mut refs) {
+                        if let Some(first) = ids.get(&check.id) {
+                            ctx.error(id_pos.unwrap_or(node.pos), format!("duplicate check id \"{}\" (first used at line {first})", check.id));
+                        } else {
+                            ids.insert(check.id.clone(), id_pos.map(|p| p.line).unwrap_or(b.first_line));
+                        }
+                        checks.push(check);
+                    }
+                }
+            },
+        }
+    }
+
+    // Every service a check or action names must be in the stack.
+    let services: Vec<&str> = stack
+        .as_ref()
+        .map(|s: &crate::model::Stack| s.services.iter().map(|s| s.name.as_str()).collect())
+        .unwrap_or_default();
+    for (name, pos) in &refs {
+        if stack.is_none() {
+            if stack_line.is_none() {
+                ctx.error(*pos, format!("service \"{name}\" is named, but this lab has no stack"))
+                    .help = Some("use `container: NAME` for a container the student creates".into());
+            }
+        } else if !services.contains(&name.as_str()) {
+            let d = ctx.error(*pos, format!("service \"{name}\" is not in this lab's stack"));
+            match nearest(name, &services) {
+                Some(near) => d.suggestion = Some(format!("did you mean \"{near}\"?")),
+                None => d.help = Some(format!("the stack's services: {}", services.join(", "))),
+            }
+        }
+    }
+
+    let header = header?;
+    let lab = Lab {
+        id: id.to_string(),
+        title: header.title?,
+        requires: header.requires.iter().map(|(r, _)| r.clone()).collect(),
+        timeout: header.timeout,
+        tags: header.tags,
+        submission: header.submission,
+        tasks,
+        stack,
+        checks,
+        body: doc.body,
+        dir: dir.to_path_buf(),
+    };
+    Some((lab, header.requires))
+}
+
+fn id_position(node: &Node) -> Option<Pos> {
+    node.as_map()?
+        .iter()
+        .find(|(k, _)| k.as_str() == Some("id"))
+        .map(|(_, v)| v.pos)
+}
+
+/// Parse a block's YAML and move its positions to where the block stands in the file.
+fn parse_block(ctx: &mut Ctx, text: &str, first_line: u32, indent: u32, what: &str) -> Option<Node> {
+    match yaml::parse(text) {
+        Ok(mut node) => {
+            node.shift(first_line - 1, indent);
+            Some(node)
+        }
+        Err(e) => {
+            syntax_error(ctx, &e, first_line - 1, indent, what);
+            None
+        }
+    }
+}
+
+fn syntax_error(ctx: &mut Ctx, e: &yaml::SyntaxError, line_offset: u32, col_offset: u32, what: &str) {
+    let pos = e
+        .pos
+        .map(|p| Pos::new(p.line + line_offset, p.col + col_offset))
+        .unwrap_or(Pos::new(line_offset + 1, col_offset + 1));
+    ctx.error(pos, format!("invalid YAML in {what}: {}", e.message));
+}

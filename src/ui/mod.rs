@@ -1,0 +1,8 @@
+//! The terminal: colour, tables, markdown, writing output. Nothing else prints.
+
+pub mod lab_view;
+pub mod output;
+pub mod style;
+pub mod table;
+
+pub use style::Style;
