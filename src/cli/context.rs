@@ -15,7 +15,9 @@ pub fn course(global: &Global) -> Result<Course, ExitCode> {
         output::err(&d.render(None, false));
         exit::code(exit::INVALID_INPUT)
     })?;
-    let opts = LoadOptions { allow_unsafe: global.allow_unsafe };
+    let opts = LoadOptions {
+        allow_unsafe: global.allow_unsafe,
+    };
     load_course(&root, &opts).map_err(|diags| {
         let style = Style::detect(global.color, true);
         output::err(&diags.render(&root, style.color));
@@ -43,5 +45,9 @@ pub fn lab<'c>(course: &'c Course, id: &str) -> Result<&'c Lab, ExitCode> {
 }
 
 pub fn count(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

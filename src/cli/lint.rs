@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::{Global, context::count};
-use crate::course::{Diagnostic, Diagnostics, LoadOptions, find_course_root, load_course, load_lab};
+use crate::course::{
+    Diagnostic, Diagnostics, LoadOptions, find_course_root, load_course, load_lab,
+};
 use crate::exit;
 use crate::ui::{Style, output};
 
@@ -34,32 +36,46 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(exit::code(exit::INVALID_INPUT));
         }
     };
-    let opts = LoadOptions { allow_unsafe: global.allow_unsafe };
+    let opts = LoadOptions {
+        allow_unsafe: global.allow_unsafe,
+    };
     let (root, result) = match &scope {
-        Scope::Course(root) => (root.clone(), load_course(root, &opts).map(|c| {
-            let checks: usize = c.labs.iter().map(|l| l.checks.len()).sum();
-            let points: u32 = c.labs.iter().map(|l| l.max_points()).sum();
-            format!(
-                "course \"{}\": {}, {}, {}",
-                c.title,
-                count(c.labs.len(), "lab"),
-                count(checks, "check"),
-                count(points as usize, "point")
-            )
-        })),
-        Scope::Lab(dir, root) => (root.clone(), load_lab(dir, root, &opts).map(|l| {
-            format!(
-                "lab \"{}\": {}, {}, {}",
-                l.id,
-                count(l.tasks.len(), "task"),
-                count(l.checks.len(), "check"),
-                count(l.max_points() as usize, "point")
-            )
-        })),
+        Scope::Course(root) => (
+            root.clone(),
+            load_course(root, &opts).map(|c| {
+                let checks: usize = c.labs.iter().map(|l| l.checks.len()).sum();
+                let points: u32 = c.labs.iter().map(|l| l.max_points()).sum();
+                format!(
+                    "course \"{}\": {}, {}, {}",
+                    c.title,
+                    count(c.labs.len(), "lab"),
+                    count(checks, "check"),
+                    count(points as usize, "point")
+                )
+            }),
+        ),
+        Scope::Lab(dir, root) => (
+            root.clone(),
+            load_lab(dir, root, &opts).map(|l| {
+                format!(
+                    "lab \"{}\": {}, {}, {}",
+                    l.id,
+                    count(l.tasks.len(), "task"),
+                    count(l.checks.len(), "check"),
+                    count(l.max_points() as usize, "point")
+                )
+            }),
+        ),
     };
     match result {
         Ok(summary) => {
-            report(&Diagnostics::default(), &root, args.json, global, Some(&summary));
+            report(
+                &Diagnostics::default(),
+                &root,
+                args.json,
+                global,
+                Some(&summary),
+            );
             Ok(exit::code(exit::OK))
         }
         Err(diags) => {
@@ -75,12 +91,21 @@ fn scope(global: &Global, path: Option<&Path>, cwd: &Path) -> Result<Scope, Diag
     };
     if path.is_file() {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
         if path.file_name().is_some_and(|n| n == "course.yaml") {
-            return Ok(Scope::Course(dir.parent().map(Path::to_path_buf).unwrap_or_default()));
+            return Ok(Scope::Course(
+                dir.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ));
         }
         if path.file_name().is_some_and(|n| n != "README.md") {
-            return Err(Diagnostic::file(path, "a lab is a folder with a README.md; give the folder or its README.md"));
+            return Err(Diagnostic::file(
+                path,
+                "a lab is a folder with a README.md; give the folder or its README.md",
+            ));
         }
         return Ok(lab_scope(&dir));
     }
@@ -88,8 +113,15 @@ fn scope(global: &Global, path: Option<&Path>, cwd: &Path) -> Result<Scope, Diag
         return Ok(Scope::Course(path.to_path_buf()));
     }
     if path.join("course.yaml").is_file() {
-        let parent = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".."));
-        return Ok(Scope::Course(if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent }));
+        let parent = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(".."));
+        return Ok(Scope::Course(if parent.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            parent
+        }));
     }
     if path.join("README.md").is_file() {
         return Ok(lab_scope(path));
@@ -97,7 +129,10 @@ fn scope(global: &Global, path: Option<&Path>, cwd: &Path) -> Result<Scope, Diag
     if !path.exists() {
         return Err(Diagnostic::file(path, "no such file or folder"));
     }
-    Err(Diagnostic::file(path, "neither a course (labs/course.yaml) nor a lab (README.md)"))
+    Err(Diagnostic::file(
+        path,
+        "neither a course (labs/course.yaml) nor a lab (README.md)",
+    ))
 }
 
 /// Show lab paths relative to the course they sit in, else as the user wrote them.
@@ -117,12 +152,19 @@ fn report(diags: &Diagnostics, root: &Path, json: bool, global: &Global, summary
             "errors": diags.len(),
             "diagnostics": diags,
         });
-        output::out(&format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()));
+        output::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        ));
         return;
     }
     let style = Style::detect(global.color, false);
     if diags.is_empty() {
-        output::out(&format!("{} {}\n", style.green("ok"), summary.unwrap_or_default()));
+        output::out(&format!(
+            "{} {}\n",
+            style.green("ok"),
+            summary.unwrap_or_default()
+        ));
         return;
     }
     let mut text = diags.render(root, style.color);

@@ -63,6 +63,10 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         })
         .collect();
     output::out(&format!("{}\n\n", style.bold(&course.title)));
-    output::out(&table::render(&["#", "LAB", "TITLE", "TASKS", "CHECKS", "POINTS"], &cells, style));
+    output::out(&table::render(
+        &["#", "LAB", "TITLE", "TASKS", "CHECKS", "POINTS"],
+        &cells,
+        style,
+    ));
     Ok(exit::code(exit::OK))
 }

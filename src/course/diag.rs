@@ -99,13 +99,15 @@ impl Diagnostic {
                 .with_context_lines(1)
                 .without_cause_chain();
             let mut snippet = String::new();
-            if handler.render_report(&mut snippet, &report).is_ok() {
+            if !src.trim().is_empty() && handler.render_report(&mut snippet, &report).is_ok() {
                 // miette repeats the message as a header; our headline already said it.
-                let body: Vec<&str> = snippet.lines().skip(1).collect();
+                let body = snippet.lines().skip_while(|l| !l.contains("╭─["));
                 for l in body {
                     out.push_str(l.trim_end());
                     out.push('\n');
                 }
+            } else if let Some(help) = &self.help {
+                out.push_str(&format!("  help: {help}\n"));
             }
         } else if let Some(help) = &self.help {
             out.push_str(&format!("  help: {help}\n"));
@@ -126,7 +128,10 @@ pub fn byte_offset(src: &str, line: u32, col: u32) -> usize {
     for (i, l) in src.split_inclusive('\n').enumerate() {
         if i + 1 == line as usize {
             let chars = l.char_indices().nth(col.saturating_sub(1) as usize);
-            return offset + chars.map(|(b, _)| b).unwrap_or(l.trim_end_matches('\n').len());
+            return offset
+                + chars
+                    .map(|(b, _)| b)
+                    .unwrap_or(l.trim_end_matches('\n').len());
         }
         offset += l.len();
     }
@@ -161,7 +166,9 @@ impl miette::Diagnostic for Snippet {
         ))))
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 }
 
@@ -253,7 +260,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(nearest("helthcheck", &["healthcheck", "image"]), Some("healthcheck"));
+        assert_eq!(
+            nearest("helthcheck", &["healthcheck", "image"]),
+            Some("healthcheck")
+        );
         assert_eq!(nearest("imgae", &["healthcheck", "image"]), Some("image"));
         assert_eq!(nearest("zzz", &["healthcheck", "image"]), None);
     }

@@ -30,8 +30,10 @@ pub fn find_course_root(explicit: Option<&Path>, start: &Path) -> Result<PathBuf
         if dir.file_name().is_some_and(|n| n == "labs") && dir.join("course.yaml").is_file() {
             return Ok(dir.parent().map(Path::to_path_buf).unwrap_or_default());
         }
-        return Err(Diagnostic::file(dir, "no course here: labs/course.yaml does not exist")
-            .help("point --course (or LAB_COURSE) at the folder that holds labs/course.yaml"));
+        return Err(
+            Diagnostic::file(dir, "no course here: labs/course.yaml does not exist")
+                .help("point --course (or LAB_COURSE) at the folder that holds labs/course.yaml"),
+        );
     }
     let mut dir = Some(start);
     while let Some(d) = dir {
@@ -40,8 +42,11 @@ pub fn find_course_root(explicit: Option<&Path>, start: &Path) -> Result<PathBuf
         }
         dir = d.parent();
     }
-    Err(Diagnostic::file(start, "no course found: no labs/course.yaml here or in any parent folder")
-        .help("run lab inside a course, or pass --course DIR (or set LAB_COURSE)"))
+    Err(Diagnostic::file(
+        start,
+        "no course found: no labs/course.yaml here or in any parent folder",
+    )
+    .help("run lab inside a course, or pass --course DIR (or set LAB_COURSE)"))
 }
 
 /// Read a file as UTF-8 text, refusing what is too large or not text.
@@ -54,18 +59,32 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::file(
             shown,
-            format!("is {} MiB; lab files may be at most {} MiB", meta.len() / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)),
+            format!(
+                "is {} MiB; lab files may be at most {} MiB",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(shown, format!("cannot read: {}", io_reason(&e))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::file(shown, format!("cannot read: {}", io_reason(&e))))?;
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // The prefix is valid UTF-8 by construction.
         let prefix = std::str::from_utf8(good).unwrap_or_default();
         let line = prefix.matches('\n').count() as u32 + 1;
-        let col = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
-        Diagnostic::at(shown, Pos::new(line, col), "the file is not valid UTF-8 text")
-            .help("save the file as UTF-8")
+        let col = prefix
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0) as u32
+            + 1;
+        Diagnostic::at(
+            shown,
+            Pos::new(line, col),
+            "the file is not valid UTF-8 text",
+        )
+        .help("save the file as UTF-8")
     })
 }
 
@@ -105,7 +124,10 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
         }
     };
     if node.is_null() {
-        ctx.error(Pos::new(1, 1), "course.yaml is empty; it needs format_version, title and labs");
+        ctx.error(
+            Pos::new(1, 1),
+            "course.yaml is empty; it needs format_version, title and labs",
+        );
         return (None, ctx.diags);
     }
     let header = front_matter::course(&mut ctx, &node);
@@ -117,16 +139,28 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
     let mut requires = Vec::new();
     for (id, pos) in &header.labs {
         if !seen.insert(id.clone()) {
-            diags.push(Diagnostic::at(&shown, *pos, format!("lab \"{id}\" is listed twice")));
+            diags.push(Diagnostic::at(
+                &shown,
+                *pos,
+                format!("lab \"{id}\" is listed twice"),
+            ));
             continue;
         }
         if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
-            diags.push(Diagnostic::at(&shown, *pos, format!("\"{id}\" is not a lab folder name (one folder under labs/)")));
+            diags.push(Diagnostic::at(
+                &shown,
+                *pos,
+                format!("\"{id}\" is not a lab folder name (one folder under labs/)"),
+            ));
             continue;
         }
         let dir = root.join("labs").join(id);
         if !dir.join("README.md").is_file() {
-            let mut d = Diagnostic::at(&shown, *pos, format!("lab \"{id}\" is listed, but labs/{id}/README.md does not exist"));
+            let mut d = Diagnostic::at(
+                &shown,
+                *pos,
+                format!("lab \"{id}\" is listed, but labs/{id}/README.md does not exist"),
+            );
             let existing = existing_lab_dirs(root);
             let refs: Vec<&str> = existing.iter().map(String::as_str).collect();
             if let Some(near) = nearest(id, &refs) {
@@ -148,13 +182,21 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
         for (req, pos) in reqs {
             if !lab_ids.contains(&req) {
                 let refs: Vec<&str> = lab_ids.iter().map(String::as_str).collect();
-                let mut d = Diagnostic::at(&file, pos, format!("lab \"{id}\" requires \"{req}\", which is not a lab of this course"));
+                let mut d = Diagnostic::at(
+                    &file,
+                    pos,
+                    format!("lab \"{id}\" requires \"{req}\", which is not a lab of this course"),
+                );
                 if let Some(near) = nearest(&req, &refs) {
                     d = d.suggest(format!("did you mean \"{near}\"?"));
                 }
                 diags.push(d);
             } else if req == id {
-                diags.push(Diagnostic::at(&file, pos, format!("lab \"{id}\" requires itself")));
+                diags.push(Diagnostic::at(
+                    &file,
+                    pos,
+                    format!("lab \"{id}\" requires itself"),
+                ));
             }
         }
     }
@@ -162,7 +204,16 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
         return (None, diags);
     };
     let id = header.id.unwrap_or_else(|| slug(&title));
-    (Some(Course { root: root.to_path_buf(), id, title, format_version, labs }), diags)
+    (
+        Some(Course {
+            root: root.to_path_buf(),
+            id,
+            title,
+            format_version,
+            labs,
+        }),
+        diags,
+    )
 }
 
 fn existing_lab_dirs(root: &Path) -> Vec<String> {
@@ -210,9 +261,17 @@ pub fn load_lab(dir: &Path, root: &Path, opts: &LoadOptions) -> Result<Lab, Diag
 
 type Requires = Vec<(String, Pos)>;
 
-fn load_lab_at(dir: &Path, root: &Path, id: &str, opts: &LoadOptions) -> (Option<Lab>, Requires, Vec<Diagnostic>) {
+fn load_lab_at(
+    dir: &Path,
+    root: &Path,
+    id: &str,
+    opts: &LoadOptions,
+) -> (Option<Lab>, Requires, Vec<Diagnostic>) {
     let readme = dir.join("README.md");
-    let shown = readme.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| readme.clone());
+    let shown = readme
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| readme.clone());
     let text = match read_text(&readme, &shown) {
         Ok(t) => t,
         Err(d) => return (None, Vec::new(), vec![d]),
@@ -229,24 +288,37 @@ fn load_lab_at(dir: &Path, root: &Path, id: &str, opts: &LoadOptions) -> (Option
 /// Decode a lab's README.md text.
 fn decode_lab(ctx: &mut Ctx, text: &str, id: &str, dir: &Path) -> Option<(Lab, Requires)> {
     if text.trim().is_empty() {
-        ctx.error(Pos::new(1, 1), "the lab is empty; it needs a front matter with a title")
-            .help = Some("start the file with:\n---\ntitle: My lab\n---".into());
+        ctx.error(
+            Pos::new(1, 1),
+            "the lab is empty; it needs a front matter with a title",
+        )
+        .help = Some("start the file with:\n---\ntitle: My lab\n---".into());
         return None;
     }
     let doc = markdown::split(text);
     let header = match (&doc.front_matter, doc.unclosed_front_matter) {
         (_, true) => {
-            ctx.error(Pos::new(1, 1), "the front matter opened here is never closed with a line \"---\"");
+            ctx.error(
+                Pos::new(1, 1),
+                "the front matter opened here is never closed with a line \"---\"",
+            );
             None
         }
         (None, false) => {
-            ctx.error(Pos::new(1, 1), "the lab has no front matter; start the file with ---, a title, and ---")
-                .help = Some("e.g.\n---\ntitle: Health checks\n---".into());
+            ctx.error(
+                Pos::new(1, 1),
+                "the lab has no front matter; start the file with ---, a title, and ---",
+            )
+            .help = Some("e.g.\n---\ntitle: Health checks\n---".into());
             None
         }
-        (Some(fm), false) => match parse_block(ctx, &fm.yaml, fm.first_line, 0, "the front matter") {
+        (Some(fm), false) => match parse_block(ctx, &fm.yaml, fm.first_line, 0, "the front matter")
+        {
             Some(node) if node.is_null() => {
-                ctx.error(Pos::new(fm.first_line, 1), "the front matter is empty; it needs a title");
+                ctx.error(
+                    Pos::new(fm.first_line, 1),
+                    "the front matter is empty; it needs a title",
+                );
                 None
             }
             Some(node) => Some(front_matter::lab(ctx, &node)),
@@ -262,12 +334,19 @@ fn decode_lab(ctx: &mut Ctx, text: &str, id: &str, dir: &Path) -> Option<(Lab, R
     let mut ids: BTreeMap<String, u32> = BTreeMap::new();
     for part in &doc.parts {
         match part {
-            Part::Task(h) => tasks.push(Task { number: tasks.len() + 1, title: h.title.clone(), line: h.line }),
+            Part::Task(h) => tasks.push(Task {
+                number: tasks.len() + 1,
+                title: h.title.clone(),
+                line: h.line,
+            }),
             Part::Block(b) => match &b.role {
                 Role::Unknown(word) => {
                     let near = nearest(word, &["stack", "check"]).unwrap_or("check");
-                    ctx.error(Pos::new(b.fence_line, b.fence_col), format!("unknown block role \"yaml {word}\""))
-                        .suggestion = Some(format!("did you mean \"yaml {near}\"?"));
+                    ctx.error(
+                        Pos::new(b.fence_line, b.fence_col),
+                        format!("unknown block role \"yaml {word}\""),
+                    )
+                    .suggestion = Some(format!("did you mean \"yaml {near}\"?"));
                 }
                 Role::Stack => {
                     if let Some(first) = stack_line {
@@ -275,29 +354,50 @@ fn decode_lab(ctx: &mut Ctx, text: &str, id: &str, dir: &Path) -> Option<(Lab, R
                         continue;
                     }
                     stack_line = Some(b.fence_line);
-                    if let Some(node) = parse_block(ctx, &b.yaml, b.first_line, b.indent, "the stack block") {
+                    if let Some(node) =
+                        parse_block(ctx, &b.yaml, b.first_line, b.indent, "the stack block")
+                    {
                         if node.is_null() {
-                            ctx.error(Pos::new(b.fence_line, b.fence_col), "the stack block is empty");
+                            ctx.error(
+                                Pos::new(b.fence_line, b.fence_col),
+                                "the stack block is empty",
+                            );
                         } else {
                             stack = decode::stack::decode(ctx, &node);
                         }
                     }
                 }
                 Role::Check => {
-                    let Some(node) = parse_block(ctx, &b.yaml, b.first_line, b.indent, "a check block") else {
+                    let Some(node) =
+                        parse_block(ctx, &b.yaml, b.first_line, b.indent, "a check block")
+                    else {
                         continue;
                     };
                     if node.is_null() {
-                        ctx.error(Pos::new(b.fence_line, b.fence_col), "the check block is empty");
+                        ctx.error(
+                            Pos::new(b.fence_line, b.fence_col),
+                            "the check block is empty",
+                        );
                         continue;
                     }
                     let task = tasks.len().checked_sub(1);
                     let id_pos = id_position(&node);
-                    if let Some(check) = decode::check::decode(ctx, &node, task, b.first_line, &mut refs) {
+                    if let Some(check) =
+                        decode::check::decode(ctx, &node, task, b.first_line, &mut refs)
+                    {
                         if let Some(first) = ids.get(&check.id) {
-                            ctx.error(id_pos.unwrap_or(node.pos), format!("duplicate check id \"{}\" (first used at line {first})", check.id));
+                            ctx.error(
+                                id_pos.unwrap_or(node.pos),
+                                format!(
+                                    "duplicate check id \"{}\" (first used at line {first})",
+                                    check.id
+                                ),
+                            );
                         } else {
-                            ids.insert(check.id.clone(), id_pos.map(|p| p.line).unwrap_or(b.first_line));
+                            ids.insert(
+                                check.id.clone(),
+                                id_pos.map(|p| p.line).unwrap_or(b.first_line),
+                            );
                         }
                         checks.push(check);
                     }
@@ -314,11 +414,17 @@ fn decode_lab(ctx: &mut Ctx, text: &str, id: &str, dir: &Path) -> Option<(Lab, R
     for (name, pos) in &refs {
         if stack.is_none() {
             if stack_line.is_none() {
-                ctx.error(*pos, format!("service \"{name}\" is named, but this lab has no stack"))
-                    .help = Some("use `container: NAME` for a container the student creates".into());
+                ctx.error(
+                    *pos,
+                    format!("service \"{name}\" is named, but this lab has no stack"),
+                )
+                .help = Some("use `container: NAME` for a container the student creates".into());
             }
         } else if !services.contains(&name.as_str()) {
-            let d = ctx.error(*pos, format!("service \"{name}\" is not in this lab's stack"));
+            let d = ctx.error(
+                *pos,
+                format!("service \"{name}\" is not in this lab's stack"),
+            );
             match nearest(name, &services) {
                 Some(near) => d.suggestion = Some(format!("did you mean \"{near}\"?")),
                 None => d.help = Some(format!("the stack's services: {}", services.join(", "))),
@@ -351,7 +457,13 @@ fn id_position(node: &Node) -> Option<Pos> {
 }
 
 /// Parse a block's YAML and move its positions to where the block stands in the file.
-fn parse_block(ctx: &mut Ctx, text: &str, first_line: u32, indent: u32, what: &str) -> Option<Node> {
+fn parse_block(
+    ctx: &mut Ctx,
+    text: &str,
+    first_line: u32,
+    indent: u32,
+    what: &str,
+) -> Option<Node> {
     match yaml::parse(text) {
         Ok(mut node) => {
             node.shift(first_line - 1, indent);
@@ -364,7 +476,13 @@ fn parse_block(ctx: &mut Ctx, text: &str, first_line: u32, indent: u32, what: &s
     }
 }
 
-fn syntax_error(ctx: &mut Ctx, e: &yaml::SyntaxError, line_offset: u32, col_offset: u32, what: &str) {
+fn syntax_error(
+    ctx: &mut Ctx,
+    e: &yaml::SyntaxError,
+    line_offset: u32,
+    col_offset: u32,
+    what: &str,
+) {
     let pos = e
         .pos
         .map(|p| Pos::new(p.line + line_offset, p.col + col_offset))

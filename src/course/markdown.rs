@@ -69,12 +69,18 @@ pub fn split(text: &str) -> Document {
     for (event, range) in Parser::new(body).into_offset_iter() {
         let start = body_start + range.start;
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => {
                 heading = Some((line_of.line(start), String::new()));
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
                 if let Some((line, title)) = heading.take() {
-                    parts.push(Part::Task(Heading { title: title.trim().to_string(), line }));
+                    parts.push(Part::Task(Heading {
+                        title: title.trim().to_string(),
+                        line,
+                    }));
                 }
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
@@ -158,7 +164,10 @@ fn front_matter(text: &str) -> (Option<FrontMatter>, bool, usize) {
         if bare == "---" || bare == "..." {
             let yaml = text[open_len..offset].to_string();
             return (
-                Some(FrontMatter { yaml, first_line: 2 }),
+                Some(FrontMatter {
+                    yaml,
+                    first_line: 2,
+                }),
                 false,
                 offset + line.len(),
             );
@@ -195,7 +204,11 @@ impl<'a> LineIndex<'a> {
     fn col(&self, offset: usize) -> u32 {
         let start = self.starts[self.line_idx(offset)];
         let end = offset.min(self.text.len());
-        let chars = self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(0);
+        let chars = self
+            .text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
         u32::try_from(chars + 1).unwrap_or(u32::MAX)
     }
 }
@@ -208,7 +221,10 @@ mod tests {
     fn splits_front_matter_tasks_and_blocks() {
         let text = "---\ntitle: T\n---\n\n# Lab\n\n```yaml stack\nservices: {}\n```\n\n## Task `one`\n\n- item\n\n  ```yaml check\n  id: a\n  ```\n";
         let doc = split(text);
-        assert_eq!(doc.front_matter.as_ref().map(|f| f.yaml.as_str()), Some("title: T\n"));
+        assert_eq!(
+            doc.front_matter.as_ref().map(|f| f.yaml.as_str()),
+            Some("title: T\n")
+        );
         assert_eq!(doc.parts.len(), 3);
         match &doc.parts[0] {
             Part::Block(b) => {
@@ -220,7 +236,10 @@ mod tests {
         }
         assert_eq!(
             doc.parts[1],
-            Part::Task(Heading { title: "Task one".into(), line: 11 })
+            Part::Task(Heading {
+                title: "Task one".into(),
+                line: 11
+            })
         );
         match &doc.parts[2] {
             Part::Block(b) => {

@@ -104,7 +104,9 @@ impl Node {
         self.pos.line = self.pos.line.saturating_add(line_offset);
         self.pos.col = self.pos.col.saturating_add(col_offset);
         match &mut self.value {
-            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(line_offset, col_offset)),
+            Value::Seq(items) => items
+                .iter_mut()
+                .for_each(|n| n.shift(line_offset, col_offset)),
             Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
                 k.shift(line_offset, col_offset);
                 v.shift(line_offset, col_offset);
@@ -156,10 +158,14 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             pos: Pos { line: 1, col: 1 },
         });
     }
-    let spanned: Spanned<Value> = serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
-        let pos = e.location().and_then(|l| to_pos(&l));
-        SyntaxError { message: clean_message(&e.to_string()), pos }
-    })?;
+    let spanned: Spanned<Value> =
+        serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
+            let pos = e.location().and_then(|l| to_pos(&l));
+            SyntaxError {
+                message: clean_message(&e.to_string()),
+                pos,
+            }
+        })?;
     Ok(into_node(spanned))
 }
 
@@ -221,13 +227,19 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::Int).unwrap_or(Value::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Value::Int)
+            .unwrap_or(Value::Float(v as f64)))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::Int).unwrap_or(Value::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Value::Int)
+            .unwrap_or(Value::Float(v as f64)))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::Int).unwrap_or(Value::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Value::Int)
+            .unwrap_or(Value::Float(v as f64)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Float(v))

@@ -56,7 +56,7 @@ pub enum CheckKind {
     Http(HttpCheck),
     Tcp(TcpCheck),
     Dns(DnsCheck),
-    Container(ContainerCheck),
+    Container(Box<ContainerCheck>),
     Network(NetworkCheck),
     Volume(VolumeCheck),
     Image(ImageCheck),
@@ -106,8 +106,13 @@ pub struct ExpectCheck {
 pub enum ExpectStep {
     Send(String),
     /// A regular expression, matched against output with ANSI sequences stripped.
-    Expect { pattern: String, timeout: Option<Dur> },
-    ExpectEof { timeout: Option<Dur> },
+    Expect {
+        pattern: String,
+        timeout: Option<Dur>,
+    },
+    ExpectEof {
+        timeout: Option<Dur>,
+    },
     /// A control character: `c` sends Ctrl-C.
     SendControl(char),
 }

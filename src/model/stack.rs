@@ -119,12 +119,18 @@ pub struct ServiceNetwork {
 #[serde(rename_all = "snake_case")]
 pub enum MountKind {
     /// A named volume of the stack (`<project>-<name>` on the engine).
-    Volume { name: String },
+    Volume {
+        name: String,
+    },
     /// An anonymous volume (`- /data`).
     Anonymous,
     /// A bind mount; the source is resolved against the lab folder.
-    Bind { source: PathBuf },
-    Tmpfs { size: Option<ByteSize> },
+    Bind {
+        source: PathBuf,
+    },
+    Tmpfs {
+        size: Option<ByteSize>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

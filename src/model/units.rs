@@ -30,11 +30,13 @@ impl Dur {
                 .find(|c: char| !(c.is_ascii_digit() || c == '.'))
                 .ok_or_else(|| format!("\"{text}\" is missing a unit (h, m, s, ms, us)"))?;
             if num_len == 0 {
-                return Err(format!("\"{text}\" is not a duration (write e.g. 10s, 1m30s, 500ms)"));
+                return Err(format!(
+                    "\"{text}\" is not a duration (write e.g. 10s, 1m30s, 500ms)"
+                ));
             }
-            let num: f64 = rest[..num_len]
-                .parse()
-                .map_err(|_| format!("\"{text}\" is not a duration (write e.g. 10s, 1m30s, 500ms)"))?;
+            let num: f64 = rest[..num_len].parse().map_err(|_| {
+                format!("\"{text}\" is not a duration (write e.g. 10s, 1m30s, 500ms)")
+            })?;
             rest = &rest[num_len..];
             let unit_len = rest
                 .find(|c: char| c.is_ascii_digit() || c == '.')
@@ -60,7 +62,7 @@ impl Dur {
 }
 
 fn from_secs_f64(secs: f64, text: &str) -> Result<Dur, String> {
-    if !secs.is_finite() || secs < 0.0 || secs > 31_536_000.0 {
+    if !secs.is_finite() || !(0.0..=31_536_000.0).contains(&secs) {
         return Err(format!("duration \"{text}\" is out of range (0 to a year)"));
     }
     Ok(Dur(Duration::from_secs_f64(secs)))

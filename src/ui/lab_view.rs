@@ -8,7 +8,13 @@ use crate::model::{Check, CheckKind, DependencyCondition, Lab, Matcher, Service,
 
 /// The whole lab, as `lab show` prints it.
 pub fn render(lab: &Lab, style: Style) -> String {
-    let mut r = Renderer { style, out: String::new(), lists: Vec::new(), quote: 0, line_start: true };
+    let mut r = Renderer {
+        style,
+        out: String::new(),
+        lists: Vec::new(),
+        quote: 0,
+        line_start: true,
+    };
     let mut checks = lab.checks.iter();
     let mut task = 0usize;
     let mut in_code: Option<Option<String>> = None; // Some(role) while inside a fenced block
@@ -71,7 +77,9 @@ pub fn render(lab: &Lab, style: Style) -> String {
                     CodeBlockKind::Fenced(info) => {
                         let mut w = info.split_whitespace();
                         match (w.next(), w.next()) {
-                            (Some("yaml" | "yml"), Some(role @ ("stack" | "check"))) => Some(role.to_string()),
+                            (Some("yaml" | "yml"), Some(role @ ("stack" | "check"))) => {
+                                Some(role.to_string())
+                            }
                             _ => None,
                         }
                     }
@@ -80,27 +88,25 @@ pub fn render(lab: &Lab, style: Style) -> String {
                 in_code = Some(role);
                 code.clear();
             }
-            Event::End(TagEnd::CodeBlock) => {
-                match in_code.take().flatten().as_deref() {
-                    Some("stack") => {
-                        if let Some(stack) = &lab.stack {
-                            r.block(&stack_summary(stack, style));
-                        }
-                    }
-                    Some(_) => {
-                        if let Some(check) = checks.next() {
-                            r.block(&check_summary(check, style));
-                        }
-                    }
-                    None => {
-                        let body: String = code
-                            .lines()
-                            .map(|l| format!("    {}\n", style.cyan(l)))
-                            .collect();
-                        r.block(&body);
+            Event::End(TagEnd::CodeBlock) => match in_code.take().flatten().as_deref() {
+                Some("stack") => {
+                    if let Some(stack) = &lab.stack {
+                        r.block(&stack_summary(stack, style));
                     }
                 }
-            }
+                Some(_) => {
+                    if let Some(check) = checks.next() {
+                        r.block(&check_summary(check, style));
+                    }
+                }
+                None => {
+                    let body: String = code
+                        .lines()
+                        .map(|l| format!("    {}\n", style.cyan(l)))
+                        .collect();
+                    r.block(&body);
+                }
+            },
             Event::Text(t) => {
                 if in_code.is_some() {
                     code.push_str(&t);
@@ -132,12 +138,11 @@ pub fn render(lab: &Lab, style: Style) -> String {
                 r.newline();
                 r.newline();
             }
-            Event::Html(h) | Event::InlineHtml(h) => {
+            Event::Html(h) | Event::InlineHtml(h)
                 // Comments are for authors; other HTML is shown as written.
-                if !h.trim_start().starts_with("<!--") {
+                if !h.trim_start().starts_with("<!--") => {
                     r.push(&h);
                 }
-            }
             _ => {}
         }
     }
@@ -203,7 +208,12 @@ pub fn stack_summary(stack: &Stack, style: Style) -> String {
         style.bold("Stack:"),
         plural(stack.services.len(), "service")
     );
-    let width = stack.services.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let width = stack
+        .services
+        .iter()
+        .map(|s| s.name.len())
+        .max()
+        .unwrap_or(0);
     for s in &stack.services {
         out.push_str(&format!(
             "    {}  {}\n",
@@ -215,13 +225,27 @@ pub fn stack_summary(stack: &Stack, style: Style) -> String {
         let names: Vec<String> = stack
             .networks
             .iter()
-            .map(|n| if n.internal { format!("{} (internal)", n.name) } else { n.name.clone() })
+            .map(|n| {
+                if n.internal {
+                    format!("{} (internal)", n.name)
+                } else {
+                    n.name.clone()
+                }
+            })
             .collect();
-        out.push_str(&format!("    {} {}\n", style.dim("networks:"), names.join(", ")));
+        out.push_str(&format!(
+            "    {} {}\n",
+            style.dim("networks:"),
+            names.join(", ")
+        ));
     }
     if !stack.volumes.is_empty() {
         let names: Vec<&str> = stack.volumes.iter().map(|v| v.name.as_str()).collect();
-        out.push_str(&format!("    {} {}\n", style.dim("volumes:"), names.join(", ")));
+        out.push_str(&format!(
+            "    {} {}\n",
+            style.dim("volumes:"),
+            names.join(", ")
+        ));
     }
     out
 }
@@ -234,7 +258,11 @@ fn service_facts(s: &Service) -> Vec<String> {
         (None, None) => {}
     }
     if !s.ports.is_empty() {
-        let ports: Vec<String> = s.ports.iter().map(|p| p.container_port.to_string()).collect();
+        let ports: Vec<String> = s
+            .ports
+            .iter()
+            .map(|p| p.container_port.to_string())
+            .collect();
         facts.push(format!("port {}", ports.join(", ")));
     }
     if s.healthcheck.as_ref().is_some_and(|h| !h.disable) {
@@ -279,8 +307,16 @@ pub fn describe_kind(kind: &CheckKind) -> String {
             _ => "makes an HTTP request".into(),
         },
         CheckKind::Tcp(t) => {
-            let to = t.host.clone().or_else(|| t.service.clone()).unwrap_or_else(|| "localhost".into());
-            let verb = if t.open { "connects to" } else { "expects no connection to" };
+            let to = t
+                .host
+                .clone()
+                .or_else(|| t.service.clone())
+                .unwrap_or_else(|| "localhost".into());
+            let verb = if t.open {
+                "connects to"
+            } else {
+                "expects no connection to"
+            };
             match &t.from {
                 Some(f) => format!("{verb} {to}:{} from {f}", t.port),
                 None => format!("{verb} {to}:{}", t.port),
@@ -330,5 +366,9 @@ fn matcher_hint(m: &Matcher) -> String {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -41,27 +41,59 @@ impl Style {
     }
 
     pub fn bold(&self, s: &str) -> String {
-        if self.color { s.bold().to_string() } else { s.to_string() }
+        if self.color {
+            s.bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn dim(&self, s: &str) -> String {
-        if self.color { s.dim().to_string() } else { s.to_string() }
+        if self.color {
+            s.dim().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn italic(&self, s: &str) -> String {
-        if self.color { s.italic().to_string() } else { s.to_string() }
+        if self.color {
+            s.italic().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn underline(&self, s: &str) -> String {
-        if self.color { s.underlined().to_string() } else { s.to_string() }
+        if self.color {
+            s.underlined().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn green(&self, s: &str) -> String {
-        if self.color { s.green().to_string() } else { s.to_string() }
+        if self.color {
+            s.green().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn red(&self, s: &str) -> String {
-        if self.color { s.red().to_string() } else { s.to_string() }
+        if self.color {
+            s.red().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn yellow(&self, s: &str) -> String {
-        if self.color { s.yellow().to_string() } else { s.to_string() }
+        if self.color {
+            s.yellow().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn cyan(&self, s: &str) -> String {
-        if self.color { s.cyan().to_string() } else { s.to_string() }
+        if self.color {
+            s.cyan().to_string()
+        } else {
+            s.to_string()
+        }
     }
 }

@@ -6,7 +6,16 @@ use crate::course::yaml::{Node, Value};
 use crate::model::{Action, ConnectAction, ExecSpec, KillAction, Target};
 
 const ACTIONS: &[&str] = &[
-    "stop", "start", "restart", "kill", "pause", "unpause", "exec", "sleep", "disconnect", "connect",
+    "stop",
+    "start",
+    "restart",
+    "kill",
+    "pause",
+    "unpause",
+    "exec",
+    "sleep",
+    "disconnect",
+    "connect",
 ];
 
 const TARGET_ONLY: Schema = Schema::known(&["service", "container"]);
@@ -19,7 +28,13 @@ pub type Refs = Vec<(String, crate::course::yaml::Pos)>;
 
 pub fn decode_list(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Vec<Action> {
     let Some(items) = node.as_seq() else {
-        ctx.error(node.pos, format!("expected a list of actions for \"before\", found {}", node.kind_name()));
+        ctx.error(
+            node.pos,
+            format!(
+                "expected a list of actions for \"before\", found {}",
+                node.kind_name()
+            ),
+        );
         return Vec::new();
     };
     items.iter().filter_map(|n| decode(ctx, n, refs)).collect()
@@ -29,7 +44,14 @@ fn decode(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Option<Action> {
     let entries = match &node.value {
         Value::Map(e) if e.len() == 1 => e,
         _ => {
-            ctx.error(node.pos, format!("an action is a one-key map such as {{restart: web}} ({}), found {}", ACTIONS.join(", "), node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!(
+                    "an action is a one-key map such as {{restart: web}} ({}), found {}",
+                    ACTIONS.join(", "),
+                    node.kind_name()
+                ),
+            );
             return None;
         }
     };
@@ -54,7 +76,8 @@ fn decode(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Option<Action> {
                         Some(sig) => sig,
                         None => {
                             ctx.error(n.pos, format!("unknown signal \"{s}\" in {what}"))
-                                .help = Some("use a name such as SIGKILL, SIGTERM or SIGINT".into());
+                                .help =
+                                Some("use a name such as SIGKILL, SIGTERM or SIGINT".into());
                             return None;
                         }
                     }
@@ -68,8 +91,16 @@ fn decode(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Option<Action> {
             let t = fields_target(ctx, &f, refs)?;
             let network = f.req_str(ctx, "network")?;
             let aliases = f.str_list(ctx, "aliases");
-            let a = ConnectAction { target: t, network, aliases };
-            if name == "connect" { Action::Connect(a) } else { Action::Disconnect(a) }
+            let a = ConnectAction {
+                target: t,
+                network,
+                aliases,
+            };
+            if name == "connect" {
+                Action::Connect(a)
+            } else {
+                Action::Disconnect(a)
+            }
         }
         other => {
             let d = ctx.error(k.pos, format!("unknown action \"{other}\""));
@@ -102,7 +133,10 @@ pub fn fields_target(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<Targe
         }
         (None, Some(c)) => Some(Target::Container(string(ctx, c, &f.field("container"))?)),
         (Some(_), Some(c)) => {
-            ctx.error(c.pos, format!("{} names both a service and a container; give one", f.what));
+            ctx.error(
+                c.pos,
+                format!("{} names both a service and a container; give one", f.what),
+            );
             None
         }
         (None, None) => {
@@ -119,7 +153,9 @@ pub fn exec_spec(ctx: &mut Ctx, node: &Node, what: &str, refs: &mut Refs) -> Opt
 
 pub fn exec_fields(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<ExecSpec> {
     let t = fields_target(ctx, f, refs);
-    let cmd = f.required(ctx, "cmd").and_then(|n| command(ctx, n, &f.field("cmd")));
+    let cmd = f
+        .required(ctx, "cmd")
+        .and_then(|n| command(ctx, n, &f.field("cmd")));
     Some(ExecSpec {
         target: t?,
         cmd: cmd?,

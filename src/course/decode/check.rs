@@ -12,53 +12,158 @@ use crate::model::{
 };
 
 pub const KINDS: &[&str] = &[
-    "exec", "expect", "http", "tcp", "dns", "container", "network", "volume", "image", "logs",
-    "file", "command",
+    "exec",
+    "expect",
+    "http",
+    "tcp",
+    "dns",
+    "container",
+    "network",
+    "volume",
+    "image",
+    "logs",
+    "file",
+    "command",
 ];
 
 const COMMON: &[&str] = &[
-    "id", "title", "points", "hint", "timeout", "eventually", "starts_passing", "before",
+    "id",
+    "title",
+    "points",
+    "hint",
+    "timeout",
+    "eventually",
+    "starts_passing",
+    "before",
 ];
 
 const EXEC: Schema = Schema::known(&[
-    "service", "container", "cmd", "user", "workdir", "env", "exit", "stdout", "stderr",
+    "service",
+    "container",
+    "cmd",
+    "user",
+    "workdir",
+    "env",
+    "exit",
+    "stdout",
+    "stderr",
 ]);
 const EXPECT: Schema = Schema::known(&["service", "container", "host", "spawn", "run", "steps"]);
 const STEP: Schema = Schema::known(&["send", "expect", "expect_eof", "send_control", "timeout"]);
 const HTTP: Schema = Schema::known(&[
-    "url", "service", "container", "host", "port", "path", "method", "headers", "request_body",
-    "from", "status", "body", "header",
+    "url",
+    "service",
+    "container",
+    "host",
+    "port",
+    "path",
+    "method",
+    "headers",
+    "request_body",
+    "from",
+    "status",
+    "body",
+    "header",
 ]);
 const TCP: Schema = Schema::known(&["host", "service", "port", "from", "open"]);
 const DNS: Schema = Schema::known(&["name", "from", "resolves", "address"]);
 const CONTAINER: Schema = Schema::known(&[
-    "service", "container", "state", "health", "exit_code", "image", "labels", "env",
-    "networks", "ports", "mounts", "restart_policy", "user", "read_only", "cap_add", "cap_drop",
-    "security_opt", "mem_limit", "cpus", "pids_limit", "log_driver", "inspect",
+    "service",
+    "container",
+    "state",
+    "health",
+    "exit_code",
+    "image",
+    "labels",
+    "env",
+    "networks",
+    "ports",
+    "mounts",
+    "restart_policy",
+    "user",
+    "read_only",
+    "cap_add",
+    "cap_drop",
+    "security_opt",
+    "mem_limit",
+    "cpus",
+    "pids_limit",
+    "log_driver",
+    "inspect",
 ]);
-const INSPECT: Schema = Schema::known(&["path", "equals", "contains", "matches", "not", "all", "any", "lt", "gt"]);
-const NETWORK: Schema = Schema::known(&["name", "exists", "driver", "internal", "containers", "labels"]);
+const INSPECT: Schema = Schema::known(&[
+    "path", "equals", "contains", "matches", "not", "all", "any", "lt", "gt",
+]);
+const NETWORK: Schema = Schema::known(&[
+    "name",
+    "exists",
+    "driver",
+    "internal",
+    "containers",
+    "labels",
+]);
 const VOLUME: Schema = Schema::known(&["name", "exists", "driver", "labels"]);
-const IMAGE: Schema = Schema::known(&["name", "exists", "labels", "user", "healthcheck", "exposed_ports"]);
-const LOGS: Schema = Schema::known(&["service", "container", "contains", "matches", "stream", "tail"]);
-const FILE: Schema = Schema::known(&["path", "service", "container", "exists", "contains", "matches", "mode"]);
+const IMAGE: Schema = Schema::known(&[
+    "name",
+    "exists",
+    "labels",
+    "user",
+    "healthcheck",
+    "exposed_ports",
+]);
+const LOGS: Schema = Schema::known(&[
+    "service",
+    "container",
+    "contains",
+    "matches",
+    "stream",
+    "tail",
+]);
+const FILE: Schema = Schema::known(&[
+    "path",
+    "service",
+    "container",
+    "exists",
+    "contains",
+    "matches",
+    "mode",
+]);
 const COMMAND: Schema = Schema::known(&["run", "exit", "stdout", "stderr"]);
 
-const STATES: &[&str] = &["created", "running", "paused", "restarting", "exited", "removing", "dead"];
+const STATES: &[&str] = &[
+    "created",
+    "running",
+    "paused",
+    "restarting",
+    "exited",
+    "removing",
+    "dead",
+];
 const HEALTH: &[&str] = &["healthy", "unhealthy", "starting", "none"];
 
 /// Decode one check block. `refs` collects the services it names (checked by the lab).
-pub fn decode(ctx: &mut Ctx, node: &Node, task: Option<usize>, line: u32, refs: &mut Refs) -> Option<Check> {
+pub fn decode(
+    ctx: &mut Ctx,
+    node: &Node,
+    task: Option<usize>,
+    line: u32,
+    refs: &mut Refs,
+) -> Option<Check> {
     let mut all_keys: Vec<&str> = COMMON.to_vec();
     all_keys.extend_from_slice(KINDS);
     let schema = Schema::known(&all_keys);
+    let errors_before = ctx.diags.len();
     let f = Fields::open(ctx, node, "the check", &schema, false)?;
+    let unknown_keys = ctx.diags.len() > errors_before;
     let what_id = f.get("id").and_then(|n| n.scalar_text());
     let what = match &what_id {
         Some(id) => format!("check \"{id}\""),
         None => "the check".to_string(),
     };
-    let f = Fields { what: what.clone(), ..f };
+    let f = Fields {
+        what: what.clone(),
+        ..f
+    };
 
     let id = f.required(ctx, "id").and_then(|n| {
         let id = string(ctx, n, "\"id\" of a check")?;
@@ -71,26 +176,47 @@ pub fn decode(ctx: &mut Ctx, node: &Node, task: Option<usize>, line: u32, refs: 
     let points = f.int(ctx, "points", 0, 1000).map(|p| p as u32).unwrap_or(1);
     let hint = f.str(ctx, "hint");
     let timeout = f.dur(ctx, "timeout");
-    if timeout.is_some_and(|t| t.0.is_zero()) {
-        if let Some(p) = f.get("timeout").map(|n| n.pos) {
-            ctx.error(p, format!("\"timeout\" in {what} must be longer than zero"));
-        }
+    if timeout.is_some_and(|t| t.0.is_zero())
+        && let Some(p) = f.get("timeout").map(|n| n.pos)
+    {
+        ctx.error(p, format!("\"timeout\" in {what} must be longer than zero"));
     }
     let eventually = f.dur(ctx, "eventually");
     let starts_passing = f.bool(ctx, "starts_passing").unwrap_or(false);
-    let before = f.get("before").map(|n| decode_list(ctx, n, refs)).unwrap_or_default();
+    let before = f
+        .get("before")
+        .map(|n| decode_list(ctx, n, refs))
+        .unwrap_or_default();
 
     let kinds: Vec<(&str, &Node, &Node)> = f.keys().filter(|(k, _, _)| KINDS.contains(k)).collect();
     let kind = match kinds.as_slice() {
         [] => {
-            ctx.error(f.pos, format!("{what} has no kind; give exactly one of {}", KINDS.join(", ")));
+            // A misspelt kind was already reported as an unknown key, with a suggestion.
+            if !unknown_keys {
+                ctx.error(
+                    f.pos,
+                    format!(
+                        "{what} has no kind; give exactly one of {}",
+                        KINDS.join(", ")
+                    ),
+                );
+            }
             None
         }
         [(name, _, body)] => decode_kind(ctx, name, body, &what, refs),
         [_, (second, key, _), ..] => {
             let names: Vec<&str> = kinds.iter().map(|(k, _, _)| *k).collect();
-            ctx.error(key.pos, format!("{what} has {} kinds ({}); a check has exactly one", names.len(), names.join(", ")))
-                .help = Some(format!("split it into one check per kind; \"{second}\" could be its own check"));
+            ctx.error(
+                key.pos,
+                format!(
+                    "{what} has {} kinds ({}); a check has exactly one",
+                    names.len(),
+                    names.join(", ")
+                ),
+            )
+            .help = Some(format!(
+                "split it into one check per kind; \"{second}\" could be its own check"
+            ));
             None
         }
     };
@@ -109,7 +235,13 @@ pub fn decode(ctx: &mut Ctx, node: &Node, task: Option<usize>, line: u32, refs: 
     })
 }
 
-fn decode_kind(ctx: &mut Ctx, name: &str, body: &Node, check: &str, refs: &mut Refs) -> Option<CheckKind> {
+fn decode_kind(
+    ctx: &mut Ctx,
+    name: &str,
+    body: &Node,
+    check: &str,
+    refs: &mut Refs,
+) -> Option<CheckKind> {
     let what = format!("\"{name}\" of {check}");
     let open = |ctx: &mut Ctx, schema: &Schema| Fields::open(ctx, body, &what, schema, false);
     Some(match name {
@@ -119,7 +251,12 @@ fn decode_kind(ctx: &mut Ctx, name: &str, body: &Node, check: &str, refs: &mut R
             let exit = exit_matcher(ctx, &f);
             let stdout = opt_matcher(ctx, &f, "stdout");
             let stderr = opt_matcher(ctx, &f, "stderr");
-            CheckKind::Exec(ExecCheck { spec: spec?, exit: exit?, stdout: stdout?, stderr: stderr? })
+            CheckKind::Exec(ExecCheck {
+                spec: spec?,
+                exit: exit?,
+                stdout: stdout?,
+                stderr: stderr?,
+            })
         }
         "expect" => {
             let f = open(ctx, &EXPECT)?;
@@ -138,9 +275,14 @@ fn decode_kind(ctx: &mut Ctx, name: &str, body: &Node, check: &str, refs: &mut R
             };
             let service = service_ref(ctx, &f, "service", refs);
             let from = service_ref(ctx, &f, "from", refs);
-            let port = f.required(ctx, "port").and_then(|n| int(ctx, n, &f.field("port"), 1, 65535));
+            let port = f
+                .required(ctx, "port")
+                .and_then(|n| int(ctx, n, &f.field("port"), 1, 65535));
             if host.is_some() && service.is_some() {
-                ctx.error(f.pos, format!("{what} names both a host and a service; give one"));
+                ctx.error(
+                    f.pos,
+                    format!("{what} names both a host and a service; give one"),
+                );
             }
             CheckKind::Tcp(TcpCheck {
                 host,
@@ -153,7 +295,9 @@ fn decode_kind(ctx: &mut Ctx, name: &str, body: &Node, check: &str, refs: &mut R
         "dns" => {
             let f = open(ctx, &DNS)?;
             let name = f.req_str(ctx, "name");
-            let from = f.required(ctx, "from").and(service_ref(ctx, &f, "from", refs));
+            let from = f
+                .required(ctx, "from")
+                .and(service_ref(ctx, &f, "from", refs));
             let address = opt_matcher(ctx, &f, "address");
             CheckKind::Dns(DnsCheck {
                 name: name?,
@@ -164,7 +308,7 @@ fn decode_kind(ctx: &mut Ctx, name: &str, body: &Node, check: &str, refs: &mut R
         }
         "container" => {
             let f = open(ctx, &CONTAINER)?;
-            CheckKind::Container(container(ctx, &f, refs)?)
+            CheckKind::Container(Box::new(container(ctx, &f, refs)?))
         }
         "network" => {
             let f = open(ctx, &NETWORK)?;
@@ -212,12 +356,22 @@ fn decode_kind(ctx: &mut Ctx, name: &str, body: &Node, check: &str, refs: &mut R
                 Some("stderr") => LogStream::Stderr,
                 Some(other) => {
                     let p = f.get("stream").map(|n| n.pos).unwrap_or(f.pos);
-                    ctx.error(p, format!("unknown stream \"{other}\" in {what} (use stdout, stderr or both)"));
+                    ctx.error(
+                        p,
+                        format!(
+                            "unknown stream \"{other}\" in {what} (use stdout, stderr or both)"
+                        ),
+                    );
                     return None;
                 }
             };
             let tail = f.int(ctx, "tail", 1, 1_000_000).map(|t| t as u32);
-            CheckKind::Logs(LogsCheck { target: target?, matcher: matcher??, stream, tail })
+            CheckKind::Logs(LogsCheck {
+                target: target?,
+                matcher: matcher??,
+                stream,
+                tail,
+            })
         }
         "file" => {
             let f = open(ctx, &FILE)?;
@@ -235,7 +389,9 @@ fn decode_kind(ctx: &mut Ctx, name: &str, body: &Node, check: &str, refs: &mut R
             if f.has("matches") && matches.is_none() {
                 return None;
             }
-            let mode = f.get("mode").and_then(|n| file_mode(ctx, n, &f.field("mode")));
+            let mode = f
+                .get("mode")
+                .and_then(|n| file_mode(ctx, n, &f.field("mode")));
             if f.has("mode") && mode.is_none() {
                 return None;
             }
@@ -254,7 +410,12 @@ fn decode_kind(ctx: &mut Ctx, name: &str, body: &Node, check: &str, refs: &mut R
             let exit = exit_matcher(ctx, &f);
             let stdout = opt_matcher(ctx, &f, "stdout");
             let stderr = opt_matcher(ctx, &f, "stderr");
-            CheckKind::Command(CommandCheck { run: run?, exit: exit?, stdout: stdout?, stderr: stderr? })
+            CheckKind::Command(CommandCheck {
+                run: run?,
+                exit: exit?,
+                stdout: stdout?,
+                stderr: stderr?,
+            })
         }
         _ => return None,
     })
@@ -299,16 +460,28 @@ fn text_matcher(ctx: &mut Ctx, f: &Fields, required: bool) -> Option<Option<Matc
         (c, m) => c.or(m),
     };
     if required && m.is_none() {
-        ctx.error(f.pos, format!("{} needs \"contains\" or \"matches\"", f.what));
+        ctx.error(
+            f.pos,
+            format!("{} needs \"contains\" or \"matches\"", f.what),
+        );
         return None;
     }
     Some(m)
 }
 
 fn label_matchers(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<(String, Matcher)>> {
-    let Some(n) = f.get(key) else { return Some(Vec::new()) };
+    let Some(n) = f.get(key) else {
+        return Some(Vec::new());
+    };
     let Some(entries) = n.as_map() else {
-        ctx.error(n.pos, format!("expected a map of NAME: matcher for {}, found {}", f.field(key), n.kind_name()));
+        ctx.error(
+            n.pos,
+            format!(
+                "expected a map of NAME: matcher for {}, found {}",
+                f.field(key),
+                n.kind_name()
+            ),
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -327,9 +500,18 @@ fn label_matchers(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<(String, M
 }
 
 fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<u16>> {
-    let Some(n) = f.get(key) else { return Some(Vec::new()) };
+    let Some(n) = f.get(key) else {
+        return Some(Vec::new());
+    };
     let Some(items) = n.as_seq() else {
-        ctx.error(n.pos, format!("expected a list of ports for {}, found {}", f.field(key), n.kind_name()));
+        ctx.error(
+            n.pos,
+            format!(
+                "expected a list of ports for {}, found {}",
+                f.field(key),
+                n.kind_name()
+            ),
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -339,7 +521,14 @@ fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<u16>> {
         match bare.parse::<u16>() {
             Ok(p) if p > 0 => out.push(p),
             _ => {
-                ctx.error(item.pos, format!("bad port {} in {} (write e.g. 8080 or \"8080/tcp\")", super::describe(item), f.field(key)));
+                ctx.error(
+                    item.pos,
+                    format!(
+                        "bad port {} in {} (write e.g. 8080 or \"8080/tcp\")",
+                        super::describe(item),
+                        f.field(key)
+                    ),
+                );
                 return None;
             }
         }
@@ -353,7 +542,13 @@ fn file_mode(ctx: &mut Ctx, node: &Node, what: &str) -> Option<u32> {
     match u32::from_str_radix(digits, 8) {
         Ok(m) if m <= 0o7777 && !digits.is_empty() => Some(m),
         _ => {
-            ctx.error(node.pos, format!("bad file mode {} for {what} (write octal digits, e.g. \"0644\")", super::describe(node)));
+            ctx.error(
+                node.pos,
+                format!(
+                    "bad file mode {} for {what} (write octal digits, e.g. \"0644\")",
+                    super::describe(node)
+                ),
+            );
             None
         }
     }
@@ -366,7 +561,13 @@ fn expect(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<ExpectCheck> {
     };
     let target = if on_host {
         if f.has("service") || f.has("container") {
-            ctx.error(f.pos, format!("{} runs on the host and in a container at once; give one", f.what));
+            ctx.error(
+                f.pos,
+                format!(
+                    "{} runs on the host and in a container at once; give one",
+                    f.what
+                ),
+            );
             return None;
         }
         Target::Host
@@ -374,7 +575,10 @@ fn expect(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<ExpectCheck> {
         fields_target(ctx, f, refs)?
     };
     if f.has("spawn") && f.has("run") {
-        ctx.error(f.pos, format!("{} has both \"spawn\" and \"run\"; give one", f.what));
+        ctx.error(
+            f.pos,
+            format!("{} has both \"spawn\" and \"run\"; give one", f.what),
+        );
         return None;
     }
     let run = match f.get("spawn").or(f.get("run")) {
@@ -383,7 +587,14 @@ fn expect(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<ExpectCheck> {
     };
     let steps_node = f.required(ctx, "steps")?;
     let Some(items) = steps_node.as_seq() else {
-        ctx.error(steps_node.pos, format!("expected a list of steps for {}, found {}", f.field("steps"), steps_node.kind_name()));
+        ctx.error(
+            steps_node.pos,
+            format!(
+                "expected a list of steps for {}, found {}",
+                f.field("steps"),
+                steps_node.kind_name()
+            ),
+        );
         return None;
     };
     if items.is_empty() {
@@ -438,7 +649,10 @@ fn step(ctx: &mut Ctx, node: &Node) -> Option<ExpectStep> {
                     ExpectStep::SendControl(c.to_ascii_lowercase())
                 }
                 _ => {
-                    ctx.error(n.pos, format!("send_control takes one letter (c for Ctrl-C), found \"{s}\""));
+                    ctx.error(
+                        n.pos,
+                        format!("send_control takes one letter (c for Ctrl-C), found \"{s}\""),
+                    );
                     return None;
                 }
             }
@@ -461,22 +675,40 @@ fn http(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<HttpCheck> {
     };
     let port = f.int(ctx, "port", 1, 65535).map(|p| p as u16);
     if url.is_some() && (target.is_some() || port.is_some()) {
-        ctx.error(f.pos, format!("{} gives a \"url\" and a target or port; give one or the other", f.what));
+        ctx.error(
+            f.pos,
+            format!(
+                "{} gives a \"url\" and a target or port; give one or the other",
+                f.what
+            ),
+        );
         return None;
     }
     if url.is_none() && (target.is_none() || port.is_none()) {
-        ctx.error(f.pos, format!("{} needs a \"url\", or a target (service, container or host: true) and a \"port\"", f.what));
+        ctx.error(
+            f.pos,
+            format!(
+                "{} needs a \"url\", or a target (service, container or host: true) and a \"port\"",
+                f.what
+            ),
+        );
         return None;
     }
-    if let Some(u) = &url {
-        if !(u.starts_with("http://") || u.starts_with("https://")) {
-            let p = f.get("url").map(|n| n.pos).unwrap_or(f.pos);
-            ctx.error(p, format!("url \"{u}\" must start with http:// or https://"));
-            return None;
-        }
+    if let Some(u) = &url
+        && !(u.starts_with("http://") || u.starts_with("https://"))
+    {
+        let p = f.get("url").map(|n| n.pos).unwrap_or(f.pos);
+        ctx.error(
+            p,
+            format!("url \"{u}\" must start with http:// or https://"),
+        );
+        return None;
     }
     let from = service_ref(ctx, f, "from", refs);
-    let method = f.str(ctx, "method").unwrap_or_else(|| "GET".into()).to_ascii_uppercase();
+    let method = f
+        .str(ctx, "method")
+        .unwrap_or_else(|| "GET".into())
+        .to_ascii_uppercase();
     if !["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(&method.as_str()) {
         let p = f.get("method").map(|n| n.pos).unwrap_or(f.pos);
         ctx.error(p, format!("unknown HTTP method \"{method}\""));
@@ -509,7 +741,10 @@ fn http(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<HttpCheck> {
 
 fn container(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<ContainerCheck> {
     let target = fields_target(ctx, f, refs);
-    let mut c = ContainerCheck { target, ..ContainerCheck::default() };
+    let mut c = ContainerCheck {
+        target,
+        ..ContainerCheck::default()
+    };
     let mut ok = c.target.is_some();
     let mut one_of = |ctx: &mut Ctx, key: &str, allowed: &[&str]| -> Option<String> {
         let n = f.get(key)?;
@@ -528,7 +763,11 @@ fn container(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<ContainerChec
     };
     c.state = one_of(ctx, "state", STATES);
     c.health = one_of(ctx, "health", HEALTH);
-    c.restart_policy = one_of(ctx, "restart_policy", &["no", "always", "on-failure", "unless-stopped"]);
+    c.restart_policy = one_of(
+        ctx,
+        "restart_policy",
+        &["no", "always", "on-failure", "unless-stopped"],
+    );
     let mut m = |ctx: &mut Ctx, key: &str| -> Option<Matcher> {
         let r = opt_matcher(ctx, f, key);
         if r.is_none() {
@@ -572,7 +811,14 @@ fn container(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<ContainerChec
                 }
             }
             None => {
-                ctx.error(n.pos, format!("expected a list of {{path, matcher}} for {}, found {}", f.field("inspect"), n.kind_name()));
+                ctx.error(
+                    n.pos,
+                    format!(
+                        "expected a list of {{path, matcher}} for {}, found {}",
+                        f.field("inspect"),
+                        n.kind_name()
+                    ),
+                );
                 ok = false;
             }
         }

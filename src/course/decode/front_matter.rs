@@ -21,13 +21,22 @@ pub struct LabHeader {
 }
 
 pub fn lab(ctx: &mut Ctx, node: &Node) -> LabHeader {
-    let mut h = LabHeader { title: None, requires: Vec::new(), timeout: None, tags: Vec::new(), submission: None };
+    let mut h = LabHeader {
+        title: None,
+        requires: Vec::new(),
+        timeout: None,
+        tags: Vec::new(),
+        submission: None,
+    };
     let Some(f) = Fields::open(ctx, node, "the front matter", &LAB, false) else {
         return h;
     };
     h.title = f.req_str(ctx, "title");
     if h.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
-        ctx.error(f.get("title").map(|n| n.pos).unwrap_or(f.pos), "the lab's title is empty");
+        ctx.error(
+            f.get("title").map(|n| n.pos).unwrap_or(f.pos),
+            "the lab's title is empty",
+        );
     }
     if let Some(n) = f.get("requires") {
         match n.as_seq() {
@@ -39,7 +48,13 @@ pub fn lab(ctx: &mut Ctx, node: &Node) -> LabHeader {
                 }
             }
             None => {
-                ctx.error(n.pos, format!("expected a list of lab ids for \"requires\", found {}", n.kind_name()));
+                ctx.error(
+                    n.pos,
+                    format!(
+                        "expected a list of lab ids for \"requires\", found {}",
+                        n.kind_name()
+                    ),
+                );
             }
         }
     }
@@ -47,7 +62,10 @@ pub fn lab(ctx: &mut Ctx, node: &Node) -> LabHeader {
     h.tags = f.str_list(ctx, "tags");
     h.submission = f.get("submission").and_then(|n| {
         let s = Fields::open(ctx, n, "\"submission\"", &SUBMISSION, false)?;
-        Some(Submission { stack: s.str(ctx, "stack"), files: s.str_list(ctx, "files") })
+        Some(Submission {
+            stack: s.str(ctx, "stack"),
+            files: s.str_list(ctx, "files"),
+        })
     });
     h
 }
@@ -60,21 +78,26 @@ pub struct CourseHeader {
 }
 
 pub fn course(ctx: &mut Ctx, node: &Node) -> CourseHeader {
-    let mut h = CourseHeader { format_version: None, title: None, id: None, labs: Vec::new() };
+    let mut h = CourseHeader {
+        format_version: None,
+        title: None,
+        id: None,
+        labs: Vec::new(),
+    };
     let Some(f) = Fields::open(ctx, node, "course.yaml", &COURSE, false) else {
         return h;
     };
-    if let Some(n) = f.required(ctx, "format_version") {
-        if let Some(v) = int(ctx, n, "\"format_version\"", 0, i64::from(u32::MAX)) {
-            let v = v as u32;
-            if v > FORMAT_VERSION {
-                ctx.error(n.pos, format!("this course is written for lab format version {v}; this lab reads version {FORMAT_VERSION}"))
+    if let Some(n) = f.required(ctx, "format_version")
+        && let Some(v) = int(ctx, n, "\"format_version\"", 0, i64::from(u32::MAX))
+    {
+        let v = v as u32;
+        if v > FORMAT_VERSION {
+            ctx.error(n.pos, format!("this course is written for lab format version {v}; this lab reads version {FORMAT_VERSION}"))
                     .help = Some("install a newer lab to use this course".into());
-            } else if v == 0 {
-                ctx.error(n.pos, "format_version starts at 1");
-            } else {
-                h.format_version = Some(v);
-            }
+        } else if v == 0 {
+            ctx.error(n.pos, "format_version starts at 1");
+        } else {
+            h.format_version = Some(v);
         }
     }
     h.title = f.req_str(ctx, "title");
@@ -88,7 +111,13 @@ pub fn course(ctx: &mut Ctx, node: &Node) -> CourseHeader {
     });
     if let Some(n) = f.required(ctx, "labs") {
         if n.as_seq().is_none() {
-            ctx.error(n.pos, format!("expected a list of lab folders for \"labs\", found {}", n.kind_name()));
+            ctx.error(
+                n.pos,
+                format!(
+                    "expected a list of lab folders for \"labs\", found {}",
+                    n.kind_name()
+                ),
+            );
         } else {
             let names = string_list(ctx, n, "\"labs\"");
             for (name, item) in names.into_iter().zip(n.as_seq().unwrap_or_default()) {

@@ -5,7 +5,9 @@ use super::{Ctx, describe, float, string};
 use crate::course::yaml::{Node, Pos, Value};
 use crate::model::{Literal, Matcher};
 
-const KINDS: &[&str] = &["equals", "contains", "matches", "not", "all", "any", "lt", "gt"];
+const KINDS: &[&str] = &[
+    "equals", "contains", "matches", "not", "all", "any", "lt", "gt",
+];
 
 pub fn decode(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Matcher> {
     match &node.value {
@@ -24,7 +26,14 @@ pub fn decode(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Matcher> {
         }
         Value::Map(entries) => {
             if entries.len() != 1 {
-                ctx.error(node.pos, format!("a matcher for {what} has exactly one key ({}), found {}", KINDS.join(", "), entries.len()));
+                ctx.error(
+                    node.pos,
+                    format!(
+                        "a matcher for {what} has exactly one key ({}), found {}",
+                        KINDS.join(", "),
+                        entries.len()
+                    ),
+                );
                 return None;
             }
             let (k, v) = &entries[0];
@@ -40,14 +49,25 @@ pub fn decode(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Matcher> {
                 "not" => decode(ctx, v, what).map(|m| Matcher::Not(Box::new(m))),
                 "all" | "any" => {
                     let Some(items) = v.as_seq() else {
-                        ctx.error(v.pos, format!("\"{key}\" takes a list of matchers, found {}", v.kind_name()));
+                        ctx.error(
+                            v.pos,
+                            format!(
+                                "\"{key}\" takes a list of matchers, found {}",
+                                v.kind_name()
+                            ),
+                        );
                         return None;
                     };
-                    let ms: Vec<Matcher> = items.iter().filter_map(|n| decode(ctx, n, what)).collect();
+                    let ms: Vec<Matcher> =
+                        items.iter().filter_map(|n| decode(ctx, n, what)).collect();
                     if ms.len() != items.len() {
                         return None;
                     }
-                    Some(if key == "all" { Matcher::All(ms) } else { Matcher::Any(ms) })
+                    Some(if key == "all" {
+                        Matcher::All(ms)
+                    } else {
+                        Matcher::Any(ms)
+                    })
                 }
                 "lt" => float(ctx, v, what).map(Matcher::Lt),
                 "gt" => float(ctx, v, what).map(Matcher::Gt),
@@ -72,7 +92,13 @@ fn literal(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Literal> {
         Value::Float(f) => Literal::Float(*f),
         Value::Str(s) => Literal::Str(s.clone()),
         _ => {
-            ctx.error(node.pos, format!("\"equals\" for {what} takes a single value, found {}", describe(node)));
+            ctx.error(
+                node.pos,
+                format!(
+                    "\"equals\" for {what} takes a single value, found {}",
+                    describe(node)
+                ),
+            );
             return None;
         }
     })
@@ -80,7 +106,10 @@ fn literal(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Literal> {
 
 /// Compile once at load time so a bad pattern is the author's error, not the student's.
 pub fn regex_ok(ctx: &mut Ctx, pattern: &str, pos: Pos) -> Option<()> {
-    match regex::RegexBuilder::new(pattern).size_limit(1 << 20).build() {
+    match regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+    {
         Ok(_) => Some(()),
         Err(e) => {
             let text = e.to_string();
@@ -90,7 +119,10 @@ pub fn regex_ok(ctx: &mut Ctx, pattern: &str, pos: Pos) -> Option<()> {
                 .find_map(|l| l.trim().strip_prefix("error: "))
                 .unwrap_or(text.lines().last().unwrap_or("invalid"))
                 .to_string();
-            ctx.error(pos, format!("invalid regular expression \"{pattern}\": {reason}"));
+            ctx.error(
+                pos,
+                format!("invalid regular expression \"{pattern}\": {reason}"),
+            );
             None
         }
     }

@@ -29,7 +29,12 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(file: &'a Path, lab_dir: &'a Path, allow_unsafe: bool) -> Self {
-        Ctx { file, lab_dir, allow_unsafe, diags: Vec::new() }
+        Ctx {
+            file,
+            lab_dir,
+            allow_unsafe,
+            diags: Vec::new(),
+        }
     }
 
     /// A policy violation: an error unless the user lifted the policy.
@@ -69,7 +74,10 @@ pub struct Schema<'s> {
 
 impl<'s> Schema<'s> {
     pub const fn known(known: &'s [&'s str]) -> Self {
-        Schema { known, unsupported: &[] }
+        Schema {
+            known,
+            unsupported: &[],
+        }
     }
 }
 
@@ -86,15 +94,28 @@ impl<'n> Fields<'n> {
     ) -> Option<Fields<'n>> {
         let Some(map) = node.as_map() else {
             if node.is_null() {
-                return Some(Fields { pos: node.pos, what: what.to_string(), entries: Vec::new() });
+                return Some(Fields {
+                    pos: node.pos,
+                    what: what.to_string(),
+                    entries: Vec::new(),
+                });
             }
-            ctx.error(node.pos, format!("expected a map for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!("expected a map for {what}, found {}", node.kind_name()),
+            );
             return None;
         };
         let mut entries = Vec::new();
         for (k, v) in map {
             let Some(key) = k.scalar_text() else {
-                ctx.error(k.pos, format!("a key in {what} must be a plain word, found {}", k.kind_name()));
+                ctx.error(
+                    k.pos,
+                    format!(
+                        "a key in {what} must be a plain word, found {}",
+                        k.kind_name()
+                    ),
+                );
                 continue;
             };
             if allow_extensions && key.starts_with("x-") {
@@ -122,15 +143,25 @@ impl<'n> Fields<'n> {
                 }
             }
         }
-        Some(Fields { pos: node.pos, what: what.to_string(), entries })
+        Some(Fields {
+            pos: node.pos,
+            what: what.to_string(),
+            entries,
+        })
     }
 
     pub fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, v)| *v)
     }
 
     pub fn key_pos(&self, key: &str) -> Option<Pos> {
-        self.entries.iter().find(|(k, _, _)| k == key).map(|(_, k, _)| k.pos)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, k, _)| k.pos)
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -145,7 +176,10 @@ impl<'n> Fields<'n> {
     pub fn required(&self, ctx: &mut Ctx, key: &str) -> Option<&'n Node> {
         let got = self.get(key);
         if got.is_none() {
-            ctx.error(self.pos, format!("missing required field \"{key}\" in {}", self.what));
+            ctx.error(
+                self.pos,
+                format!("missing required field \"{key}\" in {}", self.what),
+            );
         }
         got
     }
@@ -155,15 +189,18 @@ impl<'n> Fields<'n> {
     }
 
     pub fn req_str(&self, ctx: &mut Ctx, key: &str) -> Option<String> {
-        self.required(ctx, key).and_then(|n| string(ctx, n, &self.field(key)))
+        self.required(ctx, key)
+            .and_then(|n| string(ctx, n, &self.field(key)))
     }
 
     pub fn bool(&self, ctx: &mut Ctx, key: &str) -> Option<bool> {
-        self.get(key).and_then(|n| boolean(ctx, n, &self.field(key)))
+        self.get(key)
+            .and_then(|n| boolean(ctx, n, &self.field(key)))
     }
 
     pub fn int(&self, ctx: &mut Ctx, key: &str, min: i64, max: i64) -> Option<i64> {
-        self.get(key).and_then(|n| int(ctx, n, &self.field(key), min, max))
+        self.get(key)
+            .and_then(|n| int(ctx, n, &self.field(key), min, max))
     }
 
     pub fn float(&self, ctx: &mut Ctx, key: &str) -> Option<f64> {
@@ -171,7 +208,8 @@ impl<'n> Fields<'n> {
     }
 
     pub fn dur(&self, ctx: &mut Ctx, key: &str) -> Option<Dur> {
-        self.get(key).and_then(|n| duration(ctx, n, &self.field(key)))
+        self.get(key)
+            .and_then(|n| duration(ctx, n, &self.field(key)))
     }
 
     pub fn size(&self, ctx: &mut Ctx, key: &str) -> Option<ByteSize> {
@@ -202,7 +240,10 @@ pub fn string(ctx: &mut Ctx, node: &Node, what: &str) -> Option<String> {
     match node.scalar_text() {
         Some(s) => Some(s),
         None => {
-            ctx.error(node.pos, format!("expected a string for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!("expected a string for {what}, found {}", node.kind_name()),
+            );
             None
         }
     }
@@ -213,7 +254,13 @@ pub fn boolean(ctx: &mut Ctx, node: &Node, what: &str) -> Option<bool> {
         Value::Bool(b) => Some(*b),
         Value::Str(s) if s == "true" || s == "false" => Some(s == "true"),
         _ => {
-            ctx.error(node.pos, format!("expected true or false for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!(
+                    "expected true or false for {what}, found {}",
+                    node.kind_name()
+                ),
+            );
             None
         }
     }
@@ -228,11 +275,20 @@ pub fn int(ctx: &mut Ctx, node: &Node, what: &str, min: i64, max: i64) -> Option
     match v {
         Some(i) if (min..=max).contains(&i) => Some(i),
         Some(i) => {
-            ctx.error(node.pos, format!("{what} must be between {min} and {max}, found {i}"));
+            ctx.error(
+                node.pos,
+                format!("{what} must be between {min} and {max}, found {i}"),
+            );
             None
         }
         None => {
-            ctx.error(node.pos, format!("expected a whole number for {what}, found {}", describe(node)));
+            ctx.error(
+                node.pos,
+                format!(
+                    "expected a whole number for {what}, found {}",
+                    describe(node)
+                ),
+            );
             None
         }
     }
@@ -248,7 +304,10 @@ pub fn float(ctx: &mut Ctx, node: &Node, what: &str) -> Option<f64> {
     match v {
         Some(f) if f.is_finite() => Some(f),
         _ => {
-            ctx.error(node.pos, format!("expected a number for {what}, found {}", describe(node)));
+            ctx.error(
+                node.pos,
+                format!("expected a number for {what}, found {}", describe(node)),
+            );
             None
         }
     }
@@ -260,7 +319,13 @@ pub fn duration(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Dur> {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
         _ => {
-            ctx.error(node.pos, format!("expected a duration for {what} (e.g. 10s, 1m30s), found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!(
+                    "expected a duration for {what} (e.g. 10s, 1m30s), found {}",
+                    node.kind_name()
+                ),
+            );
             return None;
         }
     };
@@ -275,7 +340,13 @@ pub fn duration(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Dur> {
 
 pub fn size(ctx: &mut Ctx, node: &Node, what: &str) -> Option<ByteSize> {
     let Some(text) = node.scalar_text() else {
-        ctx.error(node.pos, format!("expected a size for {what} (e.g. 512m), found {}", node.kind_name()));
+        ctx.error(
+            node.pos,
+            format!(
+                "expected a size for {what} (e.g. 512m), found {}",
+                node.kind_name()
+            ),
+        );
         return None;
     };
     match ByteSize::parse(&text) {
@@ -292,7 +363,10 @@ pub fn string_list(ctx: &mut Ctx, node: &Node, what: &str) -> Vec<String> {
         Value::Seq(items) => items.iter().filter_map(|n| string(ctx, n, what)).collect(),
         Value::Null => Vec::new(),
         _ => {
-            ctx.error(node.pos, format!("expected a list for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!("expected a list for {what}, found {}", node.kind_name()),
+            );
             Vec::new()
         }
     }
@@ -308,7 +382,11 @@ pub fn string_map(ctx: &mut Ctx, node: &Node, what: &str) -> Vec<(String, String
 }
 
 /// As [`string_map`], keeping "no value" (`KEY` alone, `KEY:` with null) apart.
-pub fn optional_string_map(ctx: &mut Ctx, node: &Node, what: &str) -> Vec<(String, Option<String>)> {
+pub fn optional_string_map(
+    ctx: &mut Ctx,
+    node: &Node,
+    what: &str,
+) -> Vec<(String, Option<String>)> {
     match &node.value {
         Value::Map(entries) => entries
             .iter()
@@ -333,7 +411,10 @@ pub fn optional_string_map(ctx: &mut Ctx, node: &Node, what: &str) -> Vec<(Strin
             .collect(),
         Value::Null => Vec::new(),
         _ => {
-            ctx.error(node.pos, format!("expected a map for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!("expected a map for {what}, found {}", node.kind_name()),
+            );
             Vec::new()
         }
     }
@@ -351,6 +432,9 @@ pub fn describe(node: &Node) -> String {
 pub fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
 }

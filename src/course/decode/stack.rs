@@ -19,40 +19,140 @@ const TOP: Schema = Schema {
 };
 
 pub const SERVICE_KEYS: &[&str] = &[
-    "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose",
-    "networks", "volumes", "healthcheck", "depends_on", "restart", "labels", "user",
-    "working_dir", "read_only", "cap_add", "cap_drop", "security_opt", "mem_limit",
-    "memswap_limit", "cpus", "pids_limit", "init", "stop_signal", "stop_grace_period", "logging",
-    "tty", "stdin_open", "container_name", "hostname", "extra_hosts", "pull_policy",
-    "privileged", "network_mode", "pid",
+    "image",
+    "build",
+    "command",
+    "entrypoint",
+    "environment",
+    "env_file",
+    "ports",
+    "expose",
+    "networks",
+    "volumes",
+    "healthcheck",
+    "depends_on",
+    "restart",
+    "labels",
+    "user",
+    "working_dir",
+    "read_only",
+    "cap_add",
+    "cap_drop",
+    "security_opt",
+    "mem_limit",
+    "memswap_limit",
+    "cpus",
+    "pids_limit",
+    "init",
+    "stop_signal",
+    "stop_grace_period",
+    "logging",
+    "tty",
+    "stdin_open",
+    "container_name",
+    "hostname",
+    "extra_hosts",
+    "pull_policy",
+    "privileged",
+    "network_mode",
+    "pid",
 ];
 
 const SERVICE: Schema = Schema {
     known: SERVICE_KEYS,
     unsupported: &[
-        "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "configs",
-        "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime",
-        "cpu_shares", "cpuset", "credential_spec", "deploy", "develop", "device_cgroup_rules",
-        "devices", "dns", "dns_opt", "dns_search", "domainname", "external_links", "extends",
-        "gpus", "group_add", "ipc", "isolation", "label_file", "links", "mac_address",
-        "mem_reservation", "mem_swappiness", "oom_kill_disable", "oom_score_adj", "platform",
-        "post_start", "pre_stop", "profiles", "runtime", "scale", "secrets", "shm_size",
-        "storage_opt", "sysctls", "ulimits", "use_api_socket", "userns_mode", "uts",
-        "volumes_from", "models", "provider", "memswap_reservation", "mem_swap_limit",
+        "annotations",
+        "attach",
+        "blkio_config",
+        "cgroup",
+        "cgroup_parent",
+        "configs",
+        "cpu_count",
+        "cpu_percent",
+        "cpu_period",
+        "cpu_quota",
+        "cpu_rt_period",
+        "cpu_rt_runtime",
+        "cpu_shares",
+        "cpuset",
+        "credential_spec",
+        "deploy",
+        "develop",
+        "device_cgroup_rules",
+        "devices",
+        "dns",
+        "dns_opt",
+        "dns_search",
+        "domainname",
+        "external_links",
+        "extends",
+        "gpus",
+        "group_add",
+        "ipc",
+        "isolation",
+        "label_file",
+        "links",
+        "mac_address",
+        "mem_reservation",
+        "mem_swappiness",
+        "oom_kill_disable",
+        "oom_score_adj",
+        "platform",
+        "post_start",
+        "pre_stop",
+        "profiles",
+        "runtime",
+        "scale",
+        "secrets",
+        "shm_size",
+        "storage_opt",
+        "sysctls",
+        "ulimits",
+        "use_api_socket",
+        "userns_mode",
+        "uts",
+        "volumes_from",
+        "models",
+        "provider",
+        "memswap_reservation",
+        "mem_swap_limit",
     ],
 };
 
 const BUILD: Schema = Schema {
     known: &["context", "dockerfile", "args"],
     unsupported: &[
-        "target", "cache_from", "cache_to", "labels", "network", "shm_size", "ssh", "secrets",
-        "tags", "platforms", "extra_hosts", "isolation", "no_cache", "pull", "privileged",
-        "additional_contexts", "dockerfile_inline", "entitlements", "ulimits",
+        "target",
+        "cache_from",
+        "cache_to",
+        "labels",
+        "network",
+        "shm_size",
+        "ssh",
+        "secrets",
+        "tags",
+        "platforms",
+        "extra_hosts",
+        "isolation",
+        "no_cache",
+        "pull",
+        "privileged",
+        "additional_contexts",
+        "dockerfile_inline",
+        "entitlements",
+        "ulimits",
     ],
 };
 
 const HEALTH: Schema = Schema {
-    known: &["test", "interval", "timeout", "retries", "start_period", "disable"],
+    known: &[
+        "test",
+        "interval",
+        "timeout",
+        "retries",
+        "start_period",
+        "disable",
+    ],
     unsupported: &["start_interval"],
 };
 
@@ -71,19 +171,36 @@ const VOLUME_LONG: Schema = Schema {
     unsupported: &["bind", "volume", "consistency", "image", "npipe", "cluster"],
 };
 
-const TMPFS_OPTS: Schema = Schema { known: &["size"], unsupported: &["mode"] };
+const TMPFS_OPTS: Schema = Schema {
+    known: &["size"],
+    unsupported: &["mode"],
+};
 
 const SERVICE_NET: Schema = Schema {
     known: &["aliases"],
     unsupported: &[
-        "ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "driver_opts",
-        "priority", "gw_priority", "interface_name",
+        "ipv4_address",
+        "ipv6_address",
+        "link_local_ips",
+        "mac_address",
+        "driver_opts",
+        "priority",
+        "gw_priority",
+        "interface_name",
     ],
 };
 
 const NETWORK: Schema = Schema {
     known: &["driver", "labels", "internal"],
-    unsupported: &["external", "name", "ipam", "driver_opts", "attachable", "enable_ipv6", "enable_ipv4"],
+    unsupported: &[
+        "external",
+        "name",
+        "ipam",
+        "driver_opts",
+        "attachable",
+        "enable_ipv6",
+        "enable_ipv4",
+    ],
 };
 
 const VOLUME: Schema = Schema {
@@ -123,7 +240,10 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Option<Stack> {
     let mut dep_pos: BTreeMap<(String, String), Pos> = BTreeMap::new();
     for (name, key, body) in &entries {
         if !valid_service_name(name) {
-            ctx.error(key.pos, format!("service name \"{name}\" may only hold letters, digits, '.', '_' and '-'"));
+            ctx.error(
+                key.pos,
+                format!("service name \"{name}\" may only hold letters, digits, '.', '_' and '-'"),
+            );
         }
         if let Some(s) = service(ctx, name, body, &declared, &names, &mut dep_pos) {
             stack.services.push(s);
@@ -150,7 +270,13 @@ fn named_map<'n>(ctx: &mut Ctx, node: &'n Node, what: &str) -> Vec<(String, &'n 
             .collect(),
         Value::Null => Vec::new(),
         _ => {
-            ctx.error(node.pos, format!("expected a map of names for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!(
+                    "expected a map of names for {what}, found {}",
+                    node.kind_name()
+                ),
+            );
             Vec::new()
         }
     }
@@ -192,15 +318,22 @@ fn service(
 ) -> Option<Service> {
     let what = format!("service \"{name}\"");
     let f = Fields::open(ctx, node, &what, &SERVICE, true)?;
-    let mut s = Service { name: name.to_string(), ..Service::default() };
+    let mut s = Service {
+        name: name.to_string(),
+        ..Service::default()
+    };
 
     s.image = f.str(ctx, "image");
     s.build = f.get("build").and_then(|n| build(ctx, n, &what));
     if s.image.is_none() && s.build.is_none() && !f.has("image") && !f.has("build") {
         ctx.error(f.pos, format!("{what} needs an \"image\" or a \"build\""));
     }
-    s.command = f.get("command").and_then(|n| command(ctx, n, &f.field("command")));
-    s.entrypoint = f.get("entrypoint").and_then(|n| command(ctx, n, &f.field("entrypoint")));
+    s.command = f
+        .get("command")
+        .and_then(|n| command(ctx, n, &f.field("command")));
+    s.entrypoint = f
+        .get("entrypoint")
+        .and_then(|n| command(ctx, n, &f.field("entrypoint")));
     if let Some(env) = f.get("environment") {
         s.environment = optional_string_map(ctx, env, &f.field("environment"))
             .into_iter()
@@ -222,25 +355,38 @@ fn service(
         s.ports = list_of(ctx, n, &f.field("ports"), |ctx, item| port(ctx, item, true));
     }
     if let Some(n) = f.get("expose") {
-        s.expose = list_of(ctx, n, &f.field("expose"), |ctx, item| port(ctx, item, false));
+        s.expose = list_of(ctx, n, &f.field("expose"), |ctx, item| {
+            port(ctx, item, false)
+        });
     }
     if let Some(n) = f.get("networks") {
         s.networks = service_networks(ctx, n, &what, declared);
     }
     if let Some(n) = f.get("volumes") {
-        s.volumes = list_of(ctx, n, &f.field("volumes"), |ctx, item| mount(ctx, item, declared));
+        s.volumes = list_of(ctx, n, &f.field("volumes"), |ctx, item| {
+            mount(ctx, item, declared)
+        });
     }
-    s.healthcheck = f.get("healthcheck").and_then(|n| healthcheck(ctx, n, &what));
+    s.healthcheck = f
+        .get("healthcheck")
+        .and_then(|n| healthcheck(ctx, n, &what));
     if let Some(n) = f.get("depends_on") {
         s.depends_on = depends_on(ctx, n, name, names, dep_pos);
     }
-    s.restart = f.get("restart").and_then(|n| restart(ctx, n, &f.field("restart")));
+    s.restart = f
+        .get("restart")
+        .and_then(|n| restart(ctx, n, &f.field("restart")));
     s.labels = f.str_map(ctx, "labels");
     for (k, _) in &s.labels {
-        if k.starts_with("io.lab.") {
-            if let Some(p) = f.key_pos("labels") {
-                ctx.error(p, format!("label \"{k}\" in {what}: the io.lab. prefix is reserved for lab's own labels"));
-            }
+        if k.starts_with("io.lab.")
+            && let Some(p) = f.key_pos("labels")
+        {
+            ctx.error(
+                p,
+                format!(
+                    "label \"{k}\" in {what}: the io.lab. prefix is reserved for lab's own labels"
+                ),
+            );
         }
     }
     s.user = f.str(ctx, "user");
@@ -260,7 +406,13 @@ fn service(
     s.cpus = f.get("cpus").and_then(|n| {
         let v = super::float(ctx, n, &f.field("cpus"))?;
         if v <= 0.0 || v > 1024.0 {
-            ctx.error(n.pos, format!("{} must be a positive number of CPUs, found {v}", f.field("cpus")));
+            ctx.error(
+                n.pos,
+                format!(
+                    "{} must be a positive number of CPUs, found {v}",
+                    f.field("cpus")
+                ),
+            );
             return None;
         }
         Some(v)
@@ -268,21 +420,26 @@ fn service(
     s.pids_limit = f.int(ctx, "pids_limit", -1, i64::from(i32::MAX));
     s.init = f.bool(ctx, "init");
     if let Some(n) = f.get("stop_signal") {
-        s.stop_signal = string(ctx, n, &f.field("stop_signal")).and_then(|sig| {
-            match normalize_signal(&sig) {
+        s.stop_signal =
+            string(ctx, n, &f.field("stop_signal")).and_then(|sig| match normalize_signal(&sig) {
                 Some(_) => Some(sig),
                 None => {
-                    ctx.error(n.pos, format!("unknown signal \"{sig}\" for {}", f.field("stop_signal")))
-                        .help = Some("use a name such as SIGTERM, SIGINT, SIGQUIT or SIGUSR1".into());
+                    ctx.error(
+                        n.pos,
+                        format!("unknown signal \"{sig}\" for {}", f.field("stop_signal")),
+                    )
+                    .help = Some("use a name such as SIGTERM, SIGINT, SIGQUIT or SIGUSR1".into());
                     None
                 }
-            }
-        });
+            });
     }
     s.stop_grace_period = f.dur(ctx, "stop_grace_period");
     s.logging = f.get("logging").and_then(|n| {
         let lf = Fields::open(ctx, n, &format!("\"logging\" in {what}"), &LOGGING, false)?;
-        Some(Logging { driver: lf.str(ctx, "driver"), options: lf.str_map(ctx, "options") })
+        Some(Logging {
+            driver: lf.str(ctx, "driver"),
+            options: lf.str_map(ctx, "options"),
+        })
     });
     s.tty = f.bool(ctx, "tty").unwrap_or(false);
     s.stdin_open = f.bool(ctx, "stdin_open").unwrap_or(false);
@@ -314,10 +471,14 @@ fn service(
             None => PullPolicy::Missing,
         };
     }
-    if s.pull_policy == PullPolicy::Build && s.build.is_none() {
-        if let Some(p) = f.key_pos("pull_policy") {
-            ctx.error(p, format!("pull_policy \"build\" in {what} needs a \"build\" section"));
-        }
+    if s.pull_policy == PullPolicy::Build
+        && s.build.is_none()
+        && let Some(p) = f.key_pos("pull_policy")
+    {
+        ctx.error(
+            p,
+            format!("pull_policy \"build\" in {what} needs a \"build\" section"),
+        );
     }
 
     // Unsafe options, gated by the policy.
@@ -330,7 +491,10 @@ fn service(
     if let Some(n) = f.get("network_mode") {
         s.network_mode = string(ctx, n, &f.field("network_mode"));
         match s.network_mode.as_deref() {
-            Some("host") => ctx.unsafe_option(n.pos, format!("{what} asks for the host's network namespace")),
+            Some("host") => ctx.unsafe_option(
+                n.pos,
+                format!("{what} asks for the host's network namespace"),
+            ),
             Some("bridge") | Some("none") | None => {}
             Some(m) if m.starts_with("service:") || m.starts_with("container:") => {}
             Some(m) => {
@@ -339,7 +503,12 @@ fn service(
             }
         }
         if !s.networks.is_empty() {
-            ctx.error(n.pos, format!("{what} sets both \"network_mode\" and \"networks\"; Compose allows only one"));
+            ctx.error(
+                n.pos,
+                format!(
+                    "{what} sets both \"network_mode\" and \"networks\"; Compose allows only one"
+                ),
+            );
         }
     }
     if let Some(n) = f.get("pid") {
@@ -361,7 +530,10 @@ fn list_of<T>(
         Value::Seq(items) => items.iter().filter_map(|n| each(ctx, n)).collect(),
         Value::Null => Vec::new(),
         _ => {
-            ctx.error(node.pos, format!("expected a list for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!("expected a list for {what}, found {}", node.kind_name()),
+            );
             Vec::new()
         }
     }
@@ -375,18 +547,30 @@ fn build(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Build> {
             let f = Fields::open(ctx, node, &bwhat, &BUILD, true)?;
             let ctx_pos = f.get("context").map(|n| n.pos).unwrap_or(f.pos);
             let context = f.str(ctx, "context").unwrap_or_else(|| ".".into());
-            (context, ctx_pos, f.str(ctx, "dockerfile"), f.str_map(ctx, "args"))
+            (
+                context,
+                ctx_pos,
+                f.str(ctx, "dockerfile"),
+                f.str_map(ctx, "args"),
+            )
         }
     };
     let context = inside_lab(ctx, ctx_pos, &context, "a build context")?;
-    Some(Build { context, dockerfile, args })
+    Some(Build {
+        context,
+        dockerfile,
+        args,
+    })
 }
 
 /// A path written relative to the lab folder; it must stay inside it.
 fn inside_lab(ctx: &mut Ctx, pos: Pos, path: &str, what: &str) -> Option<PathBuf> {
     let p = Path::new(path);
     if p.is_absolute() || escapes(p) {
-        ctx.error(pos, format!("{what} must be a path inside the lab folder, found \"{path}\""));
+        ctx.error(
+            pos,
+            format!("{what} must be a path inside the lab folder, found \"{path}\""),
+        );
         return None;
     }
     Some(p.to_path_buf())
@@ -415,7 +599,13 @@ pub fn command(ctx: &mut Ctx, node: &Node, what: &str) -> Option<CommandLine> {
             items.iter().filter_map(|n| string(ctx, n, what)).collect(),
         )),
         _ => {
-            ctx.error(node.pos, format!("expected a string or a list for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!(
+                    "expected a string or a list for {what}, found {}",
+                    node.kind_name()
+                ),
+            );
             None
         }
     }
@@ -434,14 +624,28 @@ fn port(ctx: &mut Ctx, node: &Node, publish: bool) -> Option<PortSpec> {
             None | Some("tcp") => Protocol::Tcp,
             Some("udp") => Protocol::Udp,
             Some(other) => {
-                ctx.error(f.pos, format!("unknown protocol \"{other}\" (use tcp or udp)"));
+                ctx.error(
+                    f.pos,
+                    format!("unknown protocol \"{other}\" (use tcp or udp)"),
+                );
                 return None;
             }
         };
-        return Some(PortSpec { host_ip: f.str(ctx, "host_ip"), host_port, container_port, protocol });
+        return Some(PortSpec {
+            host_ip: f.str(ctx, "host_ip"),
+            host_port,
+            container_port,
+            protocol,
+        });
     }
     let text = node.scalar_text().or_else(|| {
-        ctx.error(node.pos, format!("expected a port such as \"8080\" or \"18080:80\", found {}", node.kind_name()));
+        ctx.error(
+            node.pos,
+            format!(
+                "expected a port such as \"8080\" or \"18080:80\", found {}",
+                node.kind_name()
+            ),
+        );
         None
     })?;
     match parse_port(&text, publish) {
@@ -486,7 +690,9 @@ pub fn parse_port(text: &str, publish: bool) -> Result<PortSpec, String> {
     let parts: Vec<&str> = rest.split(':').collect();
     let (ip, host, container) = match (host_ip, parts.as_slice()) {
         (None, [c]) => (None, None, num(c)?),
-        (ip, [h, c]) if ip.is_some() => (ip, if h.is_empty() { None } else { Some(num(h)?) }, num(c)?),
+        (ip, [h, c]) if ip.is_some() => {
+            (ip, if h.is_empty() { None } else { Some(num(h)?) }, num(c)?)
+        }
         (None, [h, c]) => (None, Some(num(h)?), num(c)?),
         (None, [ip, h, c]) => (
             Some((*ip).to_string()),
@@ -498,15 +704,30 @@ pub fn parse_port(text: &str, publish: bool) -> Result<PortSpec, String> {
     if !publish && (ip.is_some() || host.is_some()) {
         return Err("expose takes a container port only".into());
     }
-    Ok(PortSpec { host_ip: ip, host_port: host, container_port: container, protocol })
+    Ok(PortSpec {
+        host_ip: ip,
+        host_port: host,
+        container_port: container,
+        protocol,
+    })
 }
 
-fn service_networks(ctx: &mut Ctx, node: &Node, what: &str, declared: &Declared) -> Vec<ServiceNetwork> {
+fn service_networks(
+    ctx: &mut Ctx,
+    node: &Node,
+    what: &str,
+    declared: &Declared,
+) -> Vec<ServiceNetwork> {
     let mut out = Vec::new();
     let check = |ctx: &mut Ctx, name: &str, pos: Pos| {
         if name != "default" && !declared.networks.contains(name) {
             let known: Vec<&str> = declared.networks.iter().map(String::as_str).collect();
-            let d = ctx.error(pos, format!("network \"{name}\" used by {what} is not declared under top-level \"networks\""));
+            let d = ctx.error(
+                pos,
+                format!(
+                    "network \"{name}\" used by {what} is not declared under top-level \"networks\""
+                ),
+            );
             if let Some(near) = super::nearest(name, &known) {
                 d.suggestion = Some(format!("did you mean \"{near}\"?"));
             }
@@ -517,15 +738,26 @@ fn service_networks(ctx: &mut Ctx, node: &Node, what: &str, declared: &Declared)
             for n in items {
                 if let Some(name) = string(ctx, n, &format!("\"networks\" in {what}")) {
                     check(ctx, &name, n.pos);
-                    out.push(ServiceNetwork { name, aliases: Vec::new() });
+                    out.push(ServiceNetwork {
+                        name,
+                        aliases: Vec::new(),
+                    });
                 }
             }
         }
         Value::Map(entries) => {
             for (k, v) in entries {
-                let Some(name) = string(ctx, k, &format!("\"networks\" in {what}")) else { continue };
+                let Some(name) = string(ctx, k, &format!("\"networks\" in {what}")) else {
+                    continue;
+                };
                 check(ctx, &name, k.pos);
-                let aliases = match Fields::open(ctx, v, &format!("network \"{name}\" of {what}"), &SERVICE_NET, true) {
+                let aliases = match Fields::open(
+                    ctx,
+                    v,
+                    &format!("network \"{name}\" of {what}"),
+                    &SERVICE_NET,
+                    true,
+                ) {
                     Some(f) => f.str_list(ctx, "aliases"),
                     None => Vec::new(),
                 };
@@ -533,7 +765,13 @@ fn service_networks(ctx: &mut Ctx, node: &Node, what: &str, declared: &Declared)
             }
         }
         _ => {
-            ctx.error(node.pos, format!("expected a list or a map for \"networks\" in {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!(
+                    "expected a list or a map for \"networks\" in {what}, found {}",
+                    node.kind_name()
+                ),
+            );
         }
     }
     out
@@ -560,7 +798,9 @@ fn mount(ctx: &mut Ctx, node: &Node, declared: &Declared) -> Option<Mount> {
                     ctx.error(f.pos, "a bind mount needs a \"source\"");
                     return None;
                 };
-                MountKind::Bind { source: bind_source(ctx, &src, src_pos)? }
+                MountKind::Bind {
+                    source: bind_source(ctx, &src, src_pos)?,
+                }
             }
             "tmpfs" => {
                 let size = match f.get("tmpfs") {
@@ -576,7 +816,11 @@ fn mount(ctx: &mut Ctx, node: &Node, declared: &Declared) -> Option<Mount> {
             }
         };
         check_target(ctx, &target, f.pos)?;
-        return Some(Mount { kind, target, read_only });
+        return Some(Mount {
+            kind,
+            target,
+            read_only,
+        });
     }
     let text = string(ctx, node, "a volume")?;
     let parts: Vec<&str> = text.split(':').collect();
@@ -585,7 +829,10 @@ fn mount(ctx: &mut Ctx, node: &Node, declared: &Declared) -> Option<Mount> {
         [s, t] => (Some(*s), *t, None),
         [s, t, m] => (Some(*s), *t, Some(*m)),
         _ => {
-            ctx.error(node.pos, format!("bad volume \"{text}\": write SOURCE:TARGET[:ro]"));
+            ctx.error(
+                node.pos,
+                format!("bad volume \"{text}\": write SOURCE:TARGET[:ro]"),
+            );
             return None;
         }
     };
@@ -593,7 +840,10 @@ fn mount(ctx: &mut Ctx, node: &Node, declared: &Declared) -> Option<Mount> {
         None | Some("rw") => false,
         Some("ro") => true,
         Some(m) => {
-            ctx.error(node.pos, format!("bad volume mode \"{m}\" in \"{text}\" (use ro or rw)"));
+            ctx.error(
+                node.pos,
+                format!("bad volume mode \"{m}\" in \"{text}\" (use ro or rw)"),
+            );
             return None;
         }
     };
@@ -601,19 +851,30 @@ fn mount(ctx: &mut Ctx, node: &Node, declared: &Declared) -> Option<Mount> {
     let kind = match source {
         None => MountKind::Anonymous,
         Some(s) if s.starts_with('.') || s.starts_with('/') || s.starts_with('~') => {
-            MountKind::Bind { source: bind_source(ctx, s, node.pos)? }
+            MountKind::Bind {
+                source: bind_source(ctx, s, node.pos)?,
+            }
         }
         Some(name) => {
             named_volume(ctx, name, node.pos, declared);
-            MountKind::Volume { name: name.to_string() }
+            MountKind::Volume {
+                name: name.to_string(),
+            }
         }
     };
-    Some(Mount { kind, target: target.to_string(), read_only })
+    Some(Mount {
+        kind,
+        target: target.to_string(),
+        read_only,
+    })
 }
 
 fn check_target(ctx: &mut Ctx, target: &str, pos: Pos) -> Option<()> {
     if !target.starts_with('/') {
-        ctx.error(pos, format!("a mount target must be an absolute path in the container, found \"{target}\""));
+        ctx.error(
+            pos,
+            format!("a mount target must be an absolute path in the container, found \"{target}\""),
+        );
         return None;
     }
     Some(())
@@ -622,7 +883,10 @@ fn check_target(ctx: &mut Ctx, target: &str, pos: Pos) -> Option<()> {
 fn named_volume(ctx: &mut Ctx, name: &str, pos: Pos, declared: &Declared) {
     if !declared.volumes.contains(name) {
         let known: Vec<&str> = declared.volumes.iter().map(String::as_str).collect();
-        let d = ctx.error(pos, format!("volume \"{name}\" is not declared under top-level \"volumes\""));
+        let d = ctx.error(
+            pos,
+            format!("volume \"{name}\" is not declared under top-level \"volumes\""),
+        );
         if let Some(near) = super::nearest(name, &known) {
             d.suggestion = Some(format!("did you mean \"{near}\"?"));
         }
@@ -632,19 +896,30 @@ fn named_volume(ctx: &mut Ctx, name: &str, pos: Pos, declared: &Declared) {
 /// Bind sources: the docker socket never; outside the lab folder only with --allow-unsafe.
 fn bind_source(ctx: &mut Ctx, src: &str, pos: Pos) -> Option<PathBuf> {
     if src.ends_with("docker.sock") {
-        ctx.unsafe_option(pos, format!("mounting the Docker socket (\"{src}\") gives the container control of the engine"));
+        ctx.unsafe_option(
+            pos,
+            format!(
+                "mounting the Docker socket (\"{src}\") gives the container control of the engine"
+            ),
+        );
         return Some(PathBuf::from(src));
     }
     let p = Path::new(src);
     if src.starts_with('~') || p.is_absolute() {
         let inside = p.is_absolute() && p.starts_with(ctx.lab_dir);
         if !inside {
-            ctx.unsafe_option(pos, format!("bind mount of \"{src}\" reaches outside the lab folder"));
+            ctx.unsafe_option(
+                pos,
+                format!("bind mount of \"{src}\" reaches outside the lab folder"),
+            );
         }
         return Some(p.to_path_buf());
     }
     if escapes(p) {
-        ctx.unsafe_option(pos, format!("bind mount of \"{src}\" reaches outside the lab folder"));
+        ctx.unsafe_option(
+            pos,
+            format!("bind mount of \"{src}\" reaches outside the lab folder"),
+        );
     }
     Some(p.to_path_buf())
 }
@@ -657,13 +932,18 @@ fn healthcheck(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Healthcheck> {
         Some(n) => match &n.value {
             Value::Str(s) => Some(HealthTest::CmdShell(s.clone())),
             Value::Seq(items) => {
-                let words: Vec<String> = items.iter().filter_map(|i| string(ctx, i, &hwhat)).collect();
+                let words: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| string(ctx, i, &hwhat))
+                    .collect();
                 match words.split_first() {
                     Some((first, rest)) if first == "NONE" => {
                         let _ = rest;
                         Some(HealthTest::None)
                     }
-                    Some((first, rest)) if first == "CMD" && !rest.is_empty() => Some(HealthTest::Cmd(rest.to_vec())),
+                    Some((first, rest)) if first == "CMD" && !rest.is_empty() => {
+                        Some(HealthTest::Cmd(rest.to_vec()))
+                    }
                     Some((first, rest)) if first == "CMD-SHELL" && rest.len() == 1 => {
                         Some(HealthTest::CmdShell(rest[0].clone()))
                     }
@@ -675,7 +955,13 @@ fn healthcheck(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Healthcheck> {
                 }
             }
             _ => {
-                ctx.error(n.pos, format!("expected a string or a list for \"test\" in {hwhat}, found {}", n.kind_name()));
+                ctx.error(
+                    n.pos,
+                    format!(
+                        "expected a string or a list for \"test\" in {hwhat}, found {}",
+                        n.kind_name()
+                    ),
+                );
                 None
             }
         },
@@ -706,14 +992,22 @@ fn depends_on(
         }
         if !names.contains(&name) {
             let known: Vec<&str> = names.iter().map(String::as_str).collect();
-            let d = ctx.error(pos, format!("service \"{me}\" depends on \"{name}\", which is not a service of this stack"));
+            let d = ctx.error(
+                pos,
+                format!(
+                    "service \"{me}\" depends on \"{name}\", which is not a service of this stack"
+                ),
+            );
             if let Some(near) = super::nearest(&name, &known) {
                 d.suggestion = Some(format!("did you mean \"{near}\"?"));
             }
             return;
         }
         dep_pos.insert((me.to_string(), name.clone()), pos);
-        out.push(Dependency { service: name, condition });
+        out.push(Dependency {
+            service: name,
+            condition,
+        });
     };
     match &node.value {
         Value::Seq(items) => {
@@ -725,8 +1019,16 @@ fn depends_on(
         }
         Value::Map(entries) => {
             for (k, v) in entries {
-                let Some(name) = string(ctx, k, &what) else { continue };
-                let Some(f) = Fields::open(ctx, v, &format!("dependency \"{name}\" of service \"{me}\""), &DEPENDS, true) else {
+                let Some(name) = string(ctx, k, &what) else {
+                    continue;
+                };
+                let Some(f) = Fields::open(
+                    ctx,
+                    v,
+                    &format!("dependency \"{name}\" of service \"{me}\""),
+                    &DEPENDS,
+                    true,
+                ) else {
                     continue;
                 };
                 let condition = match f.get("condition") {
@@ -734,12 +1036,23 @@ fn depends_on(
                     Some(c) => match string(ctx, c, "a condition").as_deref() {
                         Some("service_started") => DependencyCondition::ServiceStarted,
                         Some("service_healthy") => DependencyCondition::ServiceHealthy,
-                        Some("service_completed_successfully") => DependencyCondition::ServiceCompletedSuccessfully,
+                        Some("service_completed_successfully") => {
+                            DependencyCondition::ServiceCompletedSuccessfully
+                        }
                         Some(other) => {
-                            let known = ["service_started", "service_healthy", "service_completed_successfully"];
-                            let d = ctx.error(c.pos, format!("unknown condition \"{other}\" for dependency \"{name}\""));
+                            let known = [
+                                "service_started",
+                                "service_healthy",
+                                "service_completed_successfully",
+                            ];
+                            let d = ctx.error(
+                                c.pos,
+                                format!("unknown condition \"{other}\" for dependency \"{name}\""),
+                            );
                             match super::nearest(other, &known) {
-                                Some(near) => d.suggestion = Some(format!("did you mean \"{near}\"?")),
+                                Some(near) => {
+                                    d.suggestion = Some(format!("did you mean \"{near}\"?"))
+                                }
                                 None => d.help = Some(format!("use one of {}", known.join(", "))),
                             }
                             continue;
@@ -751,7 +1064,13 @@ fn depends_on(
             }
         }
         _ => {
-            ctx.error(node.pos, format!("expected a list or a map for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!(
+                    "expected a list or a map for {what}, found {}",
+                    node.kind_name()
+                ),
+            );
         }
     }
     out
@@ -762,23 +1081,38 @@ fn report_cycles(ctx: &mut Ctx, stack: &Stack, dep_pos: &BTreeMap<(String, Strin
     let edges: BTreeMap<&str, Vec<&str>> = stack
         .services
         .iter()
-        .map(|s| (s.name.as_str(), s.depends_on.iter().map(|d| d.service.as_str()).collect()))
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.depends_on.iter().map(|d| d.service.as_str()).collect(),
+            )
+        })
         .collect();
     let mut reported: BTreeSet<BTreeSet<String>> = BTreeSet::new();
     // 0 = unvisited, 1 = on the path, 2 = done
     let mut state: BTreeMap<&str, u8> = BTreeMap::new();
     for s in &stack.services {
         let mut path: Vec<&str> = Vec::new();
-        visit(s.name.as_str(), &edges, &mut state, &mut path, &mut |cycle: Vec<&str>| {
-            let members: BTreeSet<String> = cycle.iter().map(|s| s.to_string()).collect();
-            if !reported.insert(members) {
-                return;
-            }
-            let closing = (cycle[cycle.len() - 2].to_string(), cycle[cycle.len() - 1].to_string());
-            let pos = dep_pos.get(&closing).copied().unwrap_or_default();
-            ctx.error(pos, format!("dependency cycle: {}", cycle.join(" → ")))
-                .help = Some("depends_on must not loop back; remove one of these dependencies".into());
-        });
+        visit(
+            s.name.as_str(),
+            &edges,
+            &mut state,
+            &mut path,
+            &mut |cycle: Vec<&str>| {
+                let members: BTreeSet<String> = cycle.iter().map(|s| s.to_string()).collect();
+                if !reported.insert(members) {
+                    return;
+                }
+                let closing = (
+                    cycle[cycle.len() - 2].to_string(),
+                    cycle[cycle.len() - 1].to_string(),
+                );
+                let pos = dep_pos.get(&closing).copied().unwrap_or_default();
+                ctx.error(pos, format!("dependency cycle: {}", cycle.join(" → ")))
+                    .help =
+                    Some("depends_on must not loop back; remove one of these dependencies".into());
+            },
+        );
     }
 }
 
@@ -822,15 +1156,23 @@ fn restart(ctx: &mut Ctx, node: &Node, what: &str) -> Option<RestartPolicy> {
         "unless-stopped" => RestartPolicy::UnlessStopped,
         "on-failure" => RestartPolicy::OnFailure { max_retries: None },
         t if t.starts_with("on-failure:") => match t["on-failure:".len()..].parse::<u32>() {
-            Ok(n) => RestartPolicy::OnFailure { max_retries: Some(n) },
+            Ok(n) => RestartPolicy::OnFailure {
+                max_retries: Some(n),
+            },
             Err(_) => {
-                ctx.error(node.pos, format!("bad retry count in restart policy \"{t}\" (write on-failure:3)"));
+                ctx.error(
+                    node.pos,
+                    format!("bad retry count in restart policy \"{t}\" (write on-failure:3)"),
+                );
                 return None;
             }
         },
         other => {
             let known = ["no", "always", "on-failure", "unless-stopped"];
-            let d = ctx.error(node.pos, format!("unknown restart policy {}", describe(node)));
+            let d = ctx.error(
+                node.pos,
+                format!("unknown restart policy {}", describe(node)),
+            );
             match super::nearest(other, &known) {
                 Some(near) => d.suggestion = Some(format!("did you mean \"{near}\"?")),
                 None => d.help = Some("use no, always, on-failure[:N] or unless-stopped".into()),
@@ -849,16 +1191,27 @@ fn extra_hosts(ctx: &mut Ctx, node: &Node, what: &str) -> Vec<(String, String)> 
                 let s = string(ctx, n, what)?;
                 let split = s.split_once('=').or_else(|| s.split_once(':'));
                 match split {
-                    Some((h, ip)) if !h.is_empty() && !ip.is_empty() => Some((h.to_string(), ip.to_string())),
+                    Some((h, ip)) if !h.is_empty() && !ip.is_empty() => {
+                        Some((h.to_string(), ip.to_string()))
+                    }
                     _ => {
-                        ctx.error(n.pos, format!("bad extra host \"{s}\" (write HOST:IP or HOST=IP)"));
+                        ctx.error(
+                            n.pos,
+                            format!("bad extra host \"{s}\" (write HOST:IP or HOST=IP)"),
+                        );
                         None
                     }
                 }
             })
             .collect(),
         _ => {
-            ctx.error(node.pos, format!("expected a list or a map for {what}, found {}", node.kind_name()));
+            ctx.error(
+                node.pos,
+                format!(
+                    "expected a list or a map for {what}, found {}",
+                    node.kind_name()
+                ),
+            );
             Vec::new()
         }
     }
@@ -889,7 +1242,10 @@ mod tests {
         assert_eq!((p.host_port, p.container_port), (None, 8080));
         let p = parse_port("127.0.0.1:18080:80/udp", true).unwrap();
         assert_eq!(p.host_ip.as_deref(), Some("127.0.0.1"));
-        assert_eq!((p.host_port, p.container_port, p.protocol), (Some(18080), 80, Protocol::Udp));
+        assert_eq!(
+            (p.host_port, p.container_port, p.protocol),
+            (Some(18080), 80, Protocol::Udp)
+        );
         let p = parse_port("[::1]:18080:80", true).unwrap();
         assert_eq!(p.host_ip.as_deref(), Some("::1"));
         let p = parse_port("127.0.0.1::80", true).unwrap();

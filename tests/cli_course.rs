@@ -1,0 +1,174 @@
+//! The course commands through the real binary: exit codes, output, JSON.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/example")
+}
+
+fn lab(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("LAB_COURSE")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run lab")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn lint_accepts_the_example_course() {
+    let o = lab(&["lint"], &example());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout(&o).starts_with("ok course \"Example Course\": 2 labs"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn lint_finds_the_course_from_a_subfolder_and_takes_a_lab_path() {
+    let o = lab(&["lint", "labs/services/README.md"], &example());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("lab \"services\": 3 tasks, 11 checks"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lab(&["lint"], &example().join("labs/services/files"));
+    assert_eq!(o.status.code(), Some(0));
+}
+
+fn broken_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("labs/w1")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("labs/course.yaml"),
+        "format_version: 1\ntitle: T\nlabs: [w1]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("labs/w1/README.md"),
+        "---\ntitle: W\n---\n\n```yaml stack\nservices:\n  web:\n    image: busybox:1.36\n    helthcheck: {}\n```\n",
+    )
+    .expect("write");
+    dir
+}
+
+#[test]
+fn lint_reports_location_and_exits_2() {
+    let dir = broken_course();
+    let o = lab(&["lint"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("labs/w1/README.md:9:5: unknown key \"helthcheck\" in service \"web\" (did you mean \"healthcheck\"?)"),
+        "{out}"
+    );
+    assert!(out.contains("1 error in 1 file"), "{out}");
+}
+
+#[test]
+fn lint_json_is_versioned_and_precise() {
+    let dir = broken_course();
+    let o = lab(&["lint", "--json"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn list_shows_labs_in_order() {
+    let o = lab(&["list"], &example());
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&o));
+    let o = lab(&["list", "--json"], &example());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["labs"][1]["id"], "services");
+    assert_eq!(v["labs"][1]["points"], 14);
+}
+
+#[test]
+fn show_renders_summaries_not_yaml() {
+    let o = lab(&["show", "services"], &example());
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(!out.contains("```"), "raw fences leaked:\n{out}");
+    assert!(!out.contains("\x1b["), "colour without a terminal:\n{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn commands_on_a_broken_course_exit_2_with_the_errors() {
+    let dir = broken_course();
+    let o = lab(&["list"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("labs/w1/README.md:9:5"));
+}
+
+#[test]
+fn unknown_lab_is_exit_2_with_a_suggestion() {
+    let o = lab(&["show", "servces"], &example());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no lab \"servces\"") && err.contains("did you mean \"services\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_course_is_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let o = lab(&["list"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no course found"));
+}
+
+#[test]
+fn course_flag_and_env_select_the_course() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let course = example();
+    let o = lab(
+        &["--course", course.to_str().unwrap_or_default(), "list"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .arg("list")
+        .current_dir(dir.path())
+        .env("LAB_COURSE", &course)
+        .output()
+        .expect("run lab");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn bad_flag_is_exit_2_and_help_works() {
+    let o = lab(&["list", "--frobnicate"], &example());
+    assert_eq!(o.status.code(), Some(2));
+    let o = lab(&["--help"], &example());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Exit codes"));
+}
+
+#[test]
+fn completions_generate() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = lab(&["completions", shell], &example());
+        assert_eq!(o.status.code(), Some(0));
+        assert!(stdout(&o).contains("lint"), "{shell}");
+    }
+}
