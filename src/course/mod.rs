@@ -8,4 +8,4 @@ pub mod markdown;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics};
-pub use load::{LoadOptions, find_course_root, load_course, load_lab};
+pub use load::{LoadOptions, find_course_root, load_course, load_lab, parse_lab};
