@@ -15,6 +15,7 @@
 //! assert!(!course.labs.is_empty());
 //! ```
 
+pub mod checks;
 pub mod cli;
 pub mod course;
 pub mod exit;

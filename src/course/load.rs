@@ -261,7 +261,13 @@ pub fn load_lab(dir: &Path, root: &Path, opts: &LoadOptions) -> Result<Lab, Diag
 
 /// Decode a lab's README.md from text alone (no disk access): what the fuzzer
 /// and editor integrations call. `file` is how the file is named in diagnostics.
-pub fn parse_lab(text: &str, id: &str, file: &Path, lab_dir: &Path, opts: &LoadOptions) -> Result<Lab, Diagnostics> {
+pub fn parse_lab(
+    text: &str,
+    id: &str,
+    file: &Path,
+    lab_dir: &Path,
+    opts: &LoadOptions,
+) -> Result<Lab, Diagnostics> {
     let mut ctx = Ctx::new(file, lab_dir, opts.allow_unsafe);
     let lab = decode_lab(&mut ctx, text, id, lab_dir);
     match lab {

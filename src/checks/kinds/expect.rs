@@ -1,0 +1,193 @@
+//! `expect`: drive an interactive session step by step, the way the guide drives
+//! `docker exec -it` with pexpect: in a container over the engine's attached stream, or a
+//! program on the host under a real pseudo-terminal. Output is matched with ANSI sequences
+//! stripped; the transcript is the evidence.
+
+use std::time::{Duration, Instant};
+
+use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
+use expectrl::{AsyncExpect, Eof, Regex, Session};
+use futures_io::{AsyncRead, AsyncWrite};
+
+use crate::checks::context::RunContext;
+use crate::checks::docker::{argv, find};
+use crate::checks::outcome::Outcome;
+use crate::checks::session_io::{ExecIo, Recorder, Transcript};
+use crate::model::{Dur, ExpectCheck, ExpectStep, Target};
+
+/// Evidence shows the end of the session, where things went wrong.
+const EVIDENCE_TAIL: usize = 3000;
+
+pub async fn run(ctx: &RunContext, c: &ExpectCheck, timeout: Duration) -> Outcome {
+    let deadline = Instant::now() + timeout;
+    let transcript = Transcript::default();
+    match &c.target {
+        Target::Host => host(ctx, c, deadline, transcript).await,
+        target => container(ctx, c, target, deadline, transcript).await,
+    }
+}
+
+async fn container(
+    ctx: &RunContext,
+    c: &ExpectCheck,
+    target: &Target,
+    deadline: Instant,
+    transcript: Transcript,
+) -> Outcome {
+    let found = match find(ctx, target).await {
+        Ok(f) => f,
+        Err(e) => return Outcome::fail(e),
+    };
+    let docker = match ctx.docker() {
+        Ok(d) => d,
+        Err(e) => return Outcome::error(e),
+    };
+    let created = match docker
+        .create_exec(
+            &found.id,
+            CreateExecOptions {
+                attach_stdin: Some(true),
+                attach_stdout: Some(true),
+                attach_stderr: Some(true),
+                tty: Some(true),
+                cmd: Some(argv(&c.run)),
+                env: Some(vec!["TERM=xterm".to_string()]),
+                ..Default::default()
+            },
+        )
+        .await
+    {
+        Ok(e) => e,
+        Err(e) => {
+            return Outcome::error(format!("could not start a session in {}: {e}", found.name));
+        }
+    };
+    let started = docker
+        .start_exec(
+            &created.id,
+            Some(StartExecOptions {
+                detach: false,
+                tty: true,
+                output_capacity: None,
+            }),
+        )
+        .await;
+    let (output, input) = match started {
+        Ok(StartExecResults::Attached { output, input }) => (output, input),
+        Ok(StartExecResults::Detached) => return Outcome::error("the engine detached the session"),
+        Err(e) => {
+            return Outcome::error(format!(
+                "could not attach to a session in {}: {e}",
+                found.name
+            ));
+        }
+    };
+    let stream = Recorder::new(ExecIo::new(output, input), transcript.clone());
+    let session = match Session::new((), stream) {
+        Ok(s) => s,
+        Err(e) => return Outcome::error(format!("could not open the session: {e}")),
+    };
+    steps(session, &c.steps, deadline, &transcript, &found.name).await
+}
+
+async fn host(
+    ctx: &RunContext,
+    c: &ExpectCheck,
+    deadline: Instant,
+    transcript: Transcript,
+) -> Outcome {
+    use expectrl::process::unix::UnixProcess;
+    use expectrl::process::{IntoAsyncStream, Process};
+
+    let mut cmd = std::process::Command::new("sh");
+    match &c.run {
+        crate::model::CommandLine::Shell(s) => cmd.arg("-c").arg(s),
+        crate::model::CommandLine::Exec(v) => cmd.arg("-c").arg("exec \"$@\"").arg("sh").args(v),
+    };
+    cmd.current_dir(&ctx.workspace)
+        .env("LAB_PROJECT", &ctx.project)
+        .env("TERM", "xterm");
+    let mut process = match UnixProcess::spawn_command(cmd) {
+        Ok(p) => p,
+        Err(e) => {
+            return Outcome::error(format!(
+                "could not start the program in {}: {e}",
+                ctx.workspace.display()
+            ));
+        }
+    };
+    let stream = match process.open_stream().and_then(|s| s.into_async_stream()) {
+        Ok(s) => s,
+        Err(e) => return Outcome::error(format!("could not open the program's terminal: {e}")),
+    };
+    let stream = Recorder::new(stream, transcript.clone());
+    let outcome = match Session::new((), stream) {
+        Ok(session) => steps(session, &c.steps, deadline, &transcript, "the program").await,
+        Err(e) => Outcome::error(format!("could not open the session: {e}")),
+    };
+    // The program must not outlive its check.
+    let _ = process.kill(expectrl::process::unix::Signal::SIGKILL);
+    outcome
+}
+
+async fn steps<S>(
+    mut session: Session<(), S>,
+    steps: &[ExpectStep],
+    deadline: Instant,
+    transcript: &Transcript,
+    who: &str,
+) -> Outcome
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    for (i, step) in steps.iter().enumerate() {
+        let n = i + 1;
+        let left = deadline.saturating_duration_since(Instant::now());
+        let result = match step {
+            ExpectStep::Send(text) => session.send(text.as_bytes()).await.map(|_| ()),
+            ExpectStep::SendControl(ch) => session.send([(*ch as u8) & 0x1f]).await.map(|_| ()),
+            ExpectStep::Expect { pattern, timeout } => {
+                let wait = timeout.map(|t| t.0.min(left)).unwrap_or(left);
+                session.set_expect_timeout(Some(wait));
+                match session.expect(Regex(pattern.as_str())).await {
+                    Ok(_) => Ok(()),
+                    Err(expectrl::Error::ExpectTimeout) => {
+                        return Outcome::fail(format!(
+                            "step {n}: waited {} for /{pattern}/ from {who}; it did not appear",
+                            Dur(wait)
+                        ))
+                        .evidence(transcript.tail(EVIDENCE_TAIL));
+                    }
+                    Err(expectrl::Error::Eof) => {
+                        return Outcome::fail(format!(
+                            "step {n}: {who} ended before /{pattern}/ appeared"
+                        ))
+                        .evidence(transcript.tail(EVIDENCE_TAIL));
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            ExpectStep::ExpectEof { timeout } => {
+                let wait = timeout.map(|t| t.0.min(left)).unwrap_or(left);
+                session.set_expect_timeout(Some(wait));
+                match session.expect(Eof).await {
+                    Ok(_) | Err(expectrl::Error::Eof) => Ok(()),
+                    Err(expectrl::Error::ExpectTimeout) => {
+                        return Outcome::fail(format!(
+                            "step {n}: waited {} for {who} to end; it kept running",
+                            Dur(wait)
+                        ))
+                        .evidence(transcript.tail(EVIDENCE_TAIL));
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        if let Err(e) = result {
+            return Outcome::error(format!("step {n}: the session broke: {e}"))
+                .evidence(transcript.tail(EVIDENCE_TAIL));
+        }
+    }
+    Outcome::pass(format!("all {} steps matched", steps.len()))
+        .evidence(transcript.tail(EVIDENCE_TAIL))
+}

@@ -1,0 +1,161 @@
+//! `file`: a file in the workspace, or inside a container (read through the engine's
+//! archive API, so it works in images without a shell).
+
+use std::io::Read;
+use std::time::Duration;
+
+use bollard::query_parameters::DownloadFromContainerOptions;
+use futures_util::StreamExt;
+
+use crate::checks::context::RunContext;
+use crate::checks::docker::{find, is_not_found};
+use crate::checks::matcher::{describe, text};
+use crate::checks::outcome::{Outcome, cap, printable};
+use crate::model::FileCheck;
+
+/// Files are read up to this much.
+const FILE_CAP: usize = 1024 * 1024;
+
+struct Seen {
+    mode: u32,
+    content: Vec<u8>,
+    is_dir: bool,
+}
+
+pub async fn run(ctx: &RunContext, c: &FileCheck, timeout: Duration) -> Outcome {
+    let (seen, place) = match &c.target {
+        None => (workspace_file(ctx, &c.path), "your workspace".to_string()),
+        Some(t) => {
+            let found = match find(ctx, t).await {
+                Ok(f) => f,
+                Err(e) => return Outcome::fail(e),
+            };
+            let read = tokio::time::timeout(timeout, container_file(ctx, &found.id, &c.path)).await;
+            match read {
+                Ok(r) => (r, found.name),
+                Err(_) => {
+                    return Outcome::error(format!(
+                        "reading {} took longer than {}",
+                        c.path,
+                        crate::model::Dur(timeout)
+                    ));
+                }
+            }
+        }
+    };
+    let seen = match seen {
+        Ok(s) => s,
+        Err(e) => return Outcome::error(e),
+    };
+    match (c.exists, seen) {
+        (false, None) => Outcome::pass(format!("{} is not in {place}", c.path)),
+        (false, Some(_)) => Outcome::fail(format!(
+            "expected no {} in {place}, but it is there",
+            c.path
+        )),
+        (true, None) => Outcome::fail(format!(
+            "expected {} in {place}, there is no such file",
+            c.path
+        )),
+        (true, Some(s)) => judge(c, &s, &place),
+    }
+}
+
+fn judge(c: &FileCheck, s: &Seen, place: &str) -> Outcome {
+    let content = printable(&s.content);
+    let evidence = cap(&content, 2048);
+    if let Some(want) = c.mode {
+        let got = s.mode & 0o7777;
+        if got != want {
+            return Outcome::fail(format!(
+                "expected {} to have mode {want:04o}, it has {got:04o}",
+                c.path
+            ));
+        }
+    }
+    if (c.contains.is_some() || c.matches.is_some()) && s.is_dir {
+        return Outcome::fail(format!("expected {} to be a file, it is a folder", c.path));
+    }
+    if let Some(m) = &c.contains
+        && !text(m, &content)
+    {
+        return Outcome::fail(format!(
+            "expected {} in {place} to be such that it {}; it is not",
+            c.path,
+            describe(m)
+        ))
+        .evidence(evidence);
+    }
+    if let Some(re) = &c.matches
+        && !text(&crate::model::Matcher::Matches(re.clone()), &content)
+    {
+        return Outcome::fail(format!(
+            "expected {} in {place} to match /{re}/; it does not",
+            c.path
+        ))
+        .evidence(evidence);
+    }
+    Outcome::pass(format!("{} in {place} is as expected", c.path)).evidence(evidence)
+}
+
+fn workspace_file(ctx: &RunContext, path: &str) -> Result<Option<Seen>, String> {
+    let full = ctx.workspace.join(path);
+    let meta = match std::fs::metadata(&full) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("could not read {}: {e}", full.display())),
+    };
+    use std::os::unix::fs::PermissionsExt;
+    let mut content = Vec::new();
+    if meta.is_file() {
+        std::fs::File::open(&full)
+            .and_then(|f| f.take(FILE_CAP as u64).read_to_end(&mut content))
+            .map_err(|e| format!("could not read {}: {e}", full.display()))?;
+    }
+    Ok(Some(Seen {
+        mode: meta.permissions().mode(),
+        content,
+        is_dir: meta.is_dir(),
+    }))
+}
+
+async fn container_file(ctx: &RunContext, id: &str, path: &str) -> Result<Option<Seen>, String> {
+    let docker = ctx.docker()?;
+    let mut stream = docker.download_from_container(
+        id,
+        Some(DownloadFromContainerOptions {
+            path: path.to_string(),
+        }),
+    );
+    let mut tar_bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(b) => {
+                tar_bytes.extend_from_slice(&b);
+                // A header and the capped content are enough; stop reading a huge file.
+                if tar_bytes.len() > FILE_CAP + 4096 {
+                    break;
+                }
+            }
+            Err(e) if is_not_found(&e) => return Ok(None),
+            Err(e) => return Err(format!("could not read {path} from the container: {e}")),
+        }
+    }
+    let mut archive = tar::Archive::new(&tar_bytes[..]);
+    let mut entries = archive
+        .entries()
+        .map_err(|e| format!("could not read the archive of {path}: {e}"))?;
+    let Some(Ok(mut entry)) = entries.next() else {
+        return Ok(None);
+    };
+    let mode = entry.header().mode().unwrap_or(0);
+    let is_dir = entry.header().entry_type().is_dir();
+    let mut content = Vec::new();
+    // A truncated archive (we stopped early) still yields the prefix we kept.
+    let _ = (&mut entry).take(FILE_CAP as u64).read_to_end(&mut content);
+    Ok(Some(Seen {
+        mode,
+        content,
+        is_dir,
+    }))
+}

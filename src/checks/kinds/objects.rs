@@ -1,0 +1,230 @@
+//! `network`, `volume`, `image`: an engine object exists (or not) with the fields given.
+
+use serde_json::Value;
+
+use crate::checks::context::RunContext;
+use crate::checks::docker::is_not_found;
+use crate::checks::matcher::{describe, json, json_text, quote};
+use crate::checks::outcome::Outcome;
+use crate::model::{ImageCheck, Matcher, NetworkCheck, VolumeCheck};
+
+/// Look a name up as written, then as the lab's project names it (`<project>-<name>`).
+async fn inspect<F, Fut>(
+    ctx: &RunContext,
+    name: &str,
+    get: F,
+) -> Result<Option<(String, Value)>, String>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, bollard::errors::Error>>,
+{
+    for candidate in [name.to_string(), format!("{}-{name}", ctx.project)] {
+        match get(candidate.clone()).await {
+            Ok(v) => return Ok(Some((candidate, v))),
+            Err(e) if is_not_found(&e) => continue,
+            Err(e) => return Err(format!("could not inspect {name}: {e}")),
+        }
+    }
+    Ok(None)
+}
+
+fn existence(kind: &str, name: &str, want: bool, found: bool) -> Option<Outcome> {
+    match (want, found) {
+        (true, false) => Some(Outcome::fail(format!(
+            "expected a {kind} named {name}, there is none"
+        ))),
+        (false, true) => Some(Outcome::fail(format!(
+            "expected no {kind} named {name}, but it exists"
+        ))),
+        (false, false) => Some(Outcome::pass(format!("there is no {kind} named {name}"))),
+        (true, true) => None,
+    }
+}
+
+fn labels(v: &Value, ptr: &str, want: &[(String, Matcher)], p: &mut Vec<String>) {
+    let have = v.pointer(ptr).cloned().unwrap_or(Value::Null);
+    for (k, m) in want {
+        match have.get(k) {
+            Some(val) if json(m, val) => {}
+            Some(val) => p.push(format!(
+                "expected label {k} that {}, found {}",
+                describe(m),
+                quote(&json_text(val))
+            )),
+            None => p.push(format!("expected a label {k}, found none")),
+        }
+    }
+}
+
+fn verdict(kind: &str, name: &str, p: Vec<String>, evidence: String) -> Outcome {
+    if p.is_empty() {
+        Outcome::pass(format!("{kind} {name} is as expected")).evidence(evidence)
+    } else {
+        Outcome::fail(format!("{kind} {name}: {}", p.join("; "))).evidence(evidence)
+    }
+}
+
+pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
+    let docker = match ctx.docker() {
+        Ok(d) => d,
+        Err(e) => return Outcome::error(e),
+    };
+    let found = inspect(ctx, &c.name, |n| async move {
+        let r = docker
+            .inspect_network(&n, None::<bollard::query_parameters::InspectNetworkOptions>)
+            .await?;
+        Ok(serde_json::to_value(r).unwrap_or(Value::Null))
+    })
+    .await;
+    let (name, v) = match found {
+        Err(e) => return Outcome::error(e),
+        Ok(f) => match existence("network", &c.name, c.exists, f.is_some()) {
+            Some(o) => return o,
+            None => f.unwrap_or_default(),
+        },
+    };
+    let mut p = Vec::new();
+    if let Some(d) = &c.driver {
+        let got = json_text(v.pointer("/Driver").unwrap_or(&Value::Null));
+        if &got != d {
+            p.push(format!("expected driver {d}, found {got}"));
+        }
+    }
+    if let Some(want) = c.internal {
+        let got = v
+            .pointer("/Internal")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if got != want {
+            p.push(format!(
+                "expected it {}internal, it is {}",
+                if want { "" } else { "not " },
+                if got { "internal" } else { "not internal" }
+            ));
+        }
+    }
+    let attached: Vec<String> = v
+        .pointer("/Containers")
+        .and_then(Value::as_object)
+        .map(|o| {
+            o.values()
+                .map(|c| json_text(c.get("Name").unwrap_or(&Value::Null)))
+                .collect()
+        })
+        .unwrap_or_default();
+    for want in &c.containers {
+        let scoped = format!("{}-{want}", ctx.project);
+        if !attached.iter().any(|a| a == want || *a == scoped) {
+            p.push(format!(
+                "expected {want} to be attached, found {}",
+                if attached.is_empty() {
+                    "none".into()
+                } else {
+                    attached.join(", ")
+                }
+            ));
+        }
+    }
+    labels(&v, "/Labels", &c.labels, &mut p);
+    verdict(
+        "network",
+        &name,
+        p,
+        format!("attached: {}\n", attached.join(", ")),
+    )
+}
+
+pub async fn volume(ctx: &RunContext, c: &VolumeCheck) -> Outcome {
+    let docker = match ctx.docker() {
+        Ok(d) => d,
+        Err(e) => return Outcome::error(e),
+    };
+    let found = inspect(ctx, &c.name, |n| async move {
+        let r = docker.inspect_volume(&n).await?;
+        Ok(serde_json::to_value(r).unwrap_or(Value::Null))
+    })
+    .await;
+    let (name, v) = match found {
+        Err(e) => return Outcome::error(e),
+        Ok(f) => match existence("volume", &c.name, c.exists, f.is_some()) {
+            Some(o) => return o,
+            None => f.unwrap_or_default(),
+        },
+    };
+    let mut p = Vec::new();
+    if let Some(d) = &c.driver {
+        let got = json_text(v.pointer("/Driver").unwrap_or(&Value::Null));
+        if &got != d {
+            p.push(format!("expected driver {d}, found {got}"));
+        }
+    }
+    labels(&v, "/Labels", &c.labels, &mut p);
+    verdict("volume", &name, p, String::new())
+}
+
+pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
+    let docker = match ctx.docker() {
+        Ok(d) => d,
+        Err(e) => return Outcome::error(e),
+    };
+    let v = match docker.inspect_image(&c.name).await {
+        Ok(i) => Some(serde_json::to_value(i).unwrap_or(Value::Null)),
+        Err(e) if is_not_found(&e) => None,
+        Err(e) => return Outcome::error(format!("could not inspect image {}: {e}", c.name)),
+    };
+    let v = match existence("image", &c.name, c.exists, v.is_some()) {
+        Some(o) => return o,
+        None => v.unwrap_or_default(),
+    };
+    let mut p = Vec::new();
+    labels(&v, "/Config/Labels", &c.labels, &mut p);
+    if let Some(m) = &c.user {
+        let got = json_text(v.pointer("/Config/User").unwrap_or(&Value::Null));
+        if !crate::checks::matcher::text(m, &got) {
+            p.push(format!(
+                "expected a user that {}, found {}",
+                describe(m),
+                if got.is_empty() {
+                    "root (none set)".into()
+                } else {
+                    got
+                }
+            ));
+        }
+    }
+    if let Some(want) = c.healthcheck {
+        let test = v
+            .pointer("/Config/Healthcheck/Test")
+            .and_then(Value::as_array);
+        let got = test
+            .is_some_and(|t| t.first().and_then(Value::as_str) != Some("NONE") && !t.is_empty());
+        if got != want {
+            p.push(if want {
+                "expected a HEALTHCHECK in the image, there is none".into()
+            } else {
+                "expected no HEALTHCHECK in the image, there is one".into()
+            });
+        }
+    }
+    let exposed: Vec<String> = v
+        .pointer("/Config/ExposedPorts")
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    for port in &c.exposed_ports {
+        if !exposed
+            .iter()
+            .any(|e| e.split('/').next() == Some(&port.to_string()))
+        {
+            p.push(format!(
+                "expected port {port} to be exposed, found {}",
+                if exposed.is_empty() {
+                    "none".into()
+                } else {
+                    exposed.join(", ")
+                }
+            ));
+        }
+    }
+    verdict("image", &c.name, p, String::new())
+}

@@ -1,0 +1,61 @@
+//! `tcp`: a connection opens (or, with `open: false`, does not).
+
+use std::time::Duration;
+
+use super::net::{host_address, in_service, sh_quote};
+use crate::checks::context::RunContext;
+use crate::checks::outcome::Outcome;
+use crate::model::{Target, TcpCheck};
+
+pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
+    let probe_timeout = timeout.min(Duration::from_secs(3));
+    let (opened, place) = match &c.from {
+        Some(from) => {
+            let host = c
+                .host
+                .clone()
+                .or_else(|| c.service.clone())
+                .unwrap_or_else(|| "127.0.0.1".into());
+            let secs = probe_timeout.as_secs().max(1);
+            let script = format!("echo | nc -w {secs} {} {}", sh_quote(&host), c.port);
+            match in_service(ctx, from, vec!["sh".into(), "-c".into(), script], timeout).await {
+                Ok(out) => (
+                    out.exit == Some(0),
+                    format!("{host}:{} from {from}", c.port),
+                ),
+                Err(e) => return Outcome::error(e),
+            }
+        }
+        None => {
+            let (host, port) = match (&c.service, &c.host) {
+                (Some(s), _) => {
+                    match host_address(ctx, &Target::Service(s.clone()), c.port).await {
+                        Ok(a) => a,
+                        Err(e) => return Outcome::fail(e),
+                    }
+                }
+                (None, Some(h)) => (h.clone(), c.port),
+                (None, None) => ("127.0.0.1".into(), c.port),
+            };
+            let ok = matches!(
+                tokio::time::timeout(
+                    probe_timeout,
+                    tokio::net::TcpStream::connect((host.as_str(), port))
+                )
+                .await,
+                Ok(Ok(_))
+            );
+            (ok, format!("{host}:{port}"))
+        }
+    };
+    match (c.open, opened) {
+        (true, true) => Outcome::pass(format!("{place} accepts connections")),
+        (true, false) => Outcome::fail(format!(
+            "expected {place} to accept a connection; it did not"
+        )),
+        (false, false) => Outcome::pass(format!("{place} is unreachable, as expected")),
+        (false, true) => Outcome::fail(format!(
+            "expected {place} to be unreachable; a connection opened"
+        )),
+    }
+}

@@ -1,0 +1,136 @@
+//! Evaluating matchers against what a check saw.
+
+use regex::Regex;
+
+use crate::model::{Literal, Matcher};
+
+/// Whether `text` satisfies `m`. Numbers compare the trimmed text as a number; `equals`
+/// compares the trimmed text.
+pub fn text(m: &Matcher, text: &str) -> bool {
+    match m {
+        Matcher::Equals(lit) => text.trim() == lit.text(),
+        Matcher::Contains(s) => text.contains(s.as_str()),
+        Matcher::Matches(re) => regex(re).is_some_and(|r| r.is_match(text)),
+        Matcher::Not(inner) => !self::text(inner, text),
+        Matcher::All(ms) => ms.iter().all(|m| self::text(m, text)),
+        Matcher::Any(ms) => ms.iter().any(|m| self::text(m, text)),
+        Matcher::Lt(n) => number(text).is_some_and(|v| v < *n),
+        Matcher::Gt(n) => number(text).is_some_and(|v| v > *n),
+    }
+}
+
+/// Whether a JSON value (from the engine's inspect) satisfies `m`.
+pub fn json(m: &Matcher, v: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match m {
+        Matcher::Equals(lit) => match (lit, v) {
+            (Literal::Null, J::Null) => true,
+            (Literal::Bool(a), J::Bool(b)) => a == b,
+            (Literal::Int(a), J::Number(b)) => {
+                b.as_i64() == Some(*a) || b.as_f64() == Some(*a as f64)
+            }
+            (Literal::Float(a), J::Number(b)) => b.as_f64() == Some(*a),
+            (Literal::Str(a), J::String(b)) => a == b,
+            (lit, other) => lit.text() == json_text(other),
+        },
+        Matcher::Not(inner) => !json(inner, v),
+        Matcher::All(ms) => ms.iter().all(|m| json(m, v)),
+        Matcher::Any(ms) => ms.iter().any(|m| json(m, v)),
+        Matcher::Lt(n) => v.as_f64().is_some_and(|x| x < *n),
+        Matcher::Gt(n) => v.as_f64().is_some_and(|x| x > *n),
+        Matcher::Contains(_) | Matcher::Matches(_) => text(m, &json_text(v)),
+    }
+}
+
+/// A JSON value as text: strings bare, everything else as JSON.
+pub fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// How a matcher reads in a message: `contains "hi"`, `matches /^ok/`.
+pub fn describe(m: &Matcher) -> String {
+    match m {
+        Matcher::Equals(l) => format!("equals {}", quote(&l.text())),
+        Matcher::Contains(s) => format!("contains {}", quote(s)),
+        Matcher::Matches(re) => format!("matches /{re}/"),
+        Matcher::Not(inner) => format!("not ({})", describe(inner)),
+        Matcher::All(ms) => ms.iter().map(describe).collect::<Vec<_>>().join(" and "),
+        Matcher::Any(ms) => format!(
+            "one of: {}",
+            ms.iter().map(describe).collect::<Vec<_>>().join(", ")
+        ),
+        Matcher::Lt(n) => format!("is less than {n}"),
+        Matcher::Gt(n) => format!("is greater than {n}"),
+    }
+}
+
+/// Text for a message: quoted, one line, shortened.
+pub fn quote(s: &str) -> String {
+    let one_line: String = s.trim().replace('\n', "⏎");
+    let short: String = one_line.chars().take(80).collect();
+    if short.len() < one_line.len() {
+        format!("\"{short}…\"")
+    } else {
+        format!("\"{short}\"")
+    }
+}
+
+fn number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok()
+}
+
+fn regex(re: &str) -> Option<Regex> {
+    // Patterns were compiled once at load; this cannot fail for a loaded lab.
+    regex::RegexBuilder::new(re)
+        .size_limit(1 << 20)
+        .build()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn c(s: &str) -> Matcher {
+        Matcher::Contains(s.into())
+    }
+
+    #[test]
+    fn text_matchers() {
+        assert!(text(&c("ok"), "all ok"));
+        assert!(text(&Matcher::Equals(Literal::Int(0)), " 0\n"));
+        assert!(text(&Matcher::Matches("^a.c$".into()), "abc"));
+        assert!(text(&Matcher::Not(Box::new(c("err"))), "fine"));
+        assert!(text(&Matcher::All(vec![c("a"), c("b")]), "ab"));
+        assert!(!text(&Matcher::All(vec![c("a"), c("z")]), "ab"));
+        assert!(text(&Matcher::Any(vec![c("x"), c("b")]), "ab"));
+        assert!(text(&Matcher::Lt(5.0), "3"));
+        assert!(!text(&Matcher::Gt(5.0), "not a number"));
+    }
+
+    #[test]
+    fn json_matchers() {
+        assert!(json(
+            &Matcher::Equals(Literal::Int(536870912)),
+            &json!(536870912)
+        ));
+        assert!(json(&Matcher::Equals(Literal::Bool(false)), &json!(false)));
+        assert!(!json(&Matcher::Equals(Literal::Str("1".into())), &json!(2)));
+        assert!(json(&Matcher::Lt(10.0), &json!(3)));
+        assert!(json(&c("bus"), &json!("busybox:1.36")));
+        assert!(json(&Matcher::Equals(Literal::Null), &json!(null)));
+    }
+
+    #[test]
+    fn descriptions() {
+        assert_eq!(
+            describe(&Matcher::Not(Box::new(c("x")))),
+            "not (contains \"x\")"
+        );
+        assert_eq!(quote(&"a".repeat(100)).chars().count(), 83);
+    }
+}
