@@ -18,6 +18,8 @@
 pub mod checks;
 pub mod cli;
 pub mod course;
+pub mod engine;
 pub mod exit;
 pub mod model;
+pub mod report;
 pub mod ui;

@@ -51,3 +51,31 @@ pub fn count(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+/// The lab running on the engine (found by its labels), when exactly one does.
+pub async fn running_lab(docker: &bollard::Docker, course: &Course) -> Result<String, ExitCode> {
+    let running = crate::engine::running_labs(docker).await.map_err(|e| {
+        output::err(&format!("error: {e}\n"));
+        exit::code(exit::ENVIRONMENT)
+    })?;
+    let ours: Vec<String> = running
+        .into_iter()
+        .filter(|id| course.lab(id).is_some())
+        .collect();
+    match ours.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => {
+            output::err(
+                "error: no lab of this course is running; name one (e.g. `lab check week1`) or start it with `lab start ID`\n",
+            );
+            Err(exit::code(exit::INVALID_INPUT))
+        }
+        many => {
+            output::err(&format!(
+                "error: several labs are running ({}); name the one you mean\n",
+                many.join(", ")
+            ));
+            Err(exit::code(exit::INVALID_INPUT))
+        }
+    }
+}

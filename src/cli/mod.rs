@@ -1,5 +1,6 @@
 //! The command line: parse → call → render. Each command lives in its own file.
 
+mod check;
 mod completions;
 mod context;
 mod lint;
@@ -60,6 +61,8 @@ pub enum Command {
     Show(show::Args),
     /// Validate the course and its labs (no Docker needed).
     Lint(lint::Args),
+    /// Grade the live environment: every check, with hints for what failed.
+    Check(check::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
 }
@@ -67,7 +70,19 @@ pub enum Command {
 /// Parse the command line and run; the process's exit code comes back.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // Two workers: the grader is I/O bound, and labs run on small machines.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            crate::ui::output::err(&format!("error: could not start the async runtime: {e}\n"));
+            return exit::code(exit::ENVIRONMENT);
+        }
+    };
+    match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
             crate::ui::output::err(&format!("error: {e:#}\n"));
@@ -76,8 +91,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Check(args) => check::run(&cli.global, args).await,
         Command::List(args) => list::run(&cli.global, args),
         Command::Show(args) => show::run(&cli.global, args),
         Command::Lint(args) => lint::run(&cli.global, args),

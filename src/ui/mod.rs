@@ -2,6 +2,7 @@
 
 pub mod lab_view;
 pub mod output;
+pub mod progress;
 pub mod style;
 pub mod table;
 

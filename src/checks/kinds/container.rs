@@ -14,7 +14,7 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck) -> Outcome {
     };
     let found = match find(ctx, target).await {
         Ok(f) => f,
-        Err(e) => return Outcome::fail(e),
+        Err(e) => return Outcome::error(e),
     };
     let docker = match ctx.docker() {
         Ok(d) => d,

@@ -36,7 +36,7 @@ async fn container(
 ) -> Outcome {
     let found = match find(ctx, target).await {
         Ok(f) => f,
-        Err(e) => return Outcome::fail(e),
+        Err(e) => return Outcome::error(e),
     };
     let docker = match ctx.docker() {
         Ok(d) => d,

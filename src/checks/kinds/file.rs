@@ -28,7 +28,7 @@ pub async fn run(ctx: &RunContext, c: &FileCheck, timeout: Duration) -> Outcome 
         Some(t) => {
             let found = match find(ctx, t).await {
                 Ok(f) => f,
-                Err(e) => return Outcome::fail(e),
+                Err(e) => return Outcome::error(e),
             };
             let read = tokio::time::timeout(timeout, container_file(ctx, &found.id, &c.path)).await;
             match read {

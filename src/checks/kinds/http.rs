@@ -128,7 +128,7 @@ async fn from_host(
         (None, Some(t)) => {
             let (h, p) = host_address(ctx, t, c.port.unwrap_or(80))
                 .await
-                .map_err(Failure::Unreachable)?;
+                .map_err(Failure::Error)?;
             (h, p, c.path.clone())
         }
         (None, None) => {
@@ -246,7 +246,8 @@ async fn from_service(
         }
         (None, _) => format!("http://127.0.0.1:{}{}", c.port.unwrap_or(80), c.path),
     };
-    let mut cmd = format!("wget -S -q -O - -T {} ", timeout.as_secs().max(1));
+    // No -q/-T: Debian's busybox wget crashes with -T; the exec's own timeout bounds it.
+    let mut cmd = String::from("wget -S -O - ");
     match c.method.as_str() {
         "GET" => {}
         "POST" => cmd.push_str(&format!(

@@ -31,7 +31,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                 (Some(s), _) => {
                     match host_address(ctx, &Target::Service(s.clone()), c.port).await {
                         Ok(a) => a,
-                        Err(e) => return Outcome::fail(e),
+                        Err(e) => return Outcome::error(e),
                     }
                 }
                 (None, Some(h)) => (h.clone(), c.port),

@@ -1,0 +1,7 @@
+//! The labels `lab` puts on everything it creates; `lab` removes only what carries them.
+
+pub const COURSE: &str = "io.lab.course";
+pub const LAB: &str = "io.lab.lab";
+pub const PROJECT: &str = "io.lab.project";
+pub const SERVICE: &str = "io.lab.service";
+pub const CONFIG_HASH: &str = "io.lab.config-hash";

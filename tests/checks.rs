@@ -1,0 +1,387 @@
+//! Every check kind passing, failing and erroring against real containers; actions,
+//! `eventually`, expect sessions in a container and on the host, hostile containers.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lab::checks::{CheckResult, RunContext, Status, run_checks};
+use lab::course::{LoadOptions, parse_lab};
+use lab::model::Lab;
+use support::{IMAGE, Project};
+
+const STACK: &str = "```yaml stack\nservices:\n  web: { image: busybox:1.36 }\n  db: { image: busybox:1.36 }\n  ghost: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  noisy: { image: busybox:1.36 }\nnetworks:\n  net: {}\nvolumes:\n  data: {}\n```\n";
+
+/// A lab from check blocks written in the lab format (the stack only names the services).
+fn lab(checks: &[&str]) -> Lab {
+    let mut text = format!("---\ntitle: Test lab\ntimeout: 8s\n---\n\n{STACK}\n## Task one\n\n");
+    for c in checks {
+        text.push_str(&format!("```yaml check\n{c}\n```\n\n"));
+    }
+    parse_lab(
+        &text,
+        "testlab",
+        Path::new("labs/testlab/README.md"),
+        Path::new("/tmp"),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("test lab has errors:\n{d}\n{text}"))
+}
+
+async fn grade(p: &Project, lab: &Lab, workspace: &Path) -> Vec<CheckResult> {
+    let docker = lab::engine::connect().await.expect("engine");
+    let ctx = Arc::new(RunContext {
+        docker: Some(docker),
+        project: p.name.clone(),
+        workspace: workspace.to_path_buf(),
+        lab_dir: workspace.to_path_buf(),
+        default_timeout: Duration::from_secs(8),
+        helper_image: IMAGE.into(),
+    });
+    run_checks(ctx, lab, &lab.checks, 8, &|_| {}).await
+}
+
+fn statuses(results: &[CheckResult]) -> Vec<(String, Status)> {
+    results.iter().map(|r| (r.id.clone(), r.status)).collect()
+}
+
+fn assert_all(results: &[CheckResult], want: Status) {
+    let wrong: Vec<String> = results
+        .iter()
+        .filter(|r| r.status != want)
+        .map(|r| format!("{} → {:?}: {}\n{}", r.id, r.status, r.message, r.evidence))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "expected every check to {want:?}, these did not:\n{}",
+        wrong.join("\n---\n")
+    );
+}
+
+/// web (httpd on 8080, published), db (echo server on 5432, says "ready"), a network and
+/// a volume; and a workspace with an answers file and an automation script.
+fn web_and_db(p: &Project) -> tempfile::TempDir {
+    let net = p.network("net", &[]);
+    p.volume("data");
+    p.run(
+        "web",
+        &[
+            "--network",
+            &net,
+            "--network-alias",
+            "web",
+            "-p",
+            "8080",
+            "-e",
+            "GREETING=hi",
+            IMAGE,
+            "sh",
+            "-c",
+            "mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www",
+        ],
+    );
+    p.run(
+        "db",
+        &[
+            "--network",
+            &net,
+            "--network-alias",
+            "db",
+            "-e",
+            "DB_HOST=db",
+            IMAGE,
+            "sh",
+            "-c",
+            "echo ready; exec nc -ll -p 5432 -e cat",
+        ],
+    );
+    let ws = support::workspace();
+    std::fs::write(
+        ws.path().join("answers.txt"),
+        "created running paused exited\n",
+    )
+    .expect("write");
+    let script = ws.path().join("automate.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho ready\nread line\necho \"pong $line\"\n",
+    )
+    .expect("write");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    ws
+}
+
+const PASSING: &[&str] = &[
+    "id: exec-ok\ntitle: exec\nexec: { service: web, cmd: \"echo $GREETING\", stdout: hi }",
+    "id: http-host\ntitle: http from the host\neventually: 5s\nhttp: { service: web, port: 8080, body: hello }",
+    "id: http-from\ntitle: http from db\neventually: 5s\nhttp: { service: web, port: 8080, from: db, body: hello, header: { Content-Type: html } }",
+    "id: tcp-from\ntitle: tcp from web\neventually: 5s\ntcp: { host: db, port: 5432, from: web }",
+    "id: tcp-closed\ntitle: nothing on 5433\ntcp: { host: db, port: 5433, from: web, open: false }",
+    "id: tcp-host\ntitle: tcp from the host\neventually: 5s\ntcp: { service: web, port: 8080 }",
+    "id: dns-ok\ntitle: web resolves\ndns: { name: web, from: db, address: { matches: \"^[0-9.]+$\" } }",
+    "id: dns-missing\ntitle: ghost does not resolve\ndns: { name: nosuchhost, from: db, resolves: false }",
+    "id: container-ok\ntitle: web runs\ncontainer: { service: web, state: running, env: { GREETING: hi }, networks: [net], ports: [8080], image: busybox, restart_policy: \"no\", read_only: false }",
+    "id: network-ok\ntitle: the network\nnetwork: { name: net, containers: [web, db], internal: false }",
+    "id: volume-ok\ntitle: the volume\nvolume: { name: data, driver: local }",
+    "id: image-ok\ntitle: the image\nimage: { name: \"busybox:1.36\", healthcheck: false }",
+    "id: logs-ok\ntitle: db logged\neventually: 3s\nlogs: { service: db, contains: ready, stream: stdout }",
+    "id: file-ws\ntitle: answers\nfile: { path: answers.txt, contains: paused, matches: \"(?m)^created\" }",
+    "id: file-ct\ntitle: index\nfile: { service: web, path: /www/index.html, contains: hello }",
+    "id: file-gone\ntitle: no secrets\nfile: { service: web, path: /etc/secret, exists: false }",
+    "id: command-ok\ntitle: command\ncommand: { run: \"cat answers.txt\", stdout: paused, exit: 0 }",
+    "id: expect-ct\ntitle: session in db\nexpect:\n  service: db\n  steps:\n    - send: \"echo DB=$DB_HOST\\n\"\n    - expect: \"DB=db\"\n    - send: \"exit\\n\"\n    - expect_eof: true",
+    "id: expect-host\ntitle: automation script\nexpect:\n  host: true\n  spawn: ./automate.sh\n  steps:\n    - expect: ready\n    - send: \"ping\\n\"\n    - expect: \"pong ping\"\n    - expect_eof: true",
+];
+
+const FAILING: &[&str] = &[
+    "id: exec-no\ntitle: exec\nexec: { service: web, cmd: \"echo $GREETING\", stdout: bye }",
+    "id: exec-exit\ntitle: exec exit\nexec: { service: web, cmd: \"exit 3\" }",
+    "id: http-status\ntitle: http 404\nhttp: { service: web, port: 8080, path: /missing, status: 200 }",
+    "id: http-body\ntitle: http body\neventually: 2s\nhttp: { service: web, port: 8080, from: db, body: goodbye }",
+    "id: tcp-from-no\ntitle: tcp\ntcp: { host: db, port: 5433, from: web }",
+    "id: tcp-open\ntitle: tcp should be closed\neventually: 3s\ntcp: { host: db, port: 5432, from: web, open: false }",
+    "id: dns-no\ntitle: dns\ndns: { name: nosuchhost, from: db }",
+    "id: container-no\ntitle: container\ncontainer: { service: web, state: exited, health: healthy, user: nobody, read_only: true, cap_drop: [ALL], mem_limit: 64m, pids_limit: 10 }",
+    "id: network-no\ntitle: network\nnetwork: { name: nonet }",
+    "id: volume-no\ntitle: volume\nvolume: { name: data, exists: false }",
+    "id: image-no\ntitle: image\nimage: { name: \"nosuchimage:9\" }",
+    "id: logs-no\ntitle: logs\nlogs: { service: db, contains: migrated }",
+    "id: file-ws-no\ntitle: file\nfile: { path: missing.txt }",
+    "id: file-ct-no\ntitle: file in container\nfile: { service: web, path: /www/index.html, contains: goodbye }",
+    "id: command-no\ntitle: command\ncommand: { run: \"false\" }",
+    "id: expect-no\ntitle: expect times out\nexpect:\n  service: db\n  steps:\n    - send: \"echo DB=$DB_HOST\\n\"\n    - expect: \"NEVER-APPEARS\"\n      timeout: 1s",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_passes() {
+    let p = Project::new("pass");
+    let ws = web_and_db(&p);
+    let results = grade(&p, &lab(PASSING), ws.path()).await;
+    assert_eq!(results.len(), PASSING.len());
+    assert_all(&results, Status::Pass);
+    let expect = results
+        .iter()
+        .find(|r| r.id == "expect-ct")
+        .expect("expect-ct");
+    assert!(
+        expect.evidence.contains("DB=db"),
+        "transcript is the evidence: {}",
+        expect.evidence
+    );
+    assert!(!expect.evidence.contains('\x1b'), "ANSI is stripped");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_fails() {
+    let p = Project::new("fail");
+    let ws = web_and_db(&p);
+    let results = grade(&p, &lab(FAILING), ws.path()).await;
+    assert_all(&results, Status::Fail);
+    let msg = |id: &str| {
+        results
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        msg("exec-exit").contains("expected the exit code to be 0, got 3"),
+        "{}",
+        msg("exec-exit")
+    );
+    assert!(
+        msg("http-status").contains("answered 404"),
+        "{}",
+        msg("http-status")
+    );
+    let container = msg("container-no");
+    for part in [
+        "expected state exited, found running",
+        "expected health healthy, found none",
+        "read-only root filesystem",
+        "capability ALL to be dropped",
+        "memory limit",
+        "PIDs limit",
+    ] {
+        assert!(container.contains(part), "missing {part:?} in {container}");
+    }
+    let timeout = results
+        .iter()
+        .find(|r| r.id == "expect-no")
+        .expect("expect-no");
+    assert!(
+        timeout.message.contains("waited 1s for /NEVER-APPEARS/"),
+        "{}",
+        timeout.message
+    );
+    assert!(
+        timeout.evidence.contains("DB=db"),
+        "the transcript shows what came: {}",
+        timeout.evidence
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_that_cannot_run_are_errors() {
+    let p = Project::new("error");
+    let ws = support::workspace();
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: no-container\ntitle: ghost runs\ncontainer: { service: ghost, state: running }",
+            "id: no-named\ntitle: named\ncontainer: { container: labt-no-such-container, state: running }",
+            "id: exec-ghost\ntitle: exec\nexec: { service: ghost, cmd: \"true\" }",
+            "id: dns-ghost\ntitle: dns\ndns: { name: web, from: ghost }",
+            "id: action-ghost\ntitle: action\nbefore: [{ restart: ghost }]\ncommand: { run: \"true\" }",
+        ]),
+        ws.path(),
+    )
+    .await;
+    assert_all(&results, Status::Error);
+    assert!(
+        results[0]
+            .message
+            .contains("service \"ghost\" has no container"),
+        "{}",
+        results[0].message
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_is_a_crash_and_the_restart_policy_brings_it_back() {
+    let p = Project::new("kill");
+    p.run("app", &["--restart", "always", IMAGE, "sleep", "3600"]);
+    let ws = support::workspace();
+    let results = grade(
+        &p,
+        &lab(&["id: app-restarts\ntitle: app comes back\nbefore: [{ kill: { service: app, signal: SIGKILL } }]\neventually: 15s\ncontainer:\n  service: app\n  state: running\n  inspect: [{ path: /RestartCount, gt: 0 }]"]),
+        ws.path(),
+    )
+    .await;
+    assert_all(&results, Status::Pass);
+    // The helper that sent the signal is gone.
+    let helpers = std::process::Command::new("docker")
+        .args([
+            "ps",
+            "-aq",
+            "--filter",
+            "label=io.lab.helper",
+            "--filter",
+            &format!("label=io.lab.project={}", p.name),
+        ])
+        .output()
+        .expect("docker ps");
+    assert!(helpers.stdout.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eventually_retries_until_it_passes() {
+    let p = Project::new("eventually");
+    p.run(
+        "app",
+        &[IMAGE, "sh", "-c", "sleep 2; touch /tmp/ready; sleep 3600"],
+    );
+    let ws = support::workspace();
+    let without = grade(
+        &p,
+        &lab(&["id: ready-now\ntitle: ready\nfile: { service: app, path: /tmp/ready }"]),
+        ws.path(),
+    )
+    .await;
+    assert_eq!(statuses(&without), vec![("ready-now".into(), Status::Fail)]);
+    let with = grade(&p, &lab(&["id: ready-later\ntitle: ready\neventually: 10s\nfile: { service: app, path: /tmp/ready }"]), ws.path()).await;
+    assert_eq!(with[0].status, Status::Pass, "{}", with[0].message);
+    assert!(with[0].attempts > 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_containers_cannot_hold_the_grader() {
+    let p = Project::new("hostile");
+    // 100 MB of output, then quiet.
+    p.run(
+        "noisy",
+        &[
+            IMAGE,
+            "sh",
+            "-c",
+            "head -c 100000000 /dev/zero | tr '\\0' 'x'; sleep 3600",
+        ],
+    );
+    // Binary garbage on stdout forever; never answers on its port.
+    p.run(
+        "app",
+        &[
+            "-p",
+            "9000",
+            IMAGE,
+            "sh",
+            "-c",
+            "nc -ll -p 9000 -e sleep 3600 & while true; do head -c 4096 /dev/urandom; done",
+        ],
+    );
+    let ws = support::workspace();
+    let start = Instant::now();
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: flood-exec\ntitle: exec that prints forever\ntimeout: 3s\nexec: { service: app, cmd: \"cat /dev/urandom\", stdout: never }",
+            "id: flood-logs\ntitle: 100 MB of logs\ntimeout: 5s\nlogs: { service: noisy, contains: never }",
+            "id: silent-http\ntitle: never answers\ntimeout: 2s\nhttp: { service: app, port: 9000 }",
+            "id: garbage-logs\ntitle: binary logs\ntimeout: 3s\nlogs: { service: app, contains: never, tail: 50 }",
+            "id: forever-command\ntitle: host command that never ends\ntimeout: 2s\ncommand: { run: \"yes\" }",
+        ]),
+        ws.path(),
+    )
+    .await;
+    // Each ends within its timeout (plus grace); they run side by side.
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        start.elapsed()
+    );
+    for r in &results {
+        assert_ne!(r.status, Status::Pass, "{}", r.id);
+        assert!(
+            r.evidence.len() <= 4200,
+            "{}: evidence of {} bytes",
+            r.id,
+            r.evidence.len()
+        );
+        assert!(
+            r.message.len() < 1000,
+            "{}: message of {} bytes",
+            r.id,
+            r.message.len()
+        );
+        assert!(
+            !r.evidence.contains('\x1b') && !r.evidence.contains('\0'),
+            "{}: raw control bytes in evidence",
+            r.id
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_keep_lab_order_and_actions_run_alone() {
+    let p = Project::new("order");
+    p.run("app", &[IMAGE, "sleep", "3600"]);
+    let ws = support::workspace();
+    let ids = ["a-first", "b-acts", "c-third", "d-fourth"];
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: a-first\ntitle: a\ncommand: { run: \"sleep 0.3\" }",
+            "id: b-acts\ntitle: b\nbefore: [{ sleep: 100ms }, { exec: { service: app, cmd: \"touch /tmp/x\" } }]\nfile: { service: app, path: /tmp/x }",
+            "id: c-third\ntitle: c\ncommand: { run: \"true\" }",
+            "id: d-fourth\ntitle: d\ncontainer: { service: app, state: running }",
+        ]),
+        ws.path(),
+    )
+    .await;
+    let got: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(got, ids);
+    assert_all(&results, Status::Pass);
+}

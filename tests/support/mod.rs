@@ -1,0 +1,190 @@
+//! Shared by the tests that talk to the real engine: the engine must answer and the test
+//! image must exist; each test works in its own project and removes what it made, also
+//! when it fails (the guard's Drop runs during a panic's unwinding, and it calls the
+//! docker CLI synchronously, so no async runtime is needed for it).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub const IMAGE: &str = "busybox:1.36";
+
+/// Make sure the engine answers and busybox:1.36 exists (built from busybox-static when no
+/// registry answers). Once per test binary.
+pub fn engine() {
+    static READY: OnceLock<()> = OnceLock::new();
+    READY.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for script in ["scripts/ensure-engine.sh", "scripts/ensure-busybox.sh"] {
+            let status = Command::new("bash")
+                .arg(root.join(script))
+                .status()
+                .expect("run setup script");
+            assert!(
+                status.success(),
+                "{script} failed: the tests need a Docker engine and {IMAGE}"
+            );
+        }
+    });
+}
+
+/// A project of one test: a unique name, and everything labelled with it is removed on drop.
+pub struct Project {
+    pub name: String,
+}
+
+impl Project {
+    pub fn new(test: &str) -> Project {
+        engine();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!("labt-{test}-{}-{:x}", std::process::id(), nanos & 0xffff);
+        let p = Project { name };
+        p.cleanup();
+        p
+    }
+
+    /// `docker run -d` with the project's labels for `service`, named `<project>-<service>`.
+    pub fn run(&self, service: &str, args: &[&str]) -> String {
+        let name = format!("{}-{service}", self.name);
+        let mut cmd = Command::new("docker");
+        cmd.args(["run", "-d", "--name", &name])
+            .args(["--label", &format!("io.lab.project={}", self.name)])
+            .args(["--label", &format!("io.lab.service={service}")])
+            .args(["--label", "io.lab.lab=testlab"])
+            .args(args);
+        let out = cmd.output().expect("docker run");
+        assert!(
+            out.status.success(),
+            "docker run {name} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        name
+    }
+
+    /// A labelled network `<project>-<name>`.
+    pub fn network(&self, name: &str, extra: &[&str]) -> String {
+        let full = format!("{}-{name}", self.name);
+        docker(
+            &[
+                "network",
+                "create",
+                "--label",
+                &format!("io.lab.project={}", self.name),
+            ],
+            extra,
+            &full,
+        );
+        full
+    }
+
+    /// A labelled volume `<project>-<name>`.
+    pub fn volume(&self, name: &str) -> String {
+        let full = format!("{}-{name}", self.name);
+        docker(
+            &[
+                "volume",
+                "create",
+                "--label",
+                &format!("io.lab.project={}", self.name),
+            ],
+            &[],
+            &full,
+        );
+        full
+    }
+
+    /// Remove every container, network and volume labelled with this project.
+    pub fn cleanup(&self) {
+        let label = format!("label=io.lab.project={}", self.name);
+        let ids = |args: &[&str]| -> Vec<String> {
+            Command::new("docker")
+                .args(args)
+                .output()
+                .map(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let containers = ids(&["ps", "-aq", "--filter", &label]);
+        if !containers.is_empty() {
+            let _ = Command::new("docker")
+                .args(["rm", "-f", "-v"])
+                .args(&containers)
+                .output();
+        }
+        let nets = ids(&["network", "ls", "-q", "--filter", &label]);
+        if !nets.is_empty() {
+            let _ = Command::new("docker")
+                .args(["network", "rm"])
+                .args(&nets)
+                .output();
+        }
+        let vols = ids(&["volume", "ls", "-q", "--filter", &label]);
+        if !vols.is_empty() {
+            let _ = Command::new("docker")
+                .args(["volume", "rm", "-f"])
+                .args(&vols)
+                .output();
+        }
+    }
+
+    /// What is still labelled with this project (should be nothing after cleanup).
+    pub fn leftovers(&self) -> Vec<String> {
+        let label = format!("label=io.lab.project={}", self.name);
+        let mut all = Vec::new();
+        for kind in [
+            &["ps", "-aq"][..],
+            &["network", "ls", "-q"][..],
+            &["volume", "ls", "-q"][..],
+        ] {
+            let out = Command::new("docker")
+                .args(kind)
+                .args(["--filter", &label])
+                .output()
+                .expect("docker ls");
+            all.extend(
+                String::from_utf8_lossy(&out.stdout)
+                    .split_whitespace()
+                    .map(str::to_string),
+            );
+        }
+        all
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        self.cleanup();
+    }
+}
+
+fn docker(args: &[&str], extra: &[&str], name: &str) {
+    let out = Command::new("docker")
+        .args(args)
+        .args(extra)
+        .arg(name)
+        .output()
+        .expect("docker");
+    assert!(
+        out.status.success(),
+        "docker {args:?} {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A fresh workspace folder.
+pub fn workspace() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
