@@ -1,0 +1,96 @@
+//! The report formats, as snapshots. The run is real (host checks in a temp workspace);
+//! durations are set to fixed values so the snapshots are stable.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lab::checks::{RunContext, run_checks};
+use lab::course::{LoadOptions, parse_lab};
+use lab::report::{Format, Report, github};
+use lab::ui::Style;
+
+fn report() -> Report {
+    let text = "---\ntitle: Reports | \"quoted\"\n---\n\n\
+        ```yaml check\nid: intro\ntitle: The workspace exists\npoints: 0\ncommand: { run: \"true\" }\n```\n\n\
+        ## Task one: files\n\n\
+        ```yaml check\nid: answers\ntitle: answers.txt names the states\npoints: 2\nfile: { path: answers.txt, contains: paused }\n```\n\n\
+        ```yaml check\nid: missing\ntitle: notes.md exists\nhint: Write notes.md with what you learned.\nfile: { path: notes.md }\n```\n\n\
+        ## Task two: commands # and hashes\n\n\
+        ```yaml check\nid: prints\ntitle: the script prints ok\npoints: 3\ncommand: { run: \"printf 'ok\\\\n'; printf 'warn\\\\n' >&2\", stdout: ok }\n```\n\n\
+        ```yaml check\nid: exits\ntitle: the script exits 0\nhint: \"Read the error: it says what is missing.\"\ncommand: { run: \"echo 'no such file: config.yaml' >&2; exit 2\" }\n```\n\n\
+        ```yaml check\nid: engine\ntitle: web is running\ncontainer: { container: web, state: running }\n```\n";
+    let lab = parse_lab(text, "reports", Path::new("labs/reports/README.md"), Path::new("/tmp"), &LoadOptions::default())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let ws = tempfile::tempdir().expect("temp dir");
+    std::fs::write(ws.path().join("answers.txt"), "running paused\n").expect("write");
+    let ctx = Arc::new(RunContext {
+        docker: None,
+        project: "reports".into(),
+        workspace: ws.path().to_path_buf(),
+        lab_dir: ws.path().to_path_buf(),
+        default_timeout: Duration::from_secs(5),
+        helper_image: "busybox:1.36".into(),
+    });
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let mut results = rt.block_on(run_checks(ctx, &lab, &lab.checks, 4, &|_| {}));
+    for (i, r) in results.iter_mut().enumerate() {
+        r.duration = Duration::from_millis(10 * (i as u64 + 1));
+    }
+    Report::new(&lab, "reports", results, Duration::from_millis(1234))
+}
+
+#[test]
+fn text() {
+    insta::assert_snapshot!(report().render(Format::Text, false, Style::PLAIN));
+}
+
+#[test]
+fn text_verbose() {
+    insta::assert_snapshot!(report().render(Format::Text, true, Style::PLAIN));
+}
+
+#[test]
+fn json() {
+    let r = report().render(Format::Json, false, Style::PLAIN);
+    let v: serde_json::Value = serde_json::from_str(&r).expect("valid JSON");
+    assert_eq!(v["tests"].as_array().map(Vec::len), Some(6));
+    insta::assert_snapshot!(r);
+}
+
+#[test]
+fn junit() {
+    let r = report().render(Format::Junit, false, Style::PLAIN);
+    assert!(r.starts_with("<?xml"));
+    insta::assert_snapshot!(r);
+}
+
+#[test]
+fn tap() {
+    insta::assert_snapshot!(report().render(Format::Tap, false, Style::PLAIN));
+}
+
+#[test]
+fn github() {
+    let g = github::render(&report());
+    assert!(g.annotations.contains("::notice title=Autograding complete::Points 5/8"));
+    insta::assert_snapshot!("github_annotations", g.annotations);
+    insta::assert_snapshot!("github_summary", g.summary);
+}
+
+#[test]
+fn tap_is_read_by_prove() {
+    // Perl's prove reads TAP 13; where it is installed, it must accept our stream.
+    let Ok(status) = std::process::Command::new("prove").arg("--version").output() else { return };
+    if !status.status.success() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tap = report().render(Format::Tap, false, Style::PLAIN);
+    let script = dir.path().join("report.t");
+    std::fs::write(&script, format!("#!/bin/sh\ncat <<'TAP'\n{tap}TAP\n")).expect("write");
+    let out = std::process::Command::new("prove").arg("-e").arg("sh").arg(&script).output().expect("prove");
+    let text = String::from_utf8_lossy(&out.stdout);
+    // prove parses it: it counts the failing tests (3 of 6), and does not complain about the version.
+    assert!(text.contains("Failed 3/6 subtests"), "{text}{}", String::from_utf8_lossy(&out.stderr));
+}
