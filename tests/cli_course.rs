@@ -172,3 +172,49 @@ fn completions_generate() {
         assert!(stdout(&o).contains("lint"), "{shell}");
     }
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn new_scaffolds_a_lab_that_lints_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&example().join("labs"), &dir.path().join("labs"));
+    let o = lab(&["new", "week5", "--title", "Scaling out"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let course = std::fs::read_to_string(dir.path().join("labs/course.yaml")).expect("course.yaml");
+    assert!(
+        course.contains("labs: [basics, services, week5]"),
+        "{course}"
+    );
+    assert!(dir.path().join("solutions/week5/solve.sh").is_file());
+    let o = lab(&["lint"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = lab(&["new", "week5"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let o = lab(&["new", "Week_6"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn hint_shows_hints() {
+    let o = lab(&["hint", "services", "db-healthy"], &example());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("The health check probes port 5432"));
+    let o = lab(&["hint", "services", "nope"], &example());
+    assert_eq!(o.status.code(), Some(2));
+}

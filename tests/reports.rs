@@ -20,8 +20,14 @@ fn report() -> Report {
         ```yaml check\nid: prints\ntitle: the script prints ok\npoints: 3\ncommand: { run: \"printf 'ok\\\\n'; printf 'warn\\\\n' >&2\", stdout: ok }\n```\n\n\
         ```yaml check\nid: exits\ntitle: the script exits 0\nhint: \"Read the error: it says what is missing.\"\ncommand: { run: \"echo 'no such file: config.yaml' >&2; exit 2\" }\n```\n\n\
         ```yaml check\nid: engine\ntitle: web is running\ncontainer: { container: web, state: running }\n```\n";
-    let lab = parse_lab(text, "reports", Path::new("labs/reports/README.md"), Path::new("/tmp"), &LoadOptions::default())
-        .unwrap_or_else(|d| panic!("{d}"));
+    let lab = parse_lab(
+        text,
+        "reports",
+        Path::new("labs/reports/README.md"),
+        Path::new("/tmp"),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
     let ws = tempfile::tempdir().expect("temp dir");
     std::fs::write(ws.path().join("answers.txt"), "running paused\n").expect("write");
     let ctx = Arc::new(RunContext {
@@ -73,7 +79,10 @@ fn tap() {
 #[test]
 fn github() {
     let g = github::render(&report());
-    assert!(g.annotations.contains("::notice title=Autograding complete::Points 5/8"));
+    assert!(
+        g.annotations
+            .contains("::notice title=Autograding complete::Points 5/8")
+    );
     insta::assert_snapshot!("github_annotations", g.annotations);
     insta::assert_snapshot!("github_summary", g.summary);
 }
@@ -81,7 +90,12 @@ fn github() {
 #[test]
 fn tap_is_read_by_prove() {
     // Perl's prove reads TAP 13; where it is installed, it must accept our stream.
-    let Ok(status) = std::process::Command::new("prove").arg("--version").output() else { return };
+    let Ok(status) = std::process::Command::new("prove")
+        .arg("--version")
+        .output()
+    else {
+        return;
+    };
     if !status.status.success() {
         return;
     }
@@ -89,8 +103,17 @@ fn tap_is_read_by_prove() {
     let tap = report().render(Format::Tap, false, Style::PLAIN);
     let script = dir.path().join("report.t");
     std::fs::write(&script, format!("#!/bin/sh\ncat <<'TAP'\n{tap}TAP\n")).expect("write");
-    let out = std::process::Command::new("prove").arg("-e").arg("sh").arg(&script).output().expect("prove");
+    let out = std::process::Command::new("prove")
+        .arg("-e")
+        .arg("sh")
+        .arg(&script)
+        .output()
+        .expect("prove");
     let text = String::from_utf8_lossy(&out.stdout);
     // prove parses it: it counts the failing tests (3 of 6), and does not complain about the version.
-    assert!(text.contains("Failed 3/6 subtests"), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains("Failed 3/6 subtests"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -3,8 +3,10 @@
 mod check;
 mod completions;
 mod context;
+mod hint;
 mod lint;
 mod list;
+mod new;
 mod show;
 
 use std::path::PathBuf;
@@ -63,6 +65,10 @@ pub enum Command {
     Lint(lint::Args),
     /// Grade the live environment: every check, with hints for what failed.
     Check(check::Args),
+    /// The hints of a lab, or of one of its checks.
+    Hint(hint::Args),
+    /// Scaffold a new lab and its reference solution (for authors).
+    New(new::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
 }
@@ -97,6 +103,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::List(args) => list::run(&cli.global, args),
         Command::Show(args) => show::run(&cli.global, args),
         Command::Lint(args) => lint::run(&cli.global, args),
+        Command::Hint(args) => hint::run(&cli.global, args),
+        Command::New(args) => new::run(&cli.global, args),
         Command::Completions(args) => completions::run(args),
     }
 }
