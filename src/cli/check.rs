@@ -43,19 +43,20 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let docker = match crate::engine::connect().await {
+    let docker = match context::engine().await {
         Ok(d) => d,
-        Err(e) => {
-            output::err(&format!("error: {e}\n"));
-            return Ok(exit::code(exit::ENVIRONMENT));
-        }
+        Err(code) => return Ok(code),
     };
-    let id = match &args.id {
-        Some(id) => id.clone(),
-        None => match context::running_lab(&docker, &course).await {
-            Ok(id) => id,
-            Err(code) => return Ok(code),
-        },
+    let (id, project) = match context::target(
+        &docker,
+        &course,
+        args.id.as_deref(),
+        args.project.as_deref(),
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
     };
     let lab = match context::lab(&course, &id) {
         Ok(l) => l,
@@ -76,7 +77,6 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             .cloned()
             .collect()
     };
-    let project = args.project.clone().unwrap_or_else(|| lab.id.clone());
     let workspace = match &args.workspace {
         Some(w) if !w.is_dir() => {
             output::err(&format!(

@@ -52,30 +52,61 @@ pub fn count(n: usize, word: &str) -> String {
     }
 }
 
-/// The lab running on the engine (found by its labels), when exactly one does.
-pub async fn running_lab(docker: &bollard::Docker, course: &Course) -> Result<String, ExitCode> {
+/// The lab (and project) a command means: the ID given (project: `--project`, else the
+/// ID), or the one lab of this course found running on the engine.
+pub async fn target(
+    docker: &bollard::Docker,
+    course: &Course,
+    id: Option<&str>,
+    project: Option<&str>,
+) -> Result<(String, String), ExitCode> {
+    if let Some(id) = id {
+        lab(course, id)?;
+        return Ok((id.to_string(), project.unwrap_or(id).to_string()));
+    }
     let running = crate::engine::running_labs(docker).await.map_err(|e| {
-        output::err(&format!("error: {e}\n"));
+        output::err(&format!(
+            "error: could not list the engine's containers: {e}\n"
+        ));
         exit::code(exit::ENVIRONMENT)
     })?;
-    let ours: Vec<String> = running
+    let ours: Vec<_> = running
         .into_iter()
-        .filter(|id| course.lab(id).is_some())
+        .filter(|r| course.lab(&r.lab).is_some())
+        .filter(|r| project.is_none_or(|p| r.project == p))
         .collect();
     match ours.as_slice() {
-        [one] => Ok(one.clone()),
+        [one] => Ok((one.lab.clone(), one.project.clone())),
         [] => {
             output::err(
-                "error: no lab of this course is running; name one (e.g. `lab check week1`) or start it with `lab start ID`\n",
+                "error: no lab of this course is running; name one (e.g. `lab status week1`) or start it with `lab start ID`\n",
             );
             Err(exit::code(exit::INVALID_INPUT))
         }
         many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|r| {
+                    if r.lab == r.project {
+                        r.lab.clone()
+                    } else {
+                        format!("{} (project {})", r.lab, r.project)
+                    }
+                })
+                .collect();
             output::err(&format!(
-                "error: several labs are running ({}); name the one you mean\n",
-                many.join(", ")
+                "error: several labs are running: {}; name the one you mean\n",
+                names.join(", ")
             ));
             Err(exit::code(exit::INVALID_INPUT))
         }
     }
+}
+
+/// Connect to the engine, or say why not (exit code 3).
+pub async fn engine() -> Result<bollard::Docker, ExitCode> {
+    crate::engine::connect().await.map_err(|e| {
+        output::err(&format!("error: {e}\n"));
+        exit::code(exit::ENVIRONMENT)
+    })
 }

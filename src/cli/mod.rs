@@ -6,8 +6,13 @@ mod context;
 mod hint;
 mod lint;
 mod list;
+mod logs;
 mod new;
+mod reset;
 mod show;
+mod start;
+mod status;
+mod stop;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,8 +68,18 @@ pub enum Command {
     Show(show::Args),
     /// Validate the course and its labs (no Docker needed).
     Lint(lint::Args),
+    /// Provision a lab's containers, networks and volumes, then show its tasks.
+    Start(start::Args),
+    /// The services of the running lab: state, health, ports.
+    Status(status::Args),
     /// Grade the live environment: every check, with hints for what failed.
     Check(check::Args),
+    /// A service's logs.
+    Logs(logs::Args),
+    /// Remove the lab's containers and networks (named volumes with --volumes).
+    Stop(stop::Args),
+    /// Stop a lab with its volumes, then start it afresh.
+    Reset(reset::Args),
     /// The hints of a lab, or of one of its checks.
     Hint(hint::Args),
     /// Scaffold a new lab and its reference solution (for authors).
@@ -100,6 +115,11 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(&cli.global, args).await,
+        Command::Start(args) => start::run(&cli.global, args).await,
+        Command::Status(args) => status::run(&cli.global, args).await,
+        Command::Logs(args) => logs::run(&cli.global, args).await,
+        Command::Stop(args) => stop::run(&cli.global, args).await,
+        Command::Reset(args) => reset::run(&cli.global, args).await,
         Command::List(args) => list::run(&cli.global, args),
         Command::Show(args) => show::run(&cli.global, args),
         Command::Lint(args) => lint::run(&cli.global, args),

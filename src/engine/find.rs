@@ -7,18 +7,34 @@ use bollard::query_parameters::ListContainersOptionsBuilder;
 
 use super::labels;
 
-/// Lab ids with at least one labelled container (running or not).
-pub async fn running_labs(docker: &Docker) -> Result<Vec<String>, bollard::errors::Error> {
+/// A lab found on the engine, in the project it was started in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Running {
+    pub lab: String,
+    pub project: String,
+}
+
+/// Every (lab, project) with at least one labelled container, running or not.
+pub async fn running_labs(docker: &Docker) -> Result<Vec<Running>, bollard::errors::Error> {
     let mut filters = HashMap::new();
-    filters.insert("label", vec![labels::LAB.to_string()]);
+    filters.insert(
+        "label",
+        vec![labels::LAB.to_string(), labels::PROJECT.to_string()],
+    );
     let opts = ListContainersOptionsBuilder::default()
         .all(true)
         .filters(&filters)
         .build();
     let list = docker.list_containers(Some(opts)).await?;
-    let ids: BTreeSet<String> = list
+    let found: BTreeSet<Running> = list
         .iter()
-        .filter_map(|c| c.labels.as_ref().and_then(|l| l.get(labels::LAB)).cloned())
+        .filter_map(|c| {
+            let l = c.labels.as_ref()?;
+            Some(Running {
+                lab: l.get(labels::LAB)?.clone(),
+                project: l.get(labels::PROJECT)?.clone(),
+            })
+        })
         .collect();
-    Ok(ids.into_iter().collect())
+    Ok(found.into_iter().collect())
 }

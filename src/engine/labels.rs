@@ -5,3 +5,7 @@ pub const LAB: &str = "io.lab.lab";
 pub const PROJECT: &str = "io.lab.project";
 pub const SERVICE: &str = "io.lab.service";
 pub const CONFIG_HASH: &str = "io.lab.config-hash";
+/// Set on everything one `lab start` creates, so that a failed start removes exactly that.
+pub const RUN: &str = "io.lab.run";
+/// How long the container gets to stop (from `stop_grace_period`), in seconds.
+pub const STOP_GRACE: &str = "io.lab.stop-grace";

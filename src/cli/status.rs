@@ -1,0 +1,96 @@
+//! `lab status [ID]`: the lab's services, their state, health and published ports.
+
+use std::process::ExitCode;
+
+use super::{Global, context};
+use crate::exit;
+use crate::ui::{Style, output, table};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The lab (default: the one running).
+    id: Option<String>,
+    /// The project it was started in (default: the lab id).
+    #[arg(long)]
+    project: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+    let course = match context::course(global) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let docker = match context::engine().await {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let (lab, project) = match context::target(
+        &docker,
+        &course,
+        args.id.as_deref(),
+        args.project.as_deref(),
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
+    let services = match crate::engine::status(&docker, &project).await {
+        Ok(s) => s,
+        Err(e) => {
+            output::err(&format!(
+                "error: could not list the lab's containers: {e}\n"
+            ));
+            return Ok(exit::code(exit::ENVIRONMENT));
+        }
+    };
+    if args.json {
+        let doc = serde_json::json!({ "version": 1, "lab": lab, "project": project, "services": services });
+        output::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
+        return Ok(exit::code(exit::OK));
+    }
+    let style = Style::detect(global.color, false);
+    if services.is_empty() {
+        output::out(&format!(
+            "{lab} is not running (project {project}); `lab start {lab}` starts it\n"
+        ));
+        return Ok(exit::code(exit::OK));
+    }
+    let rows: Vec<Vec<String>> = services
+        .iter()
+        .map(|s| {
+            let state = match s.state.as_str() {
+                "running" => style.green(&s.state),
+                "exited" | "dead" => style.red(&s.state),
+                other => style.yellow(other),
+            };
+            let health = match s.health.as_str() {
+                "healthy" => style.green("healthy"),
+                "unhealthy" => style.red("unhealthy"),
+                "none" => style.dim("-"),
+                other => style.yellow(other),
+            };
+            vec![
+                s.service.clone(),
+                s.container.clone(),
+                state,
+                health,
+                s.ports.join(", "),
+            ]
+        })
+        .collect();
+    output::out(&format!(
+        "{} {}\n",
+        style.bold(&lab),
+        style.dim(&format!("(project {project})"))
+    ));
+    output::out(&table::render(
+        &["SERVICE", "CONTAINER", "STATE", "HEALTH", "PORTS"],
+        &rows,
+        style,
+    ));
+    Ok(exit::code(exit::OK))
+}

@@ -1,0 +1,85 @@
+//! `lab stop [ID]`: remove the lab's containers and networks (volumes with --volumes).
+
+use std::process::ExitCode;
+
+use super::{Global, context};
+use crate::engine::stop_project;
+use crate::exit;
+use crate::ui::{Style, output};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The lab to stop (default: the one running).
+    pub id: Option<String>,
+    /// The project it was started in (default: the lab id).
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Also remove the lab's named volumes (its data).
+    #[arg(long)]
+    pub volumes: bool,
+}
+
+pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+    let course = match context::course(global) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let docker = match context::engine().await {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let (lab, project) = match context::target(
+        &docker,
+        &course,
+        args.id.as_deref(),
+        args.project.as_deref(),
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
+    Ok(exit::code(
+        stop(&docker, &lab, &project, args.volumes, global).await,
+    ))
+}
+
+pub async fn stop(
+    docker: &bollard::Docker,
+    lab: &str,
+    project: &str,
+    volumes: bool,
+    global: &Global,
+) -> u8 {
+    let style = Style::detect(global.color, true);
+    let started = std::time::Instant::now();
+    let t = stop_project(docker, project, volumes).await;
+    let mut msg = format!(
+        "{} {lab}: removed {} in {:.1}s\n",
+        style.green("stopped"),
+        if t.removed.is_empty() {
+            "nothing (it was not running)".to_string()
+        } else {
+            t.removed.join(", ")
+        },
+        started.elapsed().as_secs_f64()
+    );
+    if !t.disconnected.is_empty() {
+        msg.push_str(&format!(
+            "disconnected your own container(s) from the lab's networks and kept them: {}\n",
+            t.disconnected.join(", ")
+        ));
+    }
+    if !volumes {
+        msg.push_str(&style.dim("named volumes were kept; `--volumes` removes them\n"));
+    }
+    for e in &t.errors {
+        msg.push_str(&format!("{} {e}\n", style.red("error:")));
+    }
+    output::err(&msg);
+    if t.errors.is_empty() {
+        exit::OK
+    } else {
+        exit::ENVIRONMENT
+    }
+}

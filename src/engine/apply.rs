@@ -1,0 +1,556 @@
+//! Applying a plan: images, networks and volumes concurrently, then containers level by
+//! level, each level waiting on what its dependents ask (started, healthy, completed).
+//! Everything this run creates carries a run label, so a failed or interrupted run can be
+//! rolled back exactly, even for a create still in flight when it was interrupted.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use bollard::Docker;
+use bollard::models::{
+    ContainerCreateBody, EndpointSettings, NetworkConnectRequest, NetworkCreateRequest,
+    VolumeCreateRequest,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, InspectNetworkOptions, ListContainersOptionsBuilder,
+    LogsOptionsBuilder, RemoveContainerOptionsBuilder, StartContainerOptions,
+};
+use futures_util::StreamExt;
+use indicatif::MultiProgress;
+
+use super::error::EngineError;
+use super::images;
+use super::labels;
+use super::plan::{ContainerPlan, Plan, Readiness};
+use crate::checks::docker::is_not_found;
+
+/// How `apply` behaves.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Progress bars (only on a terminal).
+    pub live: bool,
+    /// The longest any service may take to become ready.
+    pub ready_timeout: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            live: false,
+            ready_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+/// What a run did, service by service.
+#[derive(Debug, Default, Clone)]
+pub struct Applied {
+    pub created: Vec<String>,
+    pub recreated: Vec<String>,
+    pub kept: Vec<String>,
+    pub started: Vec<String>,
+}
+
+/// A fresh id for the resources one run creates.
+pub fn new_run_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{:x}-{:x}", std::process::id(), nanos & 0xffff_ffff_ffff)
+}
+
+struct Existing {
+    id: String,
+    project: Option<String>,
+    hash: Option<String>,
+    state: String,
+}
+
+pub async fn apply(
+    docker: &Docker,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    run_id: &str,
+) -> Result<Applied, EngineError> {
+    let progress = if opts.live {
+        MultiProgress::new()
+    } else {
+        MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::hidden())
+    };
+    let existing = existing_containers(docker, plan).await?;
+
+    let (images, networks, volumes) = tokio::join!(
+        images::ensure(docker, &plan.images, &progress, opts.live),
+        ensure_networks(docker, plan, run_id),
+        ensure_volumes(docker, plan, run_id),
+    );
+    images?;
+    networks?;
+    volumes?;
+
+    let mut applied = Applied::default();
+    for level in &plan.levels {
+        let jobs = level.iter().map(|&i| {
+            bring_up(
+                docker,
+                &plan.containers[i],
+                existing.get(&plan.containers[i].name),
+                run_id,
+                opts,
+            )
+        });
+        let results = futures_util::future::join_all(jobs).await;
+        for (r, &i) in results.into_iter().zip(level) {
+            let name = plan.containers[i].service.clone();
+            match r? {
+                Done::Created => applied.created.push(name),
+                Done::Recreated => applied.recreated.push(name),
+                Done::Kept => applied.kept.push(name),
+                Done::Started => applied.started.push(name),
+            }
+        }
+    }
+    Ok(applied)
+}
+
+async fn existing_containers(
+    docker: &Docker,
+    plan: &Plan,
+) -> Result<HashMap<String, Existing>, EngineError> {
+    let names: Vec<String> = plan.containers.iter().map(|c| c.name.clone()).collect();
+    if names.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut filters = HashMap::new();
+    filters.insert(
+        "name",
+        names.iter().map(|n| format!("^/{n}$")).collect::<Vec<_>>(),
+    );
+    let opts = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let list = docker
+        .list_containers(Some(opts))
+        .await
+        .map_err(EngineError::engine("listing the lab's containers"))?;
+    let mut out = HashMap::new();
+    for c in list {
+        let Some(name) = c
+            .names
+            .as_ref()
+            .and_then(|n| n.first())
+            .map(|n| n.trim_start_matches('/').to_string())
+        else {
+            continue;
+        };
+        let l = c.labels.clone().unwrap_or_default();
+        out.insert(
+            name,
+            Existing {
+                id: c.id.clone().unwrap_or_default(),
+                project: l.get(labels::PROJECT).cloned(),
+                hash: l.get(labels::CONFIG_HASH).cloned(),
+                state: c.state.map(|s| s.to_string()).unwrap_or_default(),
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn with_run(labels: &HashMap<String, String>, run_id: &str) -> HashMap<String, String> {
+    let mut l = labels.clone();
+    l.insert(labels::RUN.to_string(), run_id.to_string());
+    l
+}
+
+async fn ensure_networks(docker: &Docker, plan: &Plan, run_id: &str) -> Result<(), EngineError> {
+    let jobs = plan.networks.iter().map(|n| async move {
+        match docker
+            .inspect_network(&n.name, None::<InspectNetworkOptions>)
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => {
+                return Err(EngineError::engine(format!(
+                    "inspecting network {}",
+                    n.name
+                ))(e));
+            }
+        }
+        let req = NetworkCreateRequest {
+            name: n.name.clone(),
+            driver: n.driver.clone(),
+            internal: Some(n.internal),
+            labels: Some(with_run(&n.labels, run_id)),
+            ..Default::default()
+        };
+        docker
+            .create_network(req)
+            .await
+            .map(|_| ())
+            .map_err(EngineError::engine(format!("creating network {}", n.name)))
+    });
+    futures_util::future::join_all(jobs)
+        .await
+        .into_iter()
+        .collect()
+}
+
+async fn ensure_volumes(docker: &Docker, plan: &Plan, run_id: &str) -> Result<(), EngineError> {
+    let jobs = plan.volumes.iter().map(|v| async move {
+        match docker.inspect_volume(&v.name).await {
+            Ok(_) => return Ok(()),
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => return Err(EngineError::engine(format!("inspecting volume {}", v.name))(e)),
+        }
+        let req = VolumeCreateRequest {
+            name: Some(v.name.clone()),
+            driver: v.driver.clone(),
+            labels: Some(with_run(&v.labels, run_id)),
+            ..Default::default()
+        };
+        docker
+            .create_volume(req)
+            .await
+            .map(|_| ())
+            .map_err(EngineError::engine(format!("creating volume {}", v.name)))
+    });
+    futures_util::future::join_all(jobs)
+        .await
+        .into_iter()
+        .collect()
+}
+
+enum Done {
+    Created,
+    Recreated,
+    Kept,
+    Started,
+}
+
+/// One service: keep, start, create or recreate it; then wait until it is ready.
+async fn bring_up(
+    docker: &Docker,
+    c: &ContainerPlan,
+    existing: Option<&Existing>,
+    run_id: &str,
+    opts: &ApplyOptions,
+) -> Result<Done, EngineError> {
+    let done = match existing {
+        Some(e)
+            if e.project.is_none()
+                || e.project.as_deref()
+                    != c.body
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get(labels::PROJECT))
+                        .map(String::as_str) =>
+        {
+            // Never touch what is not ours.
+            return Err(EngineError::InvalidLab {
+                service: c.service.clone(),
+                message: format!(
+                    "a container named {} already exists and does not belong to this lab; remove or rename it",
+                    c.name
+                ),
+            });
+        }
+        Some(e) if e.hash.as_deref() == Some(c.hash.as_str()) => match e.state.as_str() {
+            "running" => Done::Kept,
+            "exited"
+                if c.ready_when == Readiness::Completed
+                    && exit_code(docker, &e.id).await == Some(0) =>
+            {
+                Done::Kept
+            }
+            "paused" => {
+                docker
+                    .unpause_container(&e.id)
+                    .await
+                    .map_err(EngineError::engine(format!("unpausing {}", c.name)))?;
+                Done::Started
+            }
+            _ => {
+                start(docker, c, &e.id).await?;
+                Done::Started
+            }
+        },
+        Some(e) => {
+            let rm = RemoveContainerOptionsBuilder::default().force(true).build();
+            docker
+                .remove_container(&e.id, Some(rm))
+                .await
+                .map_err(EngineError::engine(format!("removing the old {}", c.name)))?;
+            create_and_start(docker, c, run_id).await?;
+            Done::Recreated
+        }
+        None => {
+            create_and_start(docker, c, run_id).await?;
+            Done::Created
+        }
+    };
+    wait_ready(docker, c, opts.ready_timeout).await?;
+    Ok(done)
+}
+
+async fn create_and_start(
+    docker: &Docker,
+    c: &ContainerPlan,
+    run_id: &str,
+) -> Result<(), EngineError> {
+    let mut body: ContainerCreateBody = c.body.clone();
+    body.labels = body.labels.map(|l| with_run(&l, run_id));
+    let opts = CreateContainerOptionsBuilder::default()
+        .name(&c.name)
+        .build();
+    let created = docker
+        .create_container(Some(opts), body)
+        .await
+        .map_err(|e| match &e {
+            bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            } => EngineError::ImageUnavailable {
+                image: c.body.image.clone().unwrap_or_default(),
+                reason: e.to_string(),
+            },
+            _ => EngineError::engine(format!("creating the container of {}", c.service))(e),
+        })?;
+    for (net, aliases) in &c.extra_networks {
+        let req = NetworkConnectRequest {
+            container: created.id.clone(),
+            endpoint_config: Some(EndpointSettings {
+                aliases: Some(aliases.clone()),
+                ..Default::default()
+            }),
+        };
+        docker
+            .connect_network(net, req)
+            .await
+            .map_err(EngineError::engine(format!(
+                "connecting {} to {net}",
+                c.service
+            )))?;
+    }
+    start(docker, c, &created.id).await
+}
+
+async fn start(docker: &Docker, c: &ContainerPlan, id: &str) -> Result<(), EngineError> {
+    docker
+        .start_container(id, None::<StartContainerOptions>)
+        .await
+        .map_err(|e| {
+            let text = e.to_string();
+            if text.contains("port is already allocated") || text.contains("address already in use")
+            {
+                let port = c
+                    .body
+                    .host_config
+                    .as_ref()
+                    .and_then(|h| h.port_bindings.as_ref())
+                    .and_then(|p| {
+                        p.iter().find_map(|(k, v)| {
+                            let host = v.as_ref()?.iter().find_map(|b| {
+                                b.host_port
+                                    .clone()
+                                    .filter(|h| !h.is_empty() && text.contains(h.as_str()))
+                            })?;
+                            Some((host, k.clone()))
+                        })
+                    });
+                let (port, container_port) = port.unwrap_or_else(|| ("?".into(), "?".into()));
+                EngineError::PortTaken {
+                    service: c.service.clone(),
+                    port,
+                    container_port: container_port.trim_end_matches("/tcp").to_string(),
+                }
+            } else {
+                EngineError::engine(format!("starting {}", c.service))(e)
+            }
+        })
+}
+
+async fn exit_code(docker: &Docker, id: &str) -> Option<i64> {
+    docker
+        .inspect_container(id, None)
+        .await
+        .ok()?
+        .state?
+        .exit_code
+}
+
+/// Follow the container's state until it is what dependents need (polling inspect every
+/// 100 ms: the first health probe comes one interval after start, so no fixed sleeps).
+async fn wait_ready(
+    docker: &Docker,
+    c: &ContainerPlan,
+    timeout: Duration,
+) -> Result<(), EngineError> {
+    if c.ready_when == Readiness::Started {
+        return Ok(());
+    }
+    let deadline = Instant::now() + timeout;
+    loop {
+        let info = docker
+            .inspect_container(&c.name, None)
+            .await
+            .map_err(EngineError::engine(format!("inspecting {}", c.name)))?;
+        let state = info.state.clone().unwrap_or_default();
+        let status = state.status.map(|s| s.to_string()).unwrap_or_default();
+        let health = state
+            .health
+            .as_ref()
+            .and_then(|h| h.status)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        match c.ready_when {
+            Readiness::Healthy => {
+                if health == "healthy" {
+                    return Ok(());
+                }
+                if health == "unhealthy"
+                    || status == "exited"
+                    || status == "dead"
+                    || (health.is_empty() && status == "running")
+                {
+                    let why = if health.is_empty() && status == "running" {
+                        "running without a health check".to_string()
+                    } else {
+                        describe(&status, &health, state.exit_code)
+                    };
+                    return Err(not_ready(docker, c, "healthy", why, &info).await);
+                }
+            }
+            Readiness::Completed => {
+                if status == "exited" || status == "dead" {
+                    if state.exit_code == Some(0) {
+                        return Ok(());
+                    }
+                    return Err(not_ready(
+                        docker,
+                        c,
+                        "completed successfully",
+                        describe(&status, &health, state.exit_code),
+                        &info,
+                    )
+                    .await);
+                }
+            }
+            Readiness::Started => return Ok(()),
+        }
+        if Instant::now() >= deadline {
+            let wanted = if c.ready_when == Readiness::Healthy {
+                "healthy"
+            } else {
+                "completed successfully"
+            };
+            return Err(not_ready(
+                docker,
+                c,
+                wanted,
+                format!(
+                    "{} after {}s",
+                    describe(&status, &health, state.exit_code),
+                    timeout.as_secs()
+                ),
+                &info,
+            )
+            .await);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn describe(status: &str, health: &str, exit: Option<i64>) -> String {
+    match (status, health) {
+        ("exited", _) => format!("exited with code {}", exit.unwrap_or(-1)),
+        (s, "") => s.to_string(),
+        (s, h) => format!("{s} and {h}"),
+    }
+}
+
+/// The failure, with what a person needs to fix it: health log and the last lines of logs.
+async fn not_ready(
+    docker: &Docker,
+    c: &ContainerPlan,
+    wanted: &str,
+    state: String,
+    info: &bollard::models::ContainerInspectResponse,
+) -> EngineError {
+    let mut details = String::new();
+    if let Some(log) = info
+        .state
+        .as_ref()
+        .and_then(|s| s.health.as_ref())
+        .and_then(|h| h.log.as_ref())
+    {
+        details.push_str("\n  last health checks:");
+        for entry in log
+            .iter()
+            .rev()
+            .take(3)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            let out = entry.output.clone().unwrap_or_default();
+            details.push_str(&format!(
+                "\n    exit {}: {}",
+                entry.exit_code.unwrap_or(-1),
+                out.trim()
+            ));
+        }
+    }
+    let opts = LogsOptionsBuilder::default()
+        .stdout(true)
+        .stderr(true)
+        .tail("20")
+        .build();
+    let mut logs = docker.logs(&c.name, Some(opts));
+    let mut text = Vec::new();
+    while let Some(Ok(chunk)) = logs.next().await {
+        text.extend_from_slice(&chunk.into_bytes());
+        if text.len() > 16 * 1024 {
+            break;
+        }
+    }
+    let text = crate::checks::outcome::printable(&text);
+    if !text.trim().is_empty() {
+        details.push_str("\n  its last log lines:");
+        for l in text.lines() {
+            details.push_str(&format!("\n    {l}"));
+        }
+    } else {
+        details.push_str("\n  it logged nothing");
+    }
+    EngineError::NotReady {
+        service: c.service.clone(),
+        wanted: wanted.into(),
+        state,
+        details,
+    }
+}
+
+/// Remove everything one run created (labelled with its run id), containers first.
+/// Returns the names removed.
+pub async fn rollback(docker: &Docker, project: &str, run_id: &str) -> Vec<String> {
+    // A create still in flight when the run was interrupted lands shortly after; two passes.
+    let mut removed = Vec::new();
+    for pass in 0..2 {
+        if pass == 1 {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        let filter = vec![
+            format!("{}={project}", labels::PROJECT),
+            format!("{}={run_id}", labels::RUN),
+        ];
+        removed.extend(
+            super::teardown::remove_labelled(docker, filter, true)
+                .await
+                .removed,
+        );
+    }
+    removed
+}

@@ -1,0 +1,56 @@
+//! What can go wrong while provisioning, with the context to act on it.
+
+use crate::exit;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Connect(#[from] super::ConnectError),
+    #[error("{doing}: {source}")]
+    Engine {
+        doing: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
+    #[error(
+        "image {image} is not on this machine and could not be pulled: {reason}\n  No registry may be reachable from here: load or build the image first (`docker load`, `docker build -t {image} …`)."
+    )]
+    ImageUnavailable { image: String, reason: String },
+    #[error("building the image of service {service} failed:\n{output}")]
+    Build { service: String, output: String },
+    #[error(
+        "service {service} cannot publish port {port}: it is already in use on this machine\n  Stop what uses it, or publish the container port alone (e.g. ports: [\"{container_port}\"]) so the engine picks a free one."
+    )]
+    PortTaken {
+        service: String,
+        port: String,
+        container_port: String,
+    },
+    #[error("service {service} did not become {wanted}: it is {state}{details}")]
+    NotReady {
+        service: String,
+        wanted: String,
+        state: String,
+        details: String,
+    },
+    #[error("service {service}: {message}")]
+    InvalidLab { service: String, message: String },
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl EngineError {
+    pub fn engine(doing: impl Into<String>) -> impl FnOnce(bollard::errors::Error) -> EngineError {
+        let doing = doing.into();
+        move |source| EngineError::Engine { doing, source }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            EngineError::InvalidLab { .. } => exit::INVALID_INPUT,
+            EngineError::Interrupted => exit::INTERRUPTED,
+            _ => exit::ENVIRONMENT,
+        }
+    }
+}
