@@ -446,7 +446,7 @@ fn sigint_during_start_leaves_nothing() {
         "---\ntitle: Slow\n---\n```yaml stack\nservices:\n  db:\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n    healthcheck: { test: [\"CMD\", \"false\"], interval: 30s }\n  app:\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n    depends_on: { db: { condition: service_healthy } }\nnetworks:\n  n: {}\nvolumes:\n  v: {}\n```\n",
     )
     .expect("write");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
+    let child = Command::new(env!("CARGO_BIN_EXE_lab"))
         .args(["start", "slow", "--project", &p.name])
         .current_dir(dir.path())
         .stderr(std::process::Stdio::piped())
