@@ -9,6 +9,7 @@ mod list;
 mod logs;
 mod new;
 mod reset;
+mod shell;
 mod show;
 mod start;
 mod status;
@@ -76,6 +77,8 @@ pub enum Command {
     Check(check::Args),
     /// A service's logs.
     Logs(logs::Args),
+    /// An interactive terminal in a service's container.
+    Shell(shell::Args),
     /// Remove the lab's containers and networks (named volumes with --volumes).
     Stop(stop::Args),
     /// Stop a lab with its volumes, then start it afresh.
@@ -118,6 +121,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Start(args) => start::run(&cli.global, args).await,
         Command::Status(args) => status::run(&cli.global, args).await,
         Command::Logs(args) => logs::run(&cli.global, args).await,
+        Command::Shell(args) => shell::run(&cli.global, args).await,
         Command::Stop(args) => stop::run(&cli.global, args).await,
         Command::Reset(args) => reset::run(&cli.global, args).await,
         Command::List(args) => list::run(&cli.global, args),

@@ -5,5 +5,6 @@ pub mod output;
 pub mod progress;
 pub mod style;
 pub mod table;
+pub mod terminal;
 
 pub use style::Style;
