@@ -23,3 +23,4 @@ pub mod exit;
 pub mod model;
 pub mod report;
 pub mod ui;
+pub mod verify;

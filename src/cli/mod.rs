@@ -14,6 +14,7 @@ mod show;
 mod start;
 mod status;
 mod stop;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,6 +86,8 @@ pub enum Command {
     Reset(reset::Args),
     /// The hints of a lab, or of one of its checks.
     Hint(hint::Args),
+    /// Prove labs are gradable: fresh → checks fail, solved → checks pass, nothing left.
+    Verify(verify::Args),
     /// Scaffold a new lab and its reference solution (for authors).
     New(new::Args),
     /// Print a shell completion script.
@@ -124,6 +127,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Shell(args) => shell::run(&cli.global, args).await,
         Command::Stop(args) => stop::run(&cli.global, args).await,
         Command::Reset(args) => reset::run(&cli.global, args).await,
+        Command::Verify(args) => verify::run(&cli.global, args).await,
         Command::List(args) => list::run(&cli.global, args),
         Command::Show(args) => show::run(&cli.global, args),
         Command::Lint(args) => lint::run(&cli.global, args),

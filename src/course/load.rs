@@ -24,6 +24,8 @@ pub struct LoadOptions {
 /// walking up from `start`.
 pub fn find_course_root(explicit: Option<&Path>, start: &Path) -> Result<PathBuf, Diagnostic> {
     if let Some(dir) = explicit {
+        // Absolute, so that solutions and builds run from other folders still find it.
+        let dir = &std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         if dir.join("labs").join("course.yaml").is_file() {
             return Ok(dir.to_path_buf());
         }
@@ -161,7 +163,11 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
                 *pos,
                 format!("lab \"{id}\" is listed, but labs/{id}/README.md does not exist"),
             );
-            let existing = existing_lab_dirs(root);
+            // Suggest only folders that are labs and not listed already.
+            let existing: Vec<String> = existing_lab_dirs(root)
+                .into_iter()
+                .filter(|d| !lab_ids.contains(d))
+                .collect();
             let refs: Vec<&str> = existing.iter().map(String::as_str).collect();
             if let Some(near) = nearest(id, &refs) {
                 d = d.suggest(format!("did you mean \"{near}\"?"));

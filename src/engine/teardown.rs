@@ -165,3 +165,80 @@ pub async fn remove_labelled(docker: &Docker, filter: Vec<String>, volumes: bool
     }
     out
 }
+
+/// How many containers, networks and volumes carry `io.lab.project=<project>`.
+pub async fn count_labelled(docker: &Docker, project: &str) -> usize {
+    let mut filters = HashMap::new();
+    filters.insert(
+        "label".to_string(),
+        vec![format!("{}={project}", labels::PROJECT)],
+    );
+    let containers = docker
+        .list_containers(Some(
+            ListContainersOptionsBuilder::default()
+                .all(true)
+                .filters(&filters)
+                .build(),
+        ))
+        .await
+        .map(|l| l.len())
+        .unwrap_or(0);
+    let networks = docker
+        .list_networks(Some(
+            ListNetworksOptionsBuilder::default()
+                .filters(&filters)
+                .build(),
+        ))
+        .await
+        .map(|l| l.len())
+        .unwrap_or(0);
+    let volumes = docker
+        .list_volumes(Some(
+            ListVolumesOptionsBuilder::default()
+                .filters(&filters)
+                .build(),
+        ))
+        .await
+        .map(|r| r.volumes.map(|v| v.len()).unwrap_or(0))
+        .unwrap_or(0);
+    containers + networks + volumes
+}
+
+/// Names of every container, network and volume on the engine (to spot what a run left).
+pub async fn inventory(docker: &Docker) -> std::collections::BTreeSet<String> {
+    let mut all = std::collections::BTreeSet::new();
+    if let Ok(list) = docker
+        .list_containers(Some(
+            ListContainersOptionsBuilder::default().all(true).build(),
+        ))
+        .await
+    {
+        all.extend(
+            list.into_iter()
+                .filter_map(|c| c.names.and_then(|n| n.first().cloned()))
+                .map(|n| format!("container {}", n.trim_start_matches('/'))),
+        );
+    }
+    if let Ok(list) = docker
+        .list_networks(None::<bollard::query_parameters::ListNetworksOptions>)
+        .await
+    {
+        all.extend(
+            list.into_iter()
+                .filter_map(|n| n.name)
+                .map(|n| format!("network {n}")),
+        );
+    }
+    if let Ok(r) = docker
+        .list_volumes(None::<bollard::query_parameters::ListVolumesOptions>)
+        .await
+    {
+        all.extend(
+            r.volumes
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| format!("volume {}", v.name)),
+        );
+    }
+    all
+}

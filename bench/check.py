@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""The guide's six checks, side by side on one running stack: `lab check webstack` vs the
+guide's pexpect checker (seed_pexpect_check.py), alternating. The stack is started once by
+`lab start webstack --project seedstack`, so the containers carry the names the pexpect
+checker expects. Prints medians and the ratio.
+
+Usage: python3 bench/check.py [RUNS]   (needs ../shared/anchors/webstack, `pip install pexpect`)
+"""
+import os, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ANCHORS = os.environ.get("ANCHORS", os.path.join(ROOT, "..", "shared", "anchors", "webstack"))
+LAB = os.environ.get("LAB", os.path.join(ROOT, "target", "release", "lab"))
+ENV = dict(os.environ, LAB_COURSE=os.path.join(ROOT, "bench", "webstack"))
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+
+
+def timed(cmd):
+    start = time.perf_counter()
+    out = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
+    return time.perf_counter() - start, out
+
+
+def main():
+    subprocess.run([LAB, "start", "webstack", "--project", "seedstack", "-q"], env=ENV, check=True)
+    try:
+        lab_t, seed_t = [], []
+        for i in range(RUNS):
+            t, out = timed([LAB, "check", "webstack", "--project", "seedstack", "--format", "json"])
+            if out.returncode != 0:
+                print(out.stdout, out.stderr)
+                raise SystemExit("lab check did not pass")
+            lab_t.append(t)
+            t, out = timed([sys.executable, os.path.join(ANCHORS, "seed_pexpect_check.py")])
+            if "6 passed, 0 failed" not in out.stdout:
+                print(out.stdout, out.stderr)
+                raise SystemExit("the pexpect checker did not pass")
+            seed_t.append(t)
+            print(f"run {i + 1}/{RUNS}: lab {lab_t[-1]:.3f}s, pexpect {seed_t[-1]:.3f}s", flush=True)
+        # Where lab's time goes: per-check durations from the JSON report.
+        _, out = timed([LAB, "check", "webstack", "--project", "seedstack", "--format", "json"])
+        import json
+        report = json.loads(out.stdout)
+        print()
+        print(f"medians of {RUNS}: lab check {statistics.median(lab_t):.3f}s, "
+              f"pexpect checker {statistics.median(seed_t):.3f}s, "
+              f"ratio {statistics.median(lab_t) / statistics.median(seed_t):.3f} (goal <= 0.15)")
+        print("per check (ms, they run concurrently):", ", ".join(f"{t['id']} {t['duration_ms']}" for t in report["tests"]))
+    finally:
+        subprocess.run([LAB, "stop", "webstack", "--project", "seedstack", "--volumes"], env=ENV,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+if __name__ == "__main__":
+    main()

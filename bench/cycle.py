@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""One full provisioning cycle (start + stop), side by side in one run, alternating:
+`lab start webstack` + `lab stop` vs the guide's Python SDK script (seed_cycle.sh) vs
+docker-compose (compose_cycle.sh). Prints medians, ratios, lab's peak memory, and how close
+`lab start` is to its floor (the container starts on the critical path plus the one health
+interval the engine waits before its first probe).
+
+Usage: python3 bench/cycle.py [RUNS]   (needs ../shared/anchors/webstack, `pip install docker`,
+Debian's docker-compose, busybox:1.36, and `cargo build --release`)
+"""
+import os, resource, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ANCHORS = os.environ.get("ANCHORS", os.path.join(ROOT, "..", "shared", "anchors", "webstack"))
+LAB = os.environ.get("LAB", os.path.join(ROOT, "target", "release", "lab"))
+COURSE = os.path.join(ROOT, "bench", "webstack")
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+
+
+def timed(cmd, **kw):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - start
+
+
+def peak_rss_mb(cmd, **kw):
+    """Peak resident memory of one child process (and its children), in MB."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{cmd} failed")
+    return usage.ru_maxrss / 1024
+
+
+def lab_cycle():
+    env = dict(os.environ, LAB_COURSE=COURSE)
+    return timed([LAB, "start", "webstack", "-q"], env=env) + timed([LAB, "stop", "webstack", "--volumes"], env=env)
+
+
+def floor():
+    """Four container starts (db, migrate, app, nginx) plus db's 1 s health interval."""
+    starts = []
+    for _ in range(3):
+        starts.append(timed(["docker", "run", "-d", "--name", "lab-bench-floor", "busybox:1.36", "sleep", "30"]))
+        subprocess.run(["docker", "rm", "-f", "lab-bench-floor"], stdout=subprocess.DEVNULL)
+    return 4 * statistics.median(starts) + 1.0
+
+
+def main():
+    subprocess.run(["docker", "rm", "-f", "seedstack-db", "seedstack-app", "seedstack-nginx", "seedstack-logger"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = {"lab": [], "sdk": [], "compose": []}
+    for i in range(RUNS):
+        results["lab"].append(lab_cycle())
+        results["sdk"].append(timed(["sh", os.path.join(ANCHORS, "seed_cycle.sh")]))
+        results["compose"].append(timed(["sh", os.path.join(ANCHORS, "compose_cycle.sh")]))
+        print(f"run {i + 1}/{RUNS}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in results.items()), flush=True)
+    med = {k: statistics.median(v) for k, v in results.items()}
+    env = dict(os.environ, LAB_COURSE=COURSE)
+    start_times = []
+    for _ in range(3):
+        start_times.append(timed([LAB, "start", "webstack", "-q"], env=env))
+        subprocess.run([LAB, "stop", "webstack", "--volumes"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rss = peak_rss_mb([LAB, "start", "webstack", "-q"], env=env)
+    subprocess.run([LAB, "stop", "webstack", "--volumes"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fl = floor()
+    print()
+    print(f"medians of {RUNS} alternating runs (whole processes):")
+    for k in ("lab", "sdk", "compose"):
+        print(f"  {k:8} {med[k]:6.2f}s")
+    print(f"  lab / sdk     = {med['lab'] / med['sdk']:.2f}  (goal <= 0.5)")
+    print(f"  lab / compose = {med['lab'] / med['compose']:.2f}")
+    print(f"lab start alone: median {statistics.median(start_times):.2f}s; floor {fl:.2f}s "
+          f"(4 container starts on the critical path + 1 s health interval); "
+          f"start / floor = {statistics.median(start_times) / fl:.2f}")
+    print(f"peak RSS of lab start: {rss:.1f} MB (goal <= 30 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+//! `lab verify [ID...]`: the course's own test. A table of results; non-zero on any problem.
+
+use std::process::ExitCode;
+
+use futures_util::StreamExt;
+
+use super::{Global, context};
+use crate::exit;
+use crate::ui::{Style, output, table};
+use crate::verify::{LabVerdict, isolated, verify_lab};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The labs to verify (default: every lab of the course).
+    ids: Vec<String>,
+    /// How many labs may verify at once (labs with fixed host ports or container names
+    /// always verify alone).
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Verify in projects named PREFIX<lab> (default: the lab id, as a student would).
+    #[arg(long, default_value = "")]
+    prefix: String,
+}
+
+pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+    let course = match context::course(global) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let mut labs = Vec::new();
+    if args.ids.is_empty() {
+        labs.extend(course.labs.iter());
+    } else {
+        for id in &args.ids {
+            match context::lab(&course, id) {
+                Ok(l) => labs.push(l),
+                Err(code) => return Ok(code),
+            }
+        }
+    }
+    let docker = match context::engine().await {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let style = Style::detect(global.color, true);
+    let before = crate::engine::teardown::inventory(&docker).await;
+    let (together, alone): (Vec<_>, Vec<_>) = labs.iter().partition(|l| isolated(l));
+    let mut verdicts: Vec<LabVerdict> = Vec::new();
+    let report = |v: &LabVerdict| {
+        let mark = if v.ok() {
+            style.green("✓")
+        } else {
+            style.red("✗")
+        };
+        output::err(&format!(
+            "{mark} {} ({:.1}s)\n",
+            v.lab,
+            v.duration.as_secs_f64()
+        ));
+    };
+    let mut stream =
+        futures_util::stream::iter(together.into_iter().map(|l: &crate::model::Lab| {
+            let project = format!("{}{}", args.prefix, l.id);
+            let (docker, course) = (&docker, &course);
+            async move { verify_lab(docker, course, l, &project).await }
+        }))
+        .buffer_unordered(args.jobs.max(1));
+    while let Some(v) = stream.next().await {
+        report(&v);
+        verdicts.push(v);
+    }
+    drop(stream);
+    for l in alone {
+        let v = verify_lab(&docker, &course, l, &format!("{}{}", args.prefix, l.id)).await;
+        report(&v);
+        verdicts.push(v);
+    }
+    // Resources no lab labelled, left by a solution, are a failure too.
+    let after = crate::engine::teardown::inventory(&docker).await;
+    let leftovers: Vec<String> = after.difference(&before).cloned().collect();
+    verdicts.sort_by_key(|v| labs.iter().position(|l| l.id == v.lab));
+    let all_ok = verdicts.iter().all(LabVerdict::ok) && leftovers.is_empty();
+
+    if args.json {
+        let doc = serde_json::json!({ "version": 1, "ok": all_ok, "labs": verdicts, "leftovers": leftovers });
+        output::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
+    } else {
+        let out_style = Style::detect(global.color, false);
+        let yes_no = |b: bool| {
+            if b {
+                out_style.green("yes")
+            } else {
+                out_style.red("no")
+            }
+        };
+        let rows: Vec<Vec<String>> = verdicts
+            .iter()
+            .map(|v| {
+                vec![
+                    v.lab.clone(),
+                    yes_no(v.fresh_ok),
+                    yes_no(v.solved_ok),
+                    yes_no(v.clean_ok),
+                    format!("{:.1}s", v.duration.as_secs_f64()),
+                ]
+            })
+            .collect();
+        let mut text = table::render(
+            &[
+                "LAB",
+                "FAILS FRESH",
+                "PASSES SOLVED",
+                "LEAVES NOTHING",
+                "TIME",
+            ],
+            &rows,
+            out_style,
+        );
+        for v in &verdicts {
+            for p in &v.problems {
+                text.push_str(&format!("{}: {p}\n", v.lab));
+            }
+        }
+        if !leftovers.is_empty() {
+            text.push_str(&format!(
+                "left on the engine without lab's labels (label what solutions create with io.lab.project=$LAB_PROJECT): {}\n",
+                leftovers.join(", ")
+            ));
+        }
+        let passed = verdicts.iter().filter(|v| v.ok()).count();
+        text.push_str(&format!(
+            "{passed} passed, {} failed\n",
+            verdicts.len() - passed
+        ));
+        output::out(&text);
+    }
+    Ok(exit::code(if all_ok {
+        exit::OK
+    } else {
+        exit::CHECKS_FAILED
+    }))
+}
