@@ -24,7 +24,7 @@ def timed(cmd):
 def main():
     subprocess.run([LAB, "start", "webstack", "--project", "seedstack", "-q"], env=ENV, check=True)
     try:
-        lab_t, seed_t = [], []
+        lab_t, seed_t, seed_flakes, seed_pass_t = [], [], [], []
         for i in range(RUNS):
             t, out = timed([LAB, "check", "webstack", "--project", "seedstack", "--format", "json"])
             if out.returncode != 0:
@@ -33,8 +33,12 @@ def main():
             lab_t.append(t)
             t, out = timed([sys.executable, os.path.join(ANCHORS, "seed_pexpect_check.py")])
             if "6 passed, 0 failed" not in out.stdout:
-                print(out.stdout, out.stderr)
-                raise SystemExit("the pexpect checker did not pass")
+                # The guide's checker is itself flaky: its `nslookup | tail -2` sees the A answer
+                # or not, depending on the order of the A and AAAA replies; a miss costs its 5 s
+                # timeout. Both medians are reported.
+                seed_flakes.append(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "no output")
+            else:
+                seed_pass_t.append(t)
             seed_t.append(t)
             print(f"run {i + 1}/{RUNS}: lab {lab_t[-1]:.3f}s, pexpect {seed_t[-1]:.3f}s", flush=True)
         # Where lab's time goes: per-check durations from the JSON report.
@@ -45,6 +49,12 @@ def main():
         print(f"medians of {RUNS}: lab check {statistics.median(lab_t):.3f}s, "
               f"pexpect checker {statistics.median(seed_t):.3f}s, "
               f"ratio {statistics.median(lab_t) / statistics.median(seed_t):.3f} (goal <= 0.15)")
+        if seed_pass_t:
+            print(f"on the runs where the pexpect checker passed ({len(seed_pass_t)}): "
+                  f"median {statistics.median(seed_pass_t):.3f}s, ratio "
+                  f"{statistics.median(lab_t) / statistics.median(seed_pass_t):.3f}")
+        if seed_flakes:
+            print(f"the pexpect checker did not pass {len(seed_flakes)} of {RUNS} runs: {seed_flakes}")
         print("per check (ms, they run concurrently):", ", ".join(f"{t['id']} {t['duration_ms']}" for t in report["tests"]))
     finally:
         subprocess.run([LAB, "stop", "webstack", "--project", "seedstack", "--volumes"], env=ENV,

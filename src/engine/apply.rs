@@ -89,25 +89,28 @@ pub async fn apply(
     networks?;
     volumes?;
 
+    // Create every container first, side by side: only the starts stay on the critical
+    // path of the dependency levels.
+    let prepared = futures_util::future::join_all(
+        plan.containers.iter().map(|c| prepare(docker, c, existing.get(&c.name), run_id)),
+    )
+    .await;
+    let mut steps = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        steps.push(p?);
+    }
     let mut applied = Applied::default();
     for level in &plan.levels {
-        let jobs = level.iter().map(|&i| {
-            bring_up(
-                docker,
-                &plan.containers[i],
-                existing.get(&plan.containers[i].name),
-                run_id,
-                opts,
-            )
-        });
+        let jobs = level.iter().map(|&i| launch(docker, &plan.containers[i], &steps[i], opts));
         let results = futures_util::future::join_all(jobs).await;
         for (r, &i) in results.into_iter().zip(level) {
+            r?;
             let name = plan.containers[i].service.clone();
-            match r? {
-                Done::Created => applied.created.push(name),
-                Done::Recreated => applied.recreated.push(name),
-                Done::Kept => applied.kept.push(name),
-                Done::Started => applied.started.push(name),
+            match steps[i] {
+                Step::Created(_) => applied.created.push(name),
+                Step::Recreated(_) => applied.recreated.push(name),
+                Step::Kept => applied.kept.push(name),
+                Step::Start(_) | Step::Unpause(_) => applied.started.push(name),
             }
         }
     }
@@ -224,117 +227,70 @@ async fn ensure_volumes(docker: &Docker, plan: &Plan, run_id: &str) -> Result<()
         .collect()
 }
 
-enum Done {
-    Created,
-    Recreated,
+/// What a service needs, decided (and, for new containers, created) before any start.
+enum Step {
     Kept,
-    Started,
+    Start(String),
+    Unpause(String),
+    Created(String),
+    Recreated(String),
 }
 
-/// One service: keep, start, create or recreate it; then wait until it is ready.
-async fn bring_up(
-    docker: &Docker,
-    c: &ContainerPlan,
-    existing: Option<&Existing>,
-    run_id: &str,
-    opts: &ApplyOptions,
-) -> Result<Done, EngineError> {
-    let done = match existing {
-        Some(e)
-            if e.project.is_none()
-                || e.project.as_deref()
-                    != c.body
-                        .labels
-                        .as_ref()
-                        .and_then(|l| l.get(labels::PROJECT))
-                        .map(String::as_str) =>
-        {
+async fn prepare(docker: &Docker, c: &ContainerPlan, existing: Option<&Existing>, run_id: &str) -> Result<Step, EngineError> {
+    let ours = c.body.labels.as_ref().and_then(|l| l.get(labels::PROJECT)).map(String::as_str);
+    Ok(match existing {
+        Some(e) if e.project.is_none() || e.project.as_deref() != ours => {
             // Never touch what is not ours.
             return Err(EngineError::InvalidLab {
                 service: c.service.clone(),
-                message: format!(
-                    "a container named {} already exists and does not belong to this lab; remove or rename it",
-                    c.name
-                ),
+                message: format!("a container named {} already exists and does not belong to this lab; remove or rename it", c.name),
             });
         }
         Some(e) if e.hash.as_deref() == Some(c.hash.as_str()) => match e.state.as_str() {
-            "running" => Done::Kept,
-            "exited"
-                if c.ready_when == Readiness::Completed
-                    && exit_code(docker, &e.id).await == Some(0) =>
-            {
-                Done::Kept
-            }
-            "paused" => {
-                docker
-                    .unpause_container(&e.id)
-                    .await
-                    .map_err(EngineError::engine(format!("unpausing {}", c.name)))?;
-                Done::Started
-            }
-            _ => {
-                start(docker, c, &e.id).await?;
-                Done::Started
-            }
+            "running" => Step::Kept,
+            "exited" if c.ready_when == Readiness::Completed && exit_code(docker, &e.id).await == Some(0) => Step::Kept,
+            "paused" => Step::Unpause(e.id.clone()),
+            _ => Step::Start(e.id.clone()),
         },
         Some(e) => {
             let rm = RemoveContainerOptionsBuilder::default().force(true).build();
-            docker
-                .remove_container(&e.id, Some(rm))
-                .await
-                .map_err(EngineError::engine(format!("removing the old {}", c.name)))?;
-            create_and_start(docker, c, run_id).await?;
-            Done::Recreated
+            docker.remove_container(&e.id, Some(rm)).await.map_err(EngineError::engine(format!("removing the old {}", c.name)))?;
+            Step::Recreated(create(docker, c, run_id).await?)
         }
-        None => {
-            create_and_start(docker, c, run_id).await?;
-            Done::Created
-        }
-    };
-    wait_ready(docker, c, opts.ready_timeout).await?;
-    Ok(done)
+        None => Step::Created(create(docker, c, run_id).await?),
+    })
 }
 
-async fn create_and_start(
-    docker: &Docker,
-    c: &ContainerPlan,
-    run_id: &str,
-) -> Result<(), EngineError> {
+/// Start a prepared service (if it needs it), then wait until it is ready.
+async fn launch(docker: &Docker, c: &ContainerPlan, step: &Step, opts: &ApplyOptions) -> Result<(), EngineError> {
+    match step {
+        Step::Kept => {}
+        Step::Unpause(id) => docker.unpause_container(id).await.map_err(EngineError::engine(format!("unpausing {}", c.name)))?,
+        Step::Start(id) | Step::Created(id) | Step::Recreated(id) => start(docker, c, id).await?,
+    }
+    wait_ready(docker, c, opts.ready_timeout).await
+}
+
+/// Create the container (with this run's label) and connect its further networks.
+async fn create(docker: &Docker, c: &ContainerPlan, run_id: &str) -> Result<String, EngineError> {
     let mut body: ContainerCreateBody = c.body.clone();
     body.labels = body.labels.map(|l| with_run(&l, run_id));
-    let opts = CreateContainerOptionsBuilder::default()
-        .name(&c.name)
-        .build();
-    let created = docker
-        .create_container(Some(opts), body)
-        .await
-        .map_err(|e| match &e {
-            bollard::errors::Error::DockerResponseServerError {
-                status_code: 404, ..
-            } => EngineError::ImageUnavailable {
-                image: c.body.image.clone().unwrap_or_default(),
-                reason: e.to_string(),
-            },
-            _ => EngineError::engine(format!("creating the container of {}", c.service))(e),
-        })?;
+    let opts = CreateContainerOptionsBuilder::default().name(&c.name).build();
+    let created = docker.create_container(Some(opts), body).await.map_err(|e| match &e {
+        bollard::errors::Error::DockerResponseServerError { status_code: 404, .. } => EngineError::ImageUnavailable {
+            image: c.body.image.clone().unwrap_or_default(),
+            reason: e.to_string(),
+        },
+        _ => EngineError::engine(format!("creating the container of {}", c.service))(e),
+    })?;
     for (net, aliases) in &c.extra_networks {
         let req = NetworkConnectRequest {
             container: created.id.clone(),
-            endpoint_config: Some(EndpointSettings {
-                aliases: Some(aliases.clone()),
-                ..Default::default()
-            }),
+            endpoint_config: Some(EndpointSettings { aliases: Some(aliases.clone()), ..Default::default() }),
         };
-        docker
-            .connect_network(net, req)
-            .await
-            .map_err(EngineError::engine(format!(
-                "connecting {} to {net}",
-                c.service
-            )))?;
+        docker.connect_network(net, req).await.map_err(EngineError::engine(format!("connecting {} to {net}", c.service)))?;
     }
-    start(docker, c, &created.id).await
+    Ok(created.id)
 }
 
 async fn start(docker: &Docker, c: &ContainerPlan, id: &str) -> Result<(), EngineError> {
@@ -382,7 +338,7 @@ async fn exit_code(docker: &Docker, id: &str) -> Option<i64> {
 }
 
 /// Follow the container's state until it is what dependents need (polling inspect every
-/// 100 ms: the first health probe comes one interval after start, so no fixed sleeps).
+/// 50 ms: the first health probe comes one interval after start, so no fixed sleeps).
 async fn wait_ready(
     docker: &Docker,
     c: &ContainerPlan,
@@ -459,7 +415,7 @@ async fn wait_ready(
             )
             .await);
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
