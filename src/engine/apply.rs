@@ -92,7 +92,9 @@ pub async fn apply(
     // Create every container first, side by side: only the starts stay on the critical
     // path of the dependency levels.
     let prepared = futures_util::future::join_all(
-        plan.containers.iter().map(|c| prepare(docker, c, existing.get(&c.name), run_id)),
+        plan.containers
+            .iter()
+            .map(|c| prepare(docker, c, existing.get(&c.name), run_id)),
     )
     .await;
     let mut steps = Vec::with_capacity(prepared.len());
@@ -101,7 +103,9 @@ pub async fn apply(
     }
     let mut applied = Applied::default();
     for level in &plan.levels {
-        let jobs = level.iter().map(|&i| launch(docker, &plan.containers[i], &steps[i], opts));
+        let jobs = level
+            .iter()
+            .map(|&i| launch(docker, &plan.containers[i], &steps[i], opts));
         let results = futures_util::future::join_all(jobs).await;
         for (r, &i) in results.into_iter().zip(level) {
             r?;
@@ -236,25 +240,46 @@ enum Step {
     Recreated(String),
 }
 
-async fn prepare(docker: &Docker, c: &ContainerPlan, existing: Option<&Existing>, run_id: &str) -> Result<Step, EngineError> {
-    let ours = c.body.labels.as_ref().and_then(|l| l.get(labels::PROJECT)).map(String::as_str);
+async fn prepare(
+    docker: &Docker,
+    c: &ContainerPlan,
+    existing: Option<&Existing>,
+    run_id: &str,
+) -> Result<Step, EngineError> {
+    let ours = c
+        .body
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(labels::PROJECT))
+        .map(String::as_str);
     Ok(match existing {
         Some(e) if e.project.is_none() || e.project.as_deref() != ours => {
             // Never touch what is not ours.
             return Err(EngineError::InvalidLab {
                 service: c.service.clone(),
-                message: format!("a container named {} already exists and does not belong to this lab; remove or rename it", c.name),
+                message: format!(
+                    "a container named {} already exists and does not belong to this lab; remove or rename it",
+                    c.name
+                ),
             });
         }
         Some(e) if e.hash.as_deref() == Some(c.hash.as_str()) => match e.state.as_str() {
             "running" => Step::Kept,
-            "exited" if c.ready_when == Readiness::Completed && exit_code(docker, &e.id).await == Some(0) => Step::Kept,
+            "exited"
+                if c.ready_when == Readiness::Completed
+                    && exit_code(docker, &e.id).await == Some(0) =>
+            {
+                Step::Kept
+            }
             "paused" => Step::Unpause(e.id.clone()),
             _ => Step::Start(e.id.clone()),
         },
         Some(e) => {
             let rm = RemoveContainerOptionsBuilder::default().force(true).build();
-            docker.remove_container(&e.id, Some(rm)).await.map_err(EngineError::engine(format!("removing the old {}", c.name)))?;
+            docker
+                .remove_container(&e.id, Some(rm))
+                .await
+                .map_err(EngineError::engine(format!("removing the old {}", c.name)))?;
             Step::Recreated(create(docker, c, run_id).await?)
         }
         None => Step::Created(create(docker, c, run_id).await?),
@@ -262,10 +287,18 @@ async fn prepare(docker: &Docker, c: &ContainerPlan, existing: Option<&Existing>
 }
 
 /// Start a prepared service (if it needs it), then wait until it is ready.
-async fn launch(docker: &Docker, c: &ContainerPlan, step: &Step, opts: &ApplyOptions) -> Result<(), EngineError> {
+async fn launch(
+    docker: &Docker,
+    c: &ContainerPlan,
+    step: &Step,
+    opts: &ApplyOptions,
+) -> Result<(), EngineError> {
     match step {
         Step::Kept => {}
-        Step::Unpause(id) => docker.unpause_container(id).await.map_err(EngineError::engine(format!("unpausing {}", c.name)))?,
+        Step::Unpause(id) => docker
+            .unpause_container(id)
+            .await
+            .map_err(EngineError::engine(format!("unpausing {}", c.name)))?,
         Step::Start(id) | Step::Created(id) | Step::Recreated(id) => start(docker, c, id).await?,
     }
     wait_ready(docker, c, opts.ready_timeout).await
@@ -275,20 +308,36 @@ async fn launch(docker: &Docker, c: &ContainerPlan, step: &Step, opts: &ApplyOpt
 async fn create(docker: &Docker, c: &ContainerPlan, run_id: &str) -> Result<String, EngineError> {
     let mut body: ContainerCreateBody = c.body.clone();
     body.labels = body.labels.map(|l| with_run(&l, run_id));
-    let opts = CreateContainerOptionsBuilder::default().name(&c.name).build();
-    let created = docker.create_container(Some(opts), body).await.map_err(|e| match &e {
-        bollard::errors::Error::DockerResponseServerError { status_code: 404, .. } => EngineError::ImageUnavailable {
-            image: c.body.image.clone().unwrap_or_default(),
-            reason: e.to_string(),
-        },
-        _ => EngineError::engine(format!("creating the container of {}", c.service))(e),
-    })?;
+    let opts = CreateContainerOptionsBuilder::default()
+        .name(&c.name)
+        .build();
+    let created = docker
+        .create_container(Some(opts), body)
+        .await
+        .map_err(|e| match &e {
+            bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            } => EngineError::ImageUnavailable {
+                image: c.body.image.clone().unwrap_or_default(),
+                reason: e.to_string(),
+            },
+            _ => EngineError::engine(format!("creating the container of {}", c.service))(e),
+        })?;
     for (net, aliases) in &c.extra_networks {
         let req = NetworkConnectRequest {
             container: created.id.clone(),
-            endpoint_config: Some(EndpointSettings { aliases: Some(aliases.clone()), ..Default::default() }),
+            endpoint_config: Some(EndpointSettings {
+                aliases: Some(aliases.clone()),
+                ..Default::default()
+            }),
         };
-        docker.connect_network(net, req).await.map_err(EngineError::engine(format!("connecting {} to {net}", c.service)))?;
+        docker
+            .connect_network(net, req)
+            .await
+            .map_err(EngineError::engine(format!(
+                "connecting {} to {net}",
+                c.service
+            )))?;
     }
     Ok(created.id)
 }
