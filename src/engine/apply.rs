@@ -1,10 +1,11 @@
-//! Applying a plan: images, networks and volumes concurrently, then containers level by
-//! level, each level waiting on what its dependents ask (started, healthy, completed).
+//! Applying a plan: images, networks and volumes concurrently; every container created up
+//! front; then each started as soon as its dependencies are as it asks (started, healthy,
+//! completed) — see `ready` for the waits.
 //! Everything this run creates carries a run label, so a failed or interrupted run can be
 //! rolled back exactly, even for a create still in flight when it was interrupted.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bollard::Docker;
 use bollard::models::{
@@ -13,16 +14,18 @@ use bollard::models::{
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, InspectNetworkOptions, ListContainersOptionsBuilder,
-    LogsOptionsBuilder, RemoveContainerOptionsBuilder, StartContainerOptions,
+    RemoveContainerOptionsBuilder, StartContainerOptions,
 };
-use futures_util::StreamExt;
 use indicatif::MultiProgress;
+use tokio::sync::watch;
 
 use super::error::EngineError;
 use super::images;
 use super::labels;
 use super::plan::{ContainerPlan, Plan, Readiness};
+use super::ready::{Ready, confirm, wait_ready};
 use crate::checks::docker::is_not_found;
+use crate::model::DependencyCondition;
 
 /// How `apply` behaves.
 #[derive(Debug, Clone)]
@@ -101,21 +104,58 @@ pub async fn apply(
     for p in prepared {
         steps.push(p?);
     }
-    let mut applied = Applied::default();
-    for level in &plan.levels {
-        let jobs = level
+    // Each service starts as soon as what it depends on is as asked (a graph, not levels:
+    // a long chain does not wait for a short one, nor the other way round).
+    let phases: Vec<watch::Sender<Phase>> = plan
+        .containers
+        .iter()
+        .map(|_| watch::channel(Phase::Waiting).0)
+        .collect();
+    let jobs = plan.containers.iter().enumerate().map(|(i, c)| {
+        let phases = &phases;
+        let step = &steps[i];
+        let waits: Vec<(usize, Phase)> = c
+            .depends_on
             .iter()
-            .map(|&i| launch(docker, &plan.containers[i], &steps[i], opts));
-        let results = futures_util::future::join_all(jobs).await;
-        for (r, &i) in results.into_iter().zip(level) {
-            r?;
-            let name = plan.containers[i].service.clone();
-            match steps[i] {
-                Step::Created(_) => applied.created.push(name),
-                Step::Recreated(_) => applied.recreated.push(name),
-                Step::Kept => applied.kept.push(name),
-                Step::Start(_) | Step::Unpause(_) => applied.started.push(name),
+            .map(|(j, condition)| {
+                let need = match condition {
+                    DependencyCondition::ServiceStarted => Phase::Started,
+                    _ => Phase::Ready,
+                };
+                (*j, need)
+            })
+            .collect();
+        async move {
+            for (j, need) in waits {
+                // The sender lives in `phases` until every job is done: this cannot fail.
+                let _ = phases[j].subscribe().wait_for(|p| *p >= need).await;
             }
+            launch(docker, c, step).await?;
+            phases[i].send_replace(Phase::Started);
+            let ready = wait_ready(docker, c, opts.ready_timeout).await?;
+            phases[i].send_replace(Phase::Ready);
+            Ok::<_, EngineError>(ready)
+        }
+    });
+    let readiness = futures_util::future::try_join_all(jobs).await?;
+    // Those whose health test passed when we ran it: the engine's own "healthy" must follow
+    // before we say the lab is up (by now its first probe is usually done).
+    let confirms = plan
+        .containers
+        .iter()
+        .zip(&readiness)
+        .filter(|(_, r)| **r == Ready::Probed)
+        .map(|(c, _)| confirm(docker, c, opts.ready_timeout));
+    futures_util::future::try_join_all(confirms).await?;
+
+    let mut applied = Applied::default();
+    for (c, step) in plan.containers.iter().zip(&steps) {
+        let name = c.service.clone();
+        match step {
+            Step::Created(_) => applied.created.push(name),
+            Step::Recreated(_) => applied.recreated.push(name),
+            Step::Kept => applied.kept.push(name),
+            Step::Start(_) | Step::Unpause(_) => applied.started.push(name),
         }
     }
     Ok(applied)
@@ -286,22 +326,24 @@ async fn prepare(
     })
 }
 
-/// Start a prepared service (if it needs it), then wait until it is ready.
-async fn launch(
-    docker: &Docker,
-    c: &ContainerPlan,
-    step: &Step,
-    opts: &ApplyOptions,
-) -> Result<(), EngineError> {
+/// Start a prepared service, if it needs it.
+async fn launch(docker: &Docker, c: &ContainerPlan, step: &Step) -> Result<(), EngineError> {
     match step {
-        Step::Kept => {}
+        Step::Kept => Ok(()),
         Step::Unpause(id) => docker
             .unpause_container(id)
             .await
-            .map_err(EngineError::engine(format!("unpausing {}", c.name)))?,
-        Step::Start(id) | Step::Created(id) | Step::Recreated(id) => start(docker, c, id).await?,
+            .map_err(EngineError::engine(format!("unpausing {}", c.name))),
+        Step::Start(id) | Step::Created(id) | Step::Recreated(id) => start(docker, c, id).await,
     }
-    wait_ready(docker, c, opts.ready_timeout).await
+}
+
+/// How far a service has come in this run, for its dependents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    Waiting,
+    Started,
+    Ready,
 }
 
 /// Create the container (with this run's label) and connect its further networks.
@@ -384,158 +426,6 @@ async fn exit_code(docker: &Docker, id: &str) -> Option<i64> {
         .ok()?
         .state?
         .exit_code
-}
-
-/// Follow the container's state until it is what dependents need (polling inspect every
-/// 50 ms: the first health probe comes one interval after start, so no fixed sleeps).
-async fn wait_ready(
-    docker: &Docker,
-    c: &ContainerPlan,
-    timeout: Duration,
-) -> Result<(), EngineError> {
-    if c.ready_when == Readiness::Started {
-        return Ok(());
-    }
-    let deadline = Instant::now() + timeout;
-    loop {
-        let info = docker
-            .inspect_container(&c.name, None)
-            .await
-            .map_err(EngineError::engine(format!("inspecting {}", c.name)))?;
-        let state = info.state.clone().unwrap_or_default();
-        let status = state.status.map(|s| s.to_string()).unwrap_or_default();
-        let health = state
-            .health
-            .as_ref()
-            .and_then(|h| h.status)
-            .map(|s| s.to_string())
-            .unwrap_or_default();
-        match c.ready_when {
-            Readiness::Healthy => {
-                if health == "healthy" {
-                    return Ok(());
-                }
-                if health == "unhealthy"
-                    || status == "exited"
-                    || status == "dead"
-                    || (health.is_empty() && status == "running")
-                {
-                    let why = if health.is_empty() && status == "running" {
-                        "running without a health check".to_string()
-                    } else {
-                        describe(&status, &health, state.exit_code)
-                    };
-                    return Err(not_ready(docker, c, "healthy", why, &info).await);
-                }
-            }
-            Readiness::Completed => {
-                if status == "exited" || status == "dead" {
-                    if state.exit_code == Some(0) {
-                        return Ok(());
-                    }
-                    return Err(not_ready(
-                        docker,
-                        c,
-                        "completed successfully",
-                        describe(&status, &health, state.exit_code),
-                        &info,
-                    )
-                    .await);
-                }
-            }
-            Readiness::Started => return Ok(()),
-        }
-        if Instant::now() >= deadline {
-            let wanted = if c.ready_when == Readiness::Healthy {
-                "healthy"
-            } else {
-                "completed successfully"
-            };
-            return Err(not_ready(
-                docker,
-                c,
-                wanted,
-                format!(
-                    "{} after {}s",
-                    describe(&status, &health, state.exit_code),
-                    timeout.as_secs()
-                ),
-                &info,
-            )
-            .await);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn describe(status: &str, health: &str, exit: Option<i64>) -> String {
-    match (status, health) {
-        ("exited", _) => format!("exited with code {}", exit.unwrap_or(-1)),
-        (s, "") => s.to_string(),
-        (s, h) => format!("{s} and {h}"),
-    }
-}
-
-/// The failure, with what a person needs to fix it: health log and the last lines of logs.
-async fn not_ready(
-    docker: &Docker,
-    c: &ContainerPlan,
-    wanted: &str,
-    state: String,
-    info: &bollard::models::ContainerInspectResponse,
-) -> EngineError {
-    let mut details = String::new();
-    if let Some(log) = info
-        .state
-        .as_ref()
-        .and_then(|s| s.health.as_ref())
-        .and_then(|h| h.log.as_ref())
-    {
-        details.push_str("\n  last health checks:");
-        for entry in log
-            .iter()
-            .rev()
-            .take(3)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-        {
-            let out = entry.output.clone().unwrap_or_default();
-            details.push_str(&format!(
-                "\n    exit {}: {}",
-                entry.exit_code.unwrap_or(-1),
-                out.trim()
-            ));
-        }
-    }
-    let opts = LogsOptionsBuilder::default()
-        .stdout(true)
-        .stderr(true)
-        .tail("20")
-        .build();
-    let mut logs = docker.logs(&c.name, Some(opts));
-    let mut text = Vec::new();
-    while let Some(Ok(chunk)) = logs.next().await {
-        text.extend_from_slice(&chunk.into_bytes());
-        if text.len() > 16 * 1024 {
-            break;
-        }
-    }
-    let text = crate::checks::outcome::printable(&text);
-    if !text.trim().is_empty() {
-        details.push_str("\n  its last log lines:");
-        for l in text.lines() {
-            details.push_str(&format!("\n    {l}"));
-        }
-    } else {
-        details.push_str("\n  it logged nothing");
-    }
-    EngineError::NotReady {
-        service: c.service.clone(),
-        wanted: wanted.into(),
-        state,
-        details,
-    }
 }
 
 /// Remove everything one run created (labelled with its run id), containers first.

@@ -7,6 +7,7 @@ mod find;
 pub mod images;
 pub mod labels;
 pub mod plan;
+mod ready;
 pub mod shell;
 pub mod status;
 pub mod teardown;
