@@ -2,7 +2,7 @@
 //! Only what carries `lab`'s labels is removed; a student's own container attached to a
 //! lab network is disconnected, named in the result, and left alone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use bollard::Docker;
 use bollard::models::NetworkDisconnectRequest;
@@ -46,8 +46,12 @@ pub async fn remove_labelled(docker: &Docker, filter: Vec<String>, volumes: bool
         .all(true)
         .filters(&filters)
         .build();
+    // Ours, by id: a container of the lab that could not be removed stays attached to its
+    // network and is reported as an error, not "disconnected" as if it were the student's.
+    let mut ours = HashSet::new();
     match docker.list_containers(Some(opts)).await {
         Ok(list) => {
+            ours.extend(list.iter().filter_map(|c| c.id.clone()));
             let jobs = list.into_iter().map(|c| async move {
                 let id = c.id.clone().unwrap_or_default();
                 let name = c
@@ -94,8 +98,31 @@ pub async fn remove_labelled(docker: &Docker, filter: Vec<String>, volumes: bool
         Err(e) => out.errors.push(format!("listing containers: {e}")),
     }
 
+    // Networks and volumes do not depend on each other: side by side.
+    let (nets, vols) = tokio::join!(remove_networks(docker, &filters, &ours), async {
+        if volumes {
+            remove_volumes(docker, &filters).await
+        } else {
+            Teardown::default()
+        }
+    });
+    for part in [nets, vols] {
+        out.removed.extend(part.removed);
+        out.disconnected.extend(part.disconnected);
+        out.errors.extend(part.errors);
+    }
+    out
+}
+
+/// Remove the labelled networks, after disconnecting what is attached and not ours.
+async fn remove_networks(
+    docker: &Docker,
+    filters: &HashMap<String, Vec<String>>,
+    ours: &HashSet<String>,
+) -> Teardown {
+    let mut out = Teardown::default();
     let opts = ListNetworksOptionsBuilder::default()
-        .filters(&filters)
+        .filters(filters)
         .build();
     match docker.list_networks(Some(opts)).await {
         Ok(nets) => {
@@ -107,7 +134,10 @@ pub async fn remove_labelled(docker: &Docker, filter: Vec<String>, volumes: bool
                     .await
                 {
                     for (id, c) in info.containers.unwrap_or_default() {
-                        // The network's own containers are gone by now; what remains is not ours.
+                        if ours.contains(&id) {
+                            continue;
+                        }
+                        // Not the lab's (a student's own): keep it, off the network.
                         let req = NetworkDisconnectRequest {
                             container: id.clone(),
                             force: Some(true),
@@ -135,33 +165,37 @@ pub async fn remove_labelled(docker: &Docker, filter: Vec<String>, volumes: bool
         Err(e) => out.errors.push(format!("listing networks: {e}")),
     }
 
-    if volumes {
-        let opts = ListVolumesOptionsBuilder::default()
-            .filters(&filters)
-            .build();
-        match docker.list_volumes(Some(opts)).await {
-            Ok(resp) => {
-                let jobs = resp
-                    .volumes
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|v| async move {
-                        let rm = RemoveVolumeOptionsBuilder::default().force(true).build();
-                        match docker.remove_volume(&v.name, Some(rm)).await {
-                            Ok(()) => Ok(v.name),
-                            Err(e) if is_not_found(&e) => Ok(v.name),
-                            Err(e) => Err(format!("volume {}: {e}", v.name)),
-                        }
-                    });
-                for r in futures_util::future::join_all(jobs).await {
-                    match r {
-                        Ok(n) => out.removed.push(n),
-                        Err(e) => out.errors.push(e),
+    out
+}
+
+/// Remove the labelled volumes (their containers are gone by now).
+async fn remove_volumes(docker: &Docker, filters: &HashMap<String, Vec<String>>) -> Teardown {
+    let mut out = Teardown::default();
+    let opts = ListVolumesOptionsBuilder::default()
+        .filters(filters)
+        .build();
+    match docker.list_volumes(Some(opts)).await {
+        Ok(resp) => {
+            let jobs = resp
+                .volumes
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| async move {
+                    let rm = RemoveVolumeOptionsBuilder::default().force(true).build();
+                    match docker.remove_volume(&v.name, Some(rm)).await {
+                        Ok(()) => Ok(v.name),
+                        Err(e) if is_not_found(&e) => Ok(v.name),
+                        Err(e) => Err(format!("volume {}: {e}", v.name)),
                     }
+                });
+            for r in futures_util::future::join_all(jobs).await {
+                match r {
+                    Ok(n) => out.removed.push(n),
+                    Err(e) => out.errors.push(e),
                 }
             }
-            Err(e) => out.errors.push(format!("listing volumes: {e}")),
         }
+        Err(e) => out.errors.push(format!("listing volumes: {e}")),
     }
     out
 }
