@@ -482,3 +482,123 @@ fn sigint_during_start_leaves_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
     assert!(p.leftovers().is_empty(), "left behind: {:?}", p.leftovers());
 }
+
+/// The engine's first health probe comes one `interval` after start; a dependent need not
+/// wait for it when the health test already passes. `lab start` still returns only once
+/// the engine itself says healthy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthy_dependents_start_before_the_engines_first_probe() {
+    let p = Project::new("probe");
+    let dir = support::workspace();
+    let stack = "services:\n  db:\n    image: busybox:1.36\n    command: [\"nc\", \"-ll\", \"-p\", \"5432\", \"-e\", \"cat\"]\n    healthcheck: { test: [\"CMD-SHELL\", \"echo | nc -w 1 127.0.0.1 5432\"], interval: 3s, retries: 5 }\n  app:\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n    depends_on: { db: { condition: service_healthy } }\n";
+    let began = std::time::Instant::now();
+    up(&p, &lab_in(dir.path(), stack)).await.expect("start");
+    let took = began.elapsed();
+    let db = inspect(&format!("{}-db", p.name));
+    let app = inspect(&format!("{}-app", p.name));
+    assert_eq!(
+        db["State"]["Health"]["Status"], "healthy",
+        "confirmed by the engine"
+    );
+    assert!(
+        took >= std::time::Duration::from_secs(3),
+        "returned before the engine's verdict: {took:?}"
+    );
+    let at = |v: &Value| {
+        v["State"]["StartedAt"]
+            .as_str()
+            .and_then(|t| t.get(11..23))
+            .and_then(|hms| {
+                let secs: f64 = hms[6..].parse().ok()?;
+                let min: f64 = hms[3..5].parse().ok()?;
+                let h: f64 = hms[..2].parse().ok()?;
+                Some(h * 3600.0 + min * 60.0 + secs)
+            })
+            .expect("StartedAt")
+    };
+    let gap = at(&app) - at(&db);
+    assert!(
+        (0.0..2.5).contains(&gap),
+        "app started {gap:.2}s after db: it waited for the engine's first probe (3 s)"
+    );
+}
+
+/// Cancelling a start (what Ctrl-C does) at the library level: the caller drops `apply`
+/// and rolls back its run; nothing labelled with the project is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_apply_rolls_back_everything_it_made() {
+    let p = Project::new("cancel");
+    let dir = support::workspace();
+    let stack = "services:\n  db:\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n    healthcheck: { test: [\"CMD\", \"false\"], interval: 30s }\n  app:\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n    depends_on: { db: { condition: service_healthy } }\nnetworks:\n  n: {}\nvolumes:\n  v: {}\n";
+    let lab = lab_in(dir.path(), stack);
+    let docker = lab::engine::connect().await.expect("engine");
+    let plan = plan(&lab, "test-course", &p.name).expect("plan");
+    let run = new_run_id();
+    let db = format!("{}-db", p.name);
+    let cancel = async {
+        // Cancel once db runs: the start is then waiting on its health.
+        loop {
+            if inspect_running(&db) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    let opts = ApplyOptions::default();
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        tokio::select! {
+            r = apply(&docker, &plan, &opts, &run) => Some(r),
+            _ = cancel => None,
+        }
+    })
+    .await
+    .expect("the start neither finished nor reached db");
+    assert!(
+        outcome.is_none(),
+        "the start should still be waiting: {outcome:?}"
+    );
+    assert!(
+        !p.leftovers().is_empty(),
+        "something was made before the cancel"
+    );
+    let removed = rollback(&docker, &p.name, &run).await;
+    assert!(removed.contains(&db), "{removed:?}");
+    assert!(p.leftovers().is_empty(), "left behind: {:?}", p.leftovers());
+}
+
+fn inspect_running(name: &str) -> bool {
+    Command::new("docker")
+        .args(["inspect", "-f", "{{.State.Running}}", name])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "true")
+        .unwrap_or(false)
+}
+
+/// A container of the lab that is still attached when its network goes is the lab's own,
+/// not the student's: it is not reported as "disconnected and kept".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_students_containers_are_reported_as_kept() {
+    let p = Project::new("kept");
+    let dir = support::workspace();
+    up(
+        &p,
+        &lab_in(
+            dir.path(),
+            "services:\n  a: { image: busybox:1.36, command: [\"sleep\", \"3600\"] }\n  b: { image: busybox:1.36, command: [\"sleep\", \"3600\"] }\n",
+        ),
+    )
+    .await
+    .expect("start");
+    let docker = lab::engine::connect().await.expect("engine");
+    let t = stop_project(&docker, &p.name, true).await;
+    assert!(t.disconnected.is_empty(), "{:?}", t.disconnected);
+    assert!(t.errors.is_empty(), "{:?}", t.errors);
+    for name in ["a", "b", "default"] {
+        assert!(
+            t.removed.contains(&format!("{}-{name}", p.name)),
+            "{:?}",
+            t.removed
+        );
+    }
+    assert!(p.leftovers().is_empty());
+}
