@@ -61,7 +61,7 @@ fn summary_chapters_exist_and_links_resolve() {
             if !target.exists() {
                 missing.push(format!(
                     "{} links {link}, which does not exist",
-                    chapter.strip_prefix(&root()).unwrap_or(&chapter).display()
+                    chapter.strip_prefix(root()).unwrap_or(&chapter).display()
                 ));
             }
         }
