@@ -39,23 +39,13 @@ pub struct Args {
 }
 
 pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let course = match context::course(global) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let docker = match context::engine().await {
-        Ok(d) => d,
-        Err(code) => return Ok(code),
-    };
-    let (id, project) = match context::target(
-        &docker,
-        &course,
-        args.id.as_deref(),
-        args.project.as_deref(),
-    )
-    .await
-    {
-        Ok(t) => t,
+    let context::Running {
+        course,
+        docker,
+        lab: id,
+        project,
+    } = match context::running(global, args.id.as_deref(), args.project.as_deref()).await {
+        Ok(r) => r,
         Err(code) => return Ok(code),
     };
     let lab = match context::lab(&course, &id) {

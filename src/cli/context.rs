@@ -110,3 +110,29 @@ pub async fn engine() -> Result<bollard::Docker, ExitCode> {
         exit::code(exit::ENVIRONMENT)
     })
 }
+
+/// What a command on a running lab needs: the course, the engine, the lab and its project.
+pub struct Running {
+    pub course: Course,
+    pub docker: bollard::Docker,
+    pub lab: String,
+    pub project: String,
+}
+
+/// Load the course, connect, and pick the lab (see [`target`]); each failure is already
+/// reported, with its exit code.
+pub async fn running(
+    global: &super::Global,
+    id: Option<&str>,
+    project: Option<&str>,
+) -> Result<Running, ExitCode> {
+    let course = self::course(global)?;
+    let docker = engine().await?;
+    let (lab, project) = target(&docker, &course, id, project).await?;
+    Ok(Running {
+        course,
+        docker,
+        lab,
+        project,
+    })
+}

@@ -30,23 +30,10 @@ pub struct Args {
 }
 
 pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let course = match context::course(global) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let docker = match context::engine().await {
-        Ok(d) => d,
-        Err(code) => return Ok(code),
-    };
-    let (_, project) = match context::target(
-        &docker,
-        &course,
-        args.lab.as_deref(),
-        args.project.as_deref(),
-    )
-    .await
-    {
-        Ok(t) => t,
+    let context::Running {
+        docker, project, ..
+    } = match context::running(global, args.lab.as_deref(), args.project.as_deref()).await {
+        Ok(r) => r,
         Err(code) => return Ok(code),
     };
     let found = match crate::checks::docker::find_service(&docker, &project, &args.service).await {

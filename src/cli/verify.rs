@@ -79,8 +79,20 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         verdicts.push(v);
     }
     // Resources no lab labelled, left by a solution, are a failure too.
+    // Only what carries no project label, or one of the projects verified here: other
+    // projects on the engine belong to someone else.
     let after = crate::engine::teardown::inventory(&docker).await;
-    let leftovers: Vec<String> = after.difference(&before).cloned().collect();
+    let ours: Vec<String> = labs
+        .iter()
+        .map(|l| format!("{}{}", args.prefix, l.id))
+        .collect();
+    let leftovers: Vec<String> = after
+        .iter()
+        .filter(|(name, project)| {
+            !before.contains_key(*name) && project.as_ref().is_none_or(|p| ours.contains(p))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
     verdicts.sort_by_key(|v| labs.iter().position(|l| l.id == v.lab));
     let all_ok = verdicts.iter().all(LabVerdict::ok) && leftovers.is_empty();
 

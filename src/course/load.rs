@@ -363,7 +363,7 @@ fn decode_lab(ctx: &mut Ctx, text: &str, id: &str, dir: &Path) -> Option<(Lab, R
         match part {
             Part::Task(h) => tasks.push(Task {
                 number: tasks.len() + 1,
-                title: h.title.clone(),
+                title: task_title(&h.title).to_string(),
                 line: h.line,
             }),
             Part::Block(b) => match &b.role {
@@ -476,6 +476,23 @@ fn decode_lab(ctx: &mut Ctx, text: &str, id: &str, dir: &Path) -> Option<(Lab, R
     Some((lab, header.requires))
 }
 
+/// A heading's title without a leading "Task 3:" (or "Task 3 —"): `lab` numbers tasks itself,
+/// and reports would say "Task 3: Task 3: …".
+pub fn task_title(heading: &str) -> &str {
+    let Some(rest) = heading.strip_prefix("Task ") else {
+        return heading;
+    };
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return heading;
+    }
+    let after = rest[digits..].trim_start();
+    match after.strip_prefix([':', '.', '—', '–', '-']) {
+        Some(title) if !title.trim().is_empty() => title.trim_start(),
+        _ => heading,
+    }
+}
+
 fn id_position(node: &Node) -> Option<Pos> {
     node.as_map()?
         .iter()
@@ -515,4 +532,24 @@ fn syntax_error(
         .map(|p| Pos::new(p.line + line_offset, p.col + col_offset))
         .unwrap_or(Pos::new(line_offset + 1, col_offset + 1));
     ctx.error(pos, format!("invalid YAML in {what}: {}", e.message));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::task_title;
+
+    #[test]
+    fn task_numbers_in_headings_are_dropped() {
+        assert_eq!(
+            task_title("Task 1: Run your first containers"),
+            "Run your first containers"
+        );
+        assert_eq!(task_title("Task 12 — Rolling update"), "Rolling update");
+        assert_eq!(
+            task_title("Task: a healthy database"),
+            "Task: a healthy database"
+        );
+        assert_eq!(task_title("Task 3:"), "Task 3:");
+        assert_eq!(task_title("Tasks are fun"), "Tasks are fun");
+    }
 }

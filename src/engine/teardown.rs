@@ -238,41 +238,44 @@ pub async fn count_labelled(docker: &Docker, project: &str) -> usize {
     containers + networks + volumes
 }
 
-/// Names of every container, network and volume on the engine (to spot what a run left).
-pub async fn inventory(docker: &Docker) -> std::collections::BTreeSet<String> {
-    let mut all = std::collections::BTreeSet::new();
+/// Every container, network and volume on the engine, by kind and name, with the project
+/// label it carries (to spot what a run left behind).
+pub async fn inventory(docker: &Docker) -> std::collections::BTreeMap<String, Option<String>> {
+    let mut all = std::collections::BTreeMap::new();
+    let project =
+        |l: Option<&HashMap<String, String>>| l.and_then(|l| l.get(labels::PROJECT)).cloned();
     if let Ok(list) = docker
         .list_containers(Some(
             ListContainersOptionsBuilder::default().all(true).build(),
         ))
         .await
     {
-        all.extend(
-            list.into_iter()
-                .filter_map(|c| c.names.and_then(|n| n.first().cloned()))
-                .map(|n| format!("container {}", n.trim_start_matches('/'))),
-        );
+        for c in list {
+            if let Some(n) = c.names.as_ref().and_then(|n| n.first()) {
+                all.insert(
+                    format!("container {}", n.trim_start_matches('/')),
+                    project(c.labels.as_ref()),
+                );
+            }
+        }
     }
     if let Ok(list) = docker
         .list_networks(None::<bollard::query_parameters::ListNetworksOptions>)
         .await
     {
-        all.extend(
-            list.into_iter()
-                .filter_map(|n| n.name)
-                .map(|n| format!("network {n}")),
-        );
+        for n in list {
+            if let Some(name) = n.name.clone() {
+                all.insert(format!("network {name}"), project(n.labels.as_ref()));
+            }
+        }
     }
     if let Ok(r) = docker
         .list_volumes(None::<bollard::query_parameters::ListVolumesOptions>)
         .await
     {
-        all.extend(
-            r.volumes
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| format!("volume {}", v.name)),
-        );
+        for v in r.volumes.unwrap_or_default() {
+            all.insert(format!("volume {}", v.name), project(Some(&v.labels)));
+        }
     }
     all
 }

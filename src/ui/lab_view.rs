@@ -1,7 +1,7 @@
 //! A lab rendered for the terminal: its markdown, with the stack and check blocks shown as
 //! readable summaries instead of raw YAML.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::Style;
 use crate::model::{Check, CheckKind, DependencyCondition, Lab, Matcher, Service, Stack, Target};
@@ -19,21 +19,57 @@ pub fn render(lab: &Lab, style: Style) -> String {
     let mut task = 0usize;
     let mut in_code: Option<Option<String>> = None; // Some(role) while inside a fenced block
     let mut code = String::new();
-    let mut heading: Option<HeadingLevel> = None;
+    let mut heading: Option<(HeadingLevel, String)> = None;
     let mut link: Vec<String> = Vec::new();
+    // Tables: the header row, then body rows, each a list of cell texts.
+    let mut table: Option<Vec<Vec<String>>> = None;
 
-    for event in Parser::new(&lab.body) {
+    for event in Parser::new_ext(&lab.body, Options::ENABLE_TABLES) {
+        if let Some(rows) = table.as_mut() {
+            match event {
+                Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => rows.push(Vec::new()),
+                Event::Start(Tag::TableCell) => {
+                    if let Some(row) = rows.last_mut() {
+                        row.push(String::new());
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(cell) = rows.last_mut().and_then(|r| r.last_mut()) {
+                        cell.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::Table) => {
+                    let mut rows = table.take().unwrap_or_default();
+                    if !rows.is_empty() {
+                        let head = rows.remove(0);
+                        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+                        let text = super::table::render(&head, &rows, style);
+                        r.block(&text.lines().map(|l| format!("  {l}\n")).collect::<String>());
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
         match event {
+            Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
             Event::Start(Tag::Heading { level, .. }) => {
                 r.blank_line();
-                heading = Some(level);
-                if level == HeadingLevel::H2 {
-                    task += 1;
-                    r.push(&style.dim(&format!("Task {task} · ")));
-                }
+                heading = Some((level, String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                heading = None;
+                if let Some((level, text)) = heading.take() {
+                    let styled = match level {
+                        HeadingLevel::H1 => style.bold(&style.underline(&text)),
+                        HeadingLevel::H2 => {
+                            task += 1;
+                            let title = crate::course::load::task_title(&text);
+                            format!("{}{}", style.dim(&format!("Task {task} · ")), style.bold(&style.cyan(title)))
+                        }
+                        _ => style.bold(&text),
+                    };
+                    r.push(&styled);
+                }
                 r.newline();
                 r.newline();
             }
@@ -110,18 +146,16 @@ pub fn render(lab: &Lab, style: Style) -> String {
             Event::Text(t) => {
                 if in_code.is_some() {
                     code.push_str(&t);
-                } else if let Some(level) = heading {
-                    let styled = match level {
-                        HeadingLevel::H1 => style.bold(&style.underline(&t)),
-                        HeadingLevel::H2 => style.bold(&style.cyan(&t)),
-                        _ => style.bold(&t),
-                    };
-                    r.push(&styled);
+                } else if let Some((_, text)) = heading.as_mut() {
+                    text.push_str(&t);
                 } else {
                     r.push(&t);
                 }
             }
-            Event::Code(t) => r.push(&style.cyan(&format!("`{t}`"))),
+            Event::Code(t) => match heading.as_mut() {
+                Some((_, text)) => text.push_str(&t),
+                None => r.push(&style.cyan(&format!("`{t}`"))),
+            },
             Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => {}
             Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => {}
             Event::Start(Tag::Link { dest_url, .. }) => link.push(dest_url.to_string()),

@@ -102,17 +102,7 @@ pub fn compare(c: &ContainerCheck, v: &Value, project: &str) -> Vec<String> {
             ));
         }
     }
-    for (k, m) in &c.labels {
-        match at(v, "/Config/Labels").get(k) {
-            Some(val) if json(m, val) => {}
-            Some(val) => p.push(format!(
-                "expected label {k} that {}, found {}",
-                describe(m),
-                quote(&json_text(val))
-            )),
-            None => p.push(format!("expected a label {k}, found none")),
-        }
-    }
+    super::objects::labels(v, "/Config/Labels", &c.labels, &mut p);
     let env = list(v, "/Config/Env");
     for (k, m) in &c.env {
         let found = env.iter().find_map(|e| e.strip_prefix(&format!("{k}=")));

@@ -41,7 +41,8 @@ fn existence(kind: &str, name: &str, want: bool, found: bool) -> Option<Outcome>
     }
 }
 
-fn labels(v: &Value, ptr: &str, want: &[(String, Matcher)], p: &mut Vec<String>) {
+/// Each wanted label present and matching; mismatches appended to `p`.
+pub fn labels(v: &Value, ptr: &str, want: &[(String, Matcher)], p: &mut Vec<String>) {
     let have = v.pointer(ptr).cloned().unwrap_or(Value::Null);
     for (k, m) in want {
         match have.get(k) {
