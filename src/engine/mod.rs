@@ -9,6 +9,7 @@ pub mod labels;
 pub mod plan;
 mod ready;
 pub mod shell;
+mod spec;
 pub mod status;
 pub mod teardown;
 
