@@ -602,3 +602,57 @@ async fn only_the_students_containers_are_reported_as_kept() {
     }
     assert!(p.leftovers().is_empty());
 }
+
+/// Cancelled while its creates are in flight: the creates still land, and the rollback
+/// waits for them, so nothing appears after it (checked again a second later).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_cancelled_mid_create_leaves_nothing_even_later() {
+    let p = Project::new("midcreate");
+    let dir = support::workspace();
+    let mut stack = String::from("services:\n");
+    for i in 0..6 {
+        stack.push_str(&format!(
+            "  s{i}: {{ image: busybox:1.36, command: [\"sleep\", \"3600\"] }}\n"
+        ));
+    }
+    let lab = lab_in(dir.path(), &stack);
+    let docker = lab::engine::connect().await.expect("engine");
+    let plan = plan(&lab, "test-course", &p.name).expect("plan");
+    let run = new_run_id();
+    let opts = ApplyOptions::default();
+    let mut filters = std::collections::HashMap::new();
+    filters.insert("label", vec![format!("io.lab.project={}", p.name)]);
+    let list = bollard::query_parameters::ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let first_container = async {
+        loop {
+            if docker
+                .list_containers(Some(list.clone()))
+                .await
+                .is_ok_and(|l| !l.is_empty())
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        tokio::select! {
+            r = apply(&docker, &plan, &opts, &run) => Some(r),
+            _ = first_container => None,
+        }
+    })
+    .await
+    .expect("the start neither finished nor created anything");
+    assert!(outcome.is_none(), "cancelled too late: {outcome:?}");
+    rollback(&docker, &p.name, &run).await;
+    assert!(p.leftovers().is_empty(), "left behind: {:?}", p.leftovers());
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert!(
+        p.leftovers().is_empty(),
+        "appeared after the rollback: {:?}",
+        p.leftovers()
+    );
+}

@@ -21,6 +21,7 @@ use tokio::sync::watch;
 
 use super::error::EngineError;
 use super::images;
+use super::inflight;
 use super::labels;
 use super::plan::{ContainerPlan, Plan, Readiness};
 use super::ready::{Ready, confirm, wait_ready};
@@ -234,11 +235,15 @@ async fn ensure_networks(docker: &Docker, plan: &Plan, run_id: &str) -> Result<(
             labels: Some(with_run(&n.labels, run_id)),
             ..Default::default()
         };
-        docker
-            .create_network(req)
-            .await
-            .map(|_| ())
-            .map_err(EngineError::engine(format!("creating network {}", n.name)))
+        let (docker, name) = (docker.clone(), n.name.clone());
+        inflight::create(run_id, async move {
+            docker
+                .create_network(req)
+                .await
+                .map(|_| ())
+                .map_err(EngineError::engine(format!("creating network {name}")))
+        })
+        .await
     });
     futures_util::future::join_all(jobs)
         .await
@@ -259,11 +264,15 @@ async fn ensure_volumes(docker: &Docker, plan: &Plan, run_id: &str) -> Result<()
             labels: Some(with_run(&v.labels, run_id)),
             ..Default::default()
         };
-        docker
-            .create_volume(req)
-            .await
-            .map(|_| ())
-            .map_err(EngineError::engine(format!("creating volume {}", v.name)))
+        let (docker, name) = (docker.clone(), v.name.clone());
+        inflight::create(run_id, async move {
+            docker
+                .create_volume(req)
+                .await
+                .map(|_| ())
+                .map_err(EngineError::engine(format!("creating volume {name}")))
+        })
+        .await
     });
     futures_util::future::join_all(jobs)
         .await
@@ -346,8 +355,18 @@ enum Phase {
     Ready,
 }
 
-/// Create the container (with this run's label) and connect its further networks.
+/// Create the container (with this run's label) and connect its further networks; on a
+/// task of its own, so that a cancelled start cannot leave a create unaccounted for.
 async fn create(docker: &Docker, c: &ContainerPlan, run_id: &str) -> Result<String, EngineError> {
+    let (docker, c, run) = (docker.clone(), c.clone(), run_id.to_string());
+    inflight::create(run_id, async move { create_now(&docker, &c, &run).await }).await
+}
+
+async fn create_now(
+    docker: &Docker,
+    c: &ContainerPlan,
+    run_id: &str,
+) -> Result<String, EngineError> {
     let mut body: ContainerCreateBody = c.body.clone();
     body.labels = body.labels.map(|l| with_run(&l, run_id));
     let opts = CreateContainerOptionsBuilder::default()
@@ -431,21 +450,13 @@ async fn exit_code(docker: &Docker, id: &str) -> Option<i64> {
 /// Remove everything one run created (labelled with its run id), containers first.
 /// Returns the names removed.
 pub async fn rollback(docker: &Docker, project: &str, run_id: &str) -> Vec<String> {
-    // A create still in flight when the run was interrupted lands shortly after; two passes.
-    let mut removed = Vec::new();
-    for pass in 0..2 {
-        if pass == 1 {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
-        let filter = vec![
-            format!("{}={project}", labels::PROJECT),
-            format!("{}={run_id}", labels::RUN),
-        ];
-        removed.extend(
-            super::teardown::remove_labelled(docker, filter, true)
-                .await
-                .removed,
-        );
-    }
-    removed
+    // A create still in flight when the run was interrupted must land before we look.
+    inflight::settled(run_id, Duration::from_secs(30)).await;
+    let filter = vec![
+        format!("{}={project}", labels::PROJECT),
+        format!("{}={run_id}", labels::RUN),
+    ];
+    super::teardown::remove_labelled(docker, filter, true)
+        .await
+        .removed
 }

@@ -5,6 +5,7 @@ mod connect;
 mod error;
 mod find;
 pub mod images;
+mod inflight;
 pub mod labels;
 pub mod plan;
 mod ready;
