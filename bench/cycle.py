@@ -24,12 +24,11 @@ def timed(cmd, **kw):
 
 
 def peak_rss_mb(cmd, **kw):
-    """Peak resident memory of one child process (and its children), in MB."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{cmd} failed")
-    return usage.ru_maxrss / 1024
+    """Peak resident memory of one process, in MB, as /usr/bin/time -v reports it (os.wait4's
+    ru_maxrss would count the forked Python interpreter before exec, ~3 MB too much)."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, check=True, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True, **kw)
+    return int(out.stderr.strip().splitlines()[-1]) / 1024
 
 
 def lab_cycle():
@@ -92,6 +91,11 @@ def main():
     print(f"lab start alone: median {statistics.median(start_times):.2f}s; floor {fl:.2f}s "
           f"(3 starts of {one_start:.2f}s + 1 s to the first health probe + the one-shot {oneshot:.2f}s); "
           f"start / floor = {statistics.median(start_times) / fl:.2f}")
+    # lab runs db's health test itself, so migrate need not wait for the engine's first probe;
+    # it still returns only once the engine says healthy (1 s after db's start).
+    fl2 = max(one_start + 1.0, 3 * one_start + oneshot)
+    print(f"  floor with the health wait off the chain: {fl2:.2f}s = max(db start + 1 s, 3 starts + one-shot); "
+          f"start / that floor = {statistics.median(start_times) / fl2:.2f}")
     print(f"peak RSS of lab start: {rss:.1f} MB (goal <= 30 MB)")
 
 
