@@ -79,8 +79,7 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         verdicts.push(v);
     }
     // Resources no lab labelled, left by a solution, are a failure too.
-    // Only what carries no project label, or one of the projects verified here: other
-    // projects on the engine belong to someone else.
+    // What appeared during the run and belongs to the projects verified here.
     let after = crate::engine::teardown::inventory(&docker).await;
     let ours: Vec<String> = labs
         .iter()
@@ -89,7 +88,18 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let leftovers: Vec<String> = after
         .iter()
         .filter(|(name, project)| {
-            !before.contains_key(*name) && project.as_ref().is_none_or(|p| ours.contains(p))
+            let new = !before.contains_key(*name);
+            match project {
+                Some(p) => new && ours.contains(p),
+                // Unlabelled: count what is named after a verified project (week1-hello), not
+                // what someone else is doing on the same engine meanwhile.
+                None => {
+                    new && ours.iter().any(|p| {
+                        name.split_once(' ')
+                            .is_some_and(|(_, n)| n.starts_with(p.as_str()))
+                    })
+                }
+            }
         })
         .map(|(name, _)| name.clone())
         .collect();
