@@ -94,7 +94,7 @@ pub async fn apply(
     volumes?;
 
     // Create every container first, side by side: only the starts stay on the critical
-    // path of the dependency levels.
+    // path of the dependencies.
     let prepared = futures_util::future::join_all(
         plan.containers
             .iter()

@@ -1,6 +1,6 @@
 //! A lab's stack as a plan: the images, networks, volumes and containers to make, each
-//! with its engine name, labels and create body (see `spec`); containers in dependency
-//! levels; a config hash per container so a second start keeps what has not changed.
+//! with its engine name, labels and create body (see `spec`), what it depends on, and a
+//! config hash so that a second start keeps what has not changed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -24,8 +24,6 @@ pub struct Plan {
     pub networks: Vec<NetworkPlan>,
     pub volumes: Vec<VolumePlan>,
     pub containers: Vec<ContainerPlan>,
-    /// Indices into `containers`, level by level: a level starts when the one before is ready.
-    pub levels: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -195,8 +193,15 @@ pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError>
         .collect();
     for (i, s) in stack.services.iter().enumerate() {
         for d in &s.depends_on {
+            // The loader checks these; a plan made from a model built otherwise checks again.
             let Some(&j) = index.get(d.service.as_str()) else {
-                continue;
+                return Err(EngineError::InvalidLab {
+                    service: s.name.clone(),
+                    message: format!(
+                        "depends on \"{}\", which the stack does not have",
+                        d.service
+                    ),
+                });
             };
             containers[i].depends_on.push((j, d.condition));
             let want = match d.condition {
@@ -207,7 +212,13 @@ pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError>
             containers[j].ready_when = containers[j].ready_when.max(want);
         }
     }
-    let levels = levels(&containers);
+    // Each service waits for its dependencies: a cycle would wait forever.
+    if let Some(i) = in_a_cycle(&containers) {
+        return Err(EngineError::InvalidLab {
+            service: containers[i].service.clone(),
+            message: "its depends_on leads back to itself (a dependency cycle)".into(),
+        });
+    }
     Ok(Plan {
         course: course.to_string(),
         lab: lab.id.clone(),
@@ -217,7 +228,6 @@ pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError>
         networks,
         volumes,
         containers,
-        levels,
     })
 }
 
@@ -229,34 +239,31 @@ fn image_name(s: &Service, lab: &str) -> String {
     }
 }
 
-/// Level of a service = 1 + the highest level of what it depends on. The loader rejected
-/// cycles, so this terminates; a guard keeps it total anyway.
-fn levels(containers: &[ContainerPlan]) -> Vec<Vec<usize>> {
-    let n = containers.len();
-    let mut level = vec![0usize; n];
-    for _ in 0..n {
-        let mut changed = false;
-        for i in 0..n {
-            let want = containers[i]
-                .depends_on
-                .iter()
-                .map(|(j, _)| level[*j] + 1)
-                .max()
-                .unwrap_or(0);
-            if want > level[i] && want <= n {
-                level[i] = want;
-                changed = true;
+/// A service that is part of a dependency cycle, if there is one (depth-first search).
+fn in_a_cycle(containers: &[ContainerPlan]) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    fn visit(i: usize, containers: &[ContainerPlan], marks: &mut [Mark]) -> Option<usize> {
+        match marks[i] {
+            Mark::Open => return Some(i),
+            Mark::Done => return None,
+            Mark::New => {}
+        }
+        marks[i] = Mark::Open;
+        for (j, _) in &containers[i].depends_on {
+            if let Some(found) = visit(*j, containers, marks) {
+                return Some(found);
             }
         }
-        if !changed {
-            break;
-        }
+        marks[i] = Mark::Done;
+        None
     }
-    let top = level.iter().copied().max().unwrap_or(0);
-    (0..=top)
-        .map(|l| (0..n).filter(|i| level[*i] == l).collect::<Vec<_>>())
-        .filter(|v: &Vec<usize>| !v.is_empty())
-        .collect()
+    let mut marks = vec![Mark::New; containers.len()];
+    (0..containers.len()).find_map(|i| visit(i, containers, &mut marks))
 }
 
 /// A hash of what makes the container what it is. Maps (labels, env, ports) are hashed in
@@ -285,5 +292,57 @@ fn canonical(v: &serde_json::Value) -> String {
             a.iter().map(canonical).collect::<Vec<_>>().join(",")
         ),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dependency, Service, Stack};
+
+    fn lab(services: Vec<Service>) -> Lab {
+        Lab {
+            id: "l".into(),
+            title: "L".into(),
+            requires: vec![],
+            timeout: None,
+            tags: vec![],
+            submission: None,
+            tasks: vec![],
+            stack: Some(Stack {
+                services,
+                ..Default::default()
+            }),
+            checks: vec![],
+            body: String::new(),
+            dir: std::env::temp_dir(),
+        }
+    }
+
+    fn svc(name: &str, deps: &[&str]) -> Service {
+        Service {
+            name: name.into(),
+            image: Some("busybox:1.36".into()),
+            depends_on: deps
+                .iter()
+                .map(|d| Dependency {
+                    service: d.to_string(),
+                    condition: DependencyCondition::ServiceStarted,
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_dependency_cycle_or_an_unknown_dependency_is_refused() {
+        let err =
+            plan(&lab(vec![svc("a", &["b"]), svc("b", &["a"])]), "c", "p").expect_err("cycle");
+        assert!(err.to_string().contains("cycle"), "{err}");
+        let err = plan(&lab(vec![svc("a", &["nope"])]), "c", "p").expect_err("unknown");
+        assert!(err.to_string().contains("nope"), "{err}");
+        let ok = plan(&lab(vec![svc("a", &[]), svc("b", &["a"])]), "c", "p").expect("plan");
+        assert_eq!(ok.containers[1].depends_on.len(), 1);
+        assert_eq!(ok.containers[0].name, "p-a");
     }
 }
