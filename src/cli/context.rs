@@ -136,3 +136,22 @@ pub async fn running(
         project,
     })
 }
+
+/// The container of `service` in the running lab (see [`running`]), with the engine.
+pub async fn service_container(
+    global: &super::Global,
+    lab: Option<&str>,
+    project: Option<&str>,
+    service: &str,
+) -> Result<(bollard::Docker, crate::checks::docker::Found), ExitCode> {
+    let Running {
+        docker, project, ..
+    } = running(global, lab, project).await?;
+    match crate::checks::docker::find_service(&docker, &project, service).await {
+        Ok(found) => Ok((docker, found)),
+        Err(e) => {
+            output::err(&format!("error: {e}\n"));
+            Err(exit::code(exit::INVALID_INPUT))
+        }
+    }
+}

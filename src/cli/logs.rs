@@ -30,18 +30,16 @@ pub struct Args {
 }
 
 pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let context::Running {
-        docker, project, ..
-    } = match context::running(global, args.lab.as_deref(), args.project.as_deref()).await {
-        Ok(r) => r,
-        Err(code) => return Ok(code),
-    };
-    let found = match crate::checks::docker::find_service(&docker, &project, &args.service).await {
+    let (docker, found) = match context::service_container(
+        global,
+        args.lab.as_deref(),
+        args.project.as_deref(),
+        &args.service,
+    )
+    .await
+    {
         Ok(f) => f,
-        Err(e) => {
-            output::err(&format!("error: {e}\n"));
-            return Ok(exit::code(exit::INVALID_INPUT));
-        }
+        Err(code) => return Ok(code),
     };
     let tail = args
         .tail
