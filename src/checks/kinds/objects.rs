@@ -65,12 +65,42 @@ fn verdict(kind: &str, name: &str, p: Vec<String>, evidence: String) -> Outcome 
     }
 }
 
+/// The object as the check wants it: `Ok` to look at its fields, `Err` with the outcome
+/// when existence alone decides (or the lookup failed).
+async fn resolve<F, Fut>(
+    ctx: &RunContext,
+    kind: &str,
+    name: &str,
+    exists: bool,
+    get: F,
+) -> Result<(String, Value), Outcome>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, bollard::errors::Error>>,
+{
+    let found = inspect(ctx, name, get).await.map_err(Outcome::error)?;
+    match existence(kind, name, exists, found.is_some()) {
+        Some(o) => Err(o),
+        None => Ok(found.unwrap_or_default()),
+    }
+}
+
+/// The object's driver, when the check names one.
+fn driver(v: &Value, want: Option<&String>, p: &mut Vec<String>) {
+    if let Some(d) = want {
+        let got = json_text(v.pointer("/Driver").unwrap_or(&Value::Null));
+        if &got != d {
+            p.push(format!("expected driver {d}, found {got}"));
+        }
+    }
+}
+
 pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
     let docker = match ctx.docker() {
         Ok(d) => d,
         Err(e) => return Outcome::error(e),
     };
-    let found = inspect(ctx, &c.name, |n| async move {
+    let found = resolve(ctx, "network", &c.name, c.exists, |n| async move {
         let r = docker
             .inspect_network(&n, None::<bollard::query_parameters::InspectNetworkOptions>)
             .await?;
@@ -78,19 +108,11 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
     })
     .await;
     let (name, v) = match found {
-        Err(e) => return Outcome::error(e),
-        Ok(f) => match existence("network", &c.name, c.exists, f.is_some()) {
-            Some(o) => return o,
-            None => f.unwrap_or_default(),
-        },
+        Ok(f) => f,
+        Err(o) => return o,
     };
     let mut p = Vec::new();
-    if let Some(d) = &c.driver {
-        let got = json_text(v.pointer("/Driver").unwrap_or(&Value::Null));
-        if &got != d {
-            p.push(format!("expected driver {d}, found {got}"));
-        }
-    }
+    driver(&v, c.driver.as_ref(), &mut p);
     if let Some(want) = c.internal {
         let got = v
             .pointer("/Internal")
@@ -140,25 +162,17 @@ pub async fn volume(ctx: &RunContext, c: &VolumeCheck) -> Outcome {
         Ok(d) => d,
         Err(e) => return Outcome::error(e),
     };
-    let found = inspect(ctx, &c.name, |n| async move {
+    let found = resolve(ctx, "volume", &c.name, c.exists, |n| async move {
         let r = docker.inspect_volume(&n).await?;
         Ok(serde_json::to_value(r).unwrap_or(Value::Null))
     })
     .await;
     let (name, v) = match found {
-        Err(e) => return Outcome::error(e),
-        Ok(f) => match existence("volume", &c.name, c.exists, f.is_some()) {
-            Some(o) => return o,
-            None => f.unwrap_or_default(),
-        },
+        Ok(f) => f,
+        Err(o) => return o,
     };
     let mut p = Vec::new();
-    if let Some(d) = &c.driver {
-        let got = json_text(v.pointer("/Driver").unwrap_or(&Value::Null));
-        if &got != d {
-            p.push(format!("expected driver {d}, found {got}"));
-        }
-    }
+    driver(&v, c.driver.as_ref(), &mut p);
     labels(&v, "/Labels", &c.labels, &mut p);
     verdict("volume", &name, p, String::new())
 }
