@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
-use super::exec::judge_output;
+use super::exec::{judge_output, transcript};
 use crate::checks::context::RunContext;
 use crate::checks::outcome::{Outcome, printable};
 use crate::model::CommandCheck;
@@ -18,20 +18,20 @@ pub async fn run(ctx: &RunContext, c: &CommandCheck, timeout: Duration) -> Outco
         Ok(o) => o,
         Err(e) => return Outcome::error(e),
     };
-    let mut evidence = format!("$ {}\n{}", c.run, out.stdout);
-    if !out.stderr.is_empty() {
-        evidence.push_str(&format!("[stderr]\n{}", out.stderr));
-    }
+    let evidence = transcript(
+        &c.run,
+        &out.stdout,
+        &out.stderr,
+        out.exit,
+        false,
+        out.timed_out,
+    );
     if out.timed_out {
-        evidence.push_str("[timed out]\n");
         return Outcome::fail(format!(
             "the command did not finish within {}",
             crate::model::Dur(timeout)
         ))
         .evidence(evidence);
-    }
-    if let Some(code) = out.exit {
-        evidence.push_str(&format!("[exit {code}]\n"));
     }
     judge_output(
         &c.exit,

@@ -93,22 +93,37 @@ fn describe_exit(m: &Matcher) -> String {
 }
 
 fn evidence(spec: &ExecSpec, out: &crate::checks::docker::ExecOutput) -> String {
-    let cmd = argv(&spec.cmd).join(" ");
+    transcript(
+        &argv(&spec.cmd).join(" "),
+        &out.stdout,
+        &out.stderr,
+        out.exit,
+        out.truncated,
+        out.timed_out,
+    )
+}
+
+/// A command's run as evidence: `$ cmd`, its output, `[stderr]`, and how it ended (shared
+/// with `command`).
+pub fn transcript(
+    cmd: &str,
+    stdout: &str,
+    stderr: &str,
+    exit: Option<i64>,
+    truncated: bool,
+    timed_out: bool,
+) -> String {
     let mut e = format!("$ {cmd}\n");
-    if !out.stdout.is_empty() {
-        e.push_str(&out.stdout);
-        if !out.stdout.ends_with('\n') {
-            e.push('\n');
+    for (label, text) in [("", stdout), ("[stderr]\n", stderr)] {
+        if !text.is_empty() {
+            e.push_str(label);
+            e.push_str(text);
+            if !text.ends_with('\n') {
+                e.push('\n');
+            }
         }
     }
-    if !out.stderr.is_empty() {
-        e.push_str("[stderr]\n");
-        e.push_str(&out.stderr);
-        if !out.stderr.ends_with('\n') {
-            e.push('\n');
-        }
-    }
-    match (out.exit, out.truncated, out.timed_out) {
+    match (exit, truncated, timed_out) {
         (_, _, true) => e.push_str("[timed out]\n"),
         (_, true, _) => e.push_str("[output cut: too much]\n"),
         (Some(c), _, _) => e.push_str(&format!("[exit {c}]\n")),
