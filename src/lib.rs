@@ -5,7 +5,9 @@
 //!
 //! ```text
 //! course files → course (load, validate, diagnose) → model (plain data)
-//!   → engine (provision through the Docker API) → checks → report / progress
+//!   → engine (the only code that talks to Docker) → checks (one file per kind)
+//!   → session (up, grade, down, solve, verify: what every command does) → report
+//! cli parses and calls session; ui draws its events and the reports.
 //! ```
 //!
 //! ```
@@ -21,6 +23,8 @@ pub mod course;
 pub mod engine;
 pub mod exit;
 pub mod model;
+pub mod proc;
 pub mod report;
+pub mod session;
+pub mod text;
 pub mod ui;
-pub mod verify;

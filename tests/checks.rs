@@ -31,16 +31,16 @@ fn lab(checks: &[&str]) -> Lab {
 }
 
 async fn grade(p: &Project, lab: &Lab, workspace: &Path) -> Vec<CheckResult> {
-    let docker = lab::engine::connect().await.expect("engine");
-    let ctx = Arc::new(RunContext {
-        docker: Some(docker),
-        project: p.name.clone(),
-        workspace: workspace.to_path_buf(),
-        lab_dir: workspace.to_path_buf(),
-        default_timeout: Duration::from_secs(8),
-        helper_image: IMAGE.into(),
-    });
-    run_checks(ctx, lab, &lab.checks, 8, &|_| {}).await
+    let engine = lab::engine::connect().await.expect("engine");
+    let mut ctx = RunContext::new(
+        Some(engine),
+        &p.name,
+        workspace.to_path_buf(),
+        workspace.to_path_buf(),
+    );
+    ctx.default_timeout = Duration::from_secs(8);
+    ctx.helper_image = IMAGE.into();
+    run_checks(Arc::new(ctx), &lab.checks, 8, &|_| {}).await
 }
 
 fn statuses(results: &[CheckResult]) -> Vec<(String, Status)> {

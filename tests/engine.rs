@@ -620,16 +620,10 @@ async fn a_start_cancelled_mid_create_leaves_nothing_even_later() {
     let plan = plan(&lab, "test-course", &p.name).expect("plan");
     let run = new_run_id();
     let opts = ApplyOptions::default();
-    let mut filters = std::collections::HashMap::new();
-    filters.insert("label", vec![format!("io.lab.project={}", p.name)]);
-    let list = bollard::query_parameters::ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&filters)
-        .build();
+    let filter = lab::engine::find::Filter::project(&p.name);
     let first_container = async {
         loop {
-            if docker
-                .list_containers(Some(list.clone()))
+            if lab::engine::find::list(&docker, &filter)
                 .await
                 .is_ok_and(|l| !l.is_empty())
             {

@@ -30,16 +30,15 @@ fn report() -> Report {
     .unwrap_or_else(|d| panic!("{d}"));
     let ws = tempfile::tempdir().expect("temp dir");
     std::fs::write(ws.path().join("answers.txt"), "running paused\n").expect("write");
-    let ctx = Arc::new(RunContext {
-        docker: None,
-        project: "reports".into(),
-        workspace: ws.path().to_path_buf(),
-        lab_dir: ws.path().to_path_buf(),
-        default_timeout: Duration::from_secs(5),
-        helper_image: "busybox:1.36".into(),
-    });
+    let mut ctx = RunContext::new(
+        None,
+        "reports",
+        ws.path().to_path_buf(),
+        ws.path().to_path_buf(),
+    );
+    ctx.default_timeout = Duration::from_secs(5);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let mut results = rt.block_on(run_checks(ctx, &lab, &lab.checks, 4, &|_| {}));
+    let mut results = rt.block_on(run_checks(Arc::new(ctx), &lab.checks, 4, &|_| {}));
     for (i, r) in results.iter_mut().enumerate() {
         r.duration = Duration::from_millis(10 * (i as u64 + 1));
     }

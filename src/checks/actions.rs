@@ -1,70 +1,84 @@
-//! `before:` actions: change the environment before a check looks at it.
+//! `before:` actions: change the environment before a check looks at it. Each records how
+//! to put back what it changes (see `restore`).
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use bollard::models::{
-    ContainerCreateBody, EndpointSettings, HostConfig, NetworkConnectRequest,
-    NetworkDisconnectRequest,
-};
-use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder, RestartContainerOptionsBuilder,
-    StopContainerOptionsBuilder, WaitContainerOptionsBuilder,
-};
-use futures_util::StreamExt;
+use serde_json::Value;
 
 use super::context::RunContext;
-use super::docker::{LABEL_PROJECT, find, is_not_found};
 use super::kinds::exec::run_spec;
+use super::restore::{Undo, aliases, state};
+use super::target::find;
+use crate::engine::control::{self, HelperSpec};
+use crate::engine::{Found, inspect};
 use crate::model::{Action, Target};
 
 /// Run one action; `Err` says what could not be done (the check then ends in `error`).
 pub async fn run(ctx: &RunContext, action: &Action, timeout: Duration) -> Result<(), String> {
-    let docker = ctx.docker()?;
-    let id = |t: &Target| {
+    let engine = ctx.engine()?;
+    let target = |t: &Target| {
         let t = t.clone();
-        async move { find(ctx, &t).await.map(|f| f.id) }
+        async move { find(ctx, &t).await }
     };
+    let status = |f: &Found| {
+        let id = f.id.clone();
+        async move { state(engine, &id).await.map(|(s, _)| s).unwrap_or_default() }
+    };
+    let err = |what: String| move |e: crate::engine::EngineError| format!("{what}: {e}");
     match action {
         Action::Stop(t) => {
-            let id = id(t).await?;
-            let opts = StopContainerOptionsBuilder::default().t(2).build();
-            docker
-                .stop_container(&id, Some(opts))
+            let f = target(t).await?;
+            if status(&f).await == "running" {
+                ctx.restore.push(Undo::Run {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                });
+            }
+            control::stop(engine, &f.id, 2)
                 .await
-                .map_err(|e| format!("stop {t}: {e}"))
+                .map_err(err(format!("stop {t}")))
         }
         Action::Start(t) => {
-            let id = id(t).await?;
-            docker
-                .start_container(
-                    &id,
-                    None::<bollard::query_parameters::StartContainerOptions>,
-                )
+            let f = target(t).await?;
+            if status(&f).await != "running" {
+                ctx.restore.push(Undo::Stop {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                });
+            }
+            control::start(engine, &f.id)
                 .await
-                .map_err(|e| format!("start {t}: {e}"))
+                .map_err(err(format!("start {t}")))
         }
         Action::Restart(t) => {
-            let id = id(t).await?;
-            let opts = RestartContainerOptionsBuilder::default().t(2).build();
-            docker
-                .restart_container(&id, Some(opts))
+            let f = target(t).await?;
+            control::restart(engine, &f.id, 2)
                 .await
-                .map_err(|e| format!("restart {t}: {e}"))
+                .map_err(err(format!("restart {t}")))
         }
         Action::Pause(t) => {
-            let id = id(t).await?;
-            docker
-                .pause_container(&id)
+            let f = target(t).await?;
+            if status(&f).await != "paused" {
+                ctx.restore.push(Undo::Unpause {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                });
+            }
+            control::pause(engine, &f.id)
                 .await
-                .map_err(|e| format!("pause {t}: {e}"))
+                .map_err(err(format!("pause {t}")))
         }
         Action::Unpause(t) => {
-            let id = id(t).await?;
-            docker
-                .unpause_container(&id)
+            let f = target(t).await?;
+            if status(&f).await == "paused" {
+                ctx.restore.push(Undo::Pause {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                });
+            }
+            control::unpause(engine, &f.id)
                 .await
-                .map_err(|e| format!("unpause {t}: {e}"))
+                .map_err(err(format!("unpause {t}")))
         }
         Action::Sleep(d) => {
             tokio::time::sleep(d.0).await;
@@ -84,31 +98,39 @@ pub async fn run(ctx: &RunContext, action: &Action, timeout: Duration) -> Result
         }
         Action::Kill(k) => crash(ctx, &k.target, &k.signal, timeout).await,
         Action::Connect(c) => {
-            let id = id(&c.target).await?;
+            let f = target(&c.target).await?;
             let net = network_name(ctx, &c.network).await;
-            let req = NetworkConnectRequest {
-                container: id,
-                endpoint_config: Some(EndpointSettings {
-                    aliases: (!c.aliases.is_empty()).then(|| c.aliases.clone()),
-                    ..Default::default()
-                }),
-            };
-            docker
-                .connect_network(&net, req)
+            let on = state(engine, &f.id)
                 .await
-                .map_err(|e| format!("connect {} to {net}: {e}", c.target))
+                .is_some_and(|(_, nets)| nets.contains(&net));
+            if !on {
+                ctx.restore.push(Undo::Disconnect {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                    network: net.clone(),
+                });
+            }
+            control::connect(engine, &net, &f.id, &c.aliases)
+                .await
+                .map_err(err(format!("connect {} to {net}", c.target)))
         }
         Action::Disconnect(c) => {
-            let id = id(&c.target).await?;
+            let f = target(&c.target).await?;
             let net = network_name(ctx, &c.network).await;
-            let req = NetworkDisconnectRequest {
-                container: id,
-                force: Some(true),
-            };
-            docker
-                .disconnect_network(&net, req)
+            let on = state(engine, &f.id)
                 .await
-                .map_err(|e| format!("disconnect {} from {net}: {e}", c.target))
+                .is_some_and(|(_, nets)| nets.contains(&net));
+            if on {
+                ctx.restore.push(Undo::Connect {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                    network: net.clone(),
+                    aliases: aliases(engine, &f.id, &net).await,
+                });
+            }
+            control::disconnect(engine, &net, &f.id)
+                .await
+                .map_err(err(format!("disconnect {} from {net}", c.target)))
         }
     }
 }
@@ -116,91 +138,43 @@ pub async fn run(ctx: &RunContext, action: &Action, timeout: Duration) -> Result
 /// The stack's name for a network (`<project>-<name>`) when it exists, else the name as written.
 async fn network_name(ctx: &RunContext, name: &str) -> String {
     let scoped = format!("{}-{name}", ctx.project);
-    if let Ok(d) = ctx.docker()
-        && d.inspect_network(
-            &scoped,
-            None::<bollard::query_parameters::InspectNetworkOptions>,
-        )
-        .await
-        .is_ok()
+    if let Ok(engine) = ctx.engine()
+        && let Ok(Some(_)) = inspect::network(engine, &scoped).await
     {
         return scoped;
     }
     name.to_string()
 }
 
-/// A crash, not a stop: the engine's own kill counts as a manual stop and the restart policy
-/// would not apply (Engine 20.10). So signal the main process from the host's PID namespace,
-/// with a short-lived helper container.
+/// A crash of the target's main process (see `engine::control::crash`); a container that
+/// was running is brought back afterwards if its restart policy does not.
 async fn crash(
     ctx: &RunContext,
     target: &Target,
     signal: &str,
     timeout: Duration,
 ) -> Result<(), String> {
-    let docker = ctx.docker()?;
+    let engine = ctx.engine()?;
     let found = find(ctx, target).await?;
-    let c = docker
-        .inspect_container(&found.id, None)
+    let info = inspect::container(engine, &found.id)
         .await
-        .map_err(|e| format!("kill {target}: {e}"))?;
-    let pid = c
-        .state
-        .as_ref()
-        .and_then(|s| s.pid)
+        .map_err(|e| format!("kill {target}: {e}"))?
+        .unwrap_or_default();
+    let pid = info
+        .pointer("/State/Pid")
+        .and_then(Value::as_i64)
         .filter(|p| *p > 0)
         .ok_or_else(|| format!("kill {target}: it is not running"))?;
-    let mut labels = HashMap::new();
-    labels.insert(LABEL_PROJECT.to_string(), ctx.project.clone());
-    labels.insert("io.lab.helper".to_string(), "kill".to_string());
-    let body = ContainerCreateBody {
-        image: Some(ctx.helper_image.clone()),
-        cmd: Some(vec!["kill".into(), format!("-{signal}"), pid.to_string()]),
-        labels: Some(labels),
-        host_config: Some(HostConfig {
-            pid_mode: Some("host".into()),
-            network_mode: Some("none".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
+    ctx.restore.push(Undo::Run {
+        id: found.id.clone(),
+        name: found.name.clone(),
+    });
+    let helper = HelperSpec {
+        image: &ctx.helper_image,
+        project: &ctx.project,
+        run: &ctx.run,
     };
-    let name = format!("{}-lab-kill-{}", ctx.project, std::process::id());
-    let opts = CreateContainerOptionsBuilder::default().name(&name).build();
-    let created = docker
-        .create_container(Some(opts), body)
+    control::crash(engine, pid, signal, &helper, timeout)
         .await
-        .map_err(|e| format!("kill {target}: could not create the helper: {e}"))?;
-    let result = async {
-        docker
-            .start_container(
-                &created.id,
-                None::<bollard::query_parameters::StartContainerOptions>,
-            )
-            .await
-            .map_err(|e| format!("kill {target}: could not start the helper: {e}"))?;
-        let mut wait = docker.wait_container(
-            &created.id,
-            Some(WaitContainerOptionsBuilder::default().build()),
-        );
-        match tokio::time::timeout(timeout, wait.next()).await {
-            Ok(Some(Ok(r))) if r.status_code == 0 => Ok(()),
-            Ok(Some(Ok(r))) => Err(format!(
-                "kill {target}: the helper exited {}",
-                r.status_code
-            )),
-            Ok(Some(Err(e))) => Err(format!("kill {target}: {e}")),
-            Ok(None) => Ok(()),
-            Err(_) => Err(format!("kill {target}: the helper did not finish")),
-        }
-    }
-    .await;
-    let rm = RemoveContainerOptionsBuilder::default().force(true).build();
-    if let Err(e) = docker.remove_container(&created.id, Some(rm)).await
-        && !is_not_found(&e)
-    {
-        return Err(format!(
-            "kill {target}: could not remove the helper {name}: {e}"
-        ));
-    }
-    result
+        .map_err(|e| format!("kill {target}: {e}"))
 }

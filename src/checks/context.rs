@@ -1,15 +1,17 @@
-//! What checks run against: the engine, the lab's project, the student's workspace.
+//! What checks run against: the engine, the lab's project, the student's workspace, and
+//! the log of what `before:` actions changed (put back when the check is done).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use bollard::Docker;
+use super::restore::Restore;
+use crate::engine::Engine;
 
 /// Shared by every check of a run.
 #[derive(Clone)]
 pub struct RunContext {
     /// `None` when the engine is unreachable: checks that need it end in `error`.
-    pub docker: Option<Docker>,
+    pub engine: Option<Engine>,
     /// The project whose containers `service:` targets name (`io.lab.project`).
     pub project: String,
     /// Where `file` and `command` checks look (the student's folder).
@@ -20,12 +22,38 @@ pub struct RunContext {
     pub default_timeout: Duration,
     /// The image short-lived probe and helper containers run (`busybox:1.36`).
     pub helper_image: String,
+    /// This run's id: on the helper containers it makes, so an interrupted run removes them.
+    pub run: String,
+    /// What actions changed, to put back.
+    pub restore: Restore,
 }
 
 impl RunContext {
-    pub fn docker(&self) -> Result<&Docker, String> {
-        self.docker
+    /// A context for `project`, with the defaults a grade uses.
+    pub fn new(
+        engine: Option<Engine>,
+        project: &str,
+        workspace: PathBuf,
+        lab_dir: PathBuf,
+    ) -> Self {
+        RunContext {
+            engine,
+            project: project.to_string(),
+            workspace,
+            lab_dir,
+            default_timeout: DEFAULT_TIMEOUT,
+            helper_image: crate::engine::HELPER_IMAGE.to_string(),
+            run: crate::engine::new_run_id(),
+            restore: Restore::default(),
+        }
+    }
+
+    pub fn engine(&self) -> Result<&Engine, String> {
+        self.engine
             .as_ref()
             .ok_or_else(|| "the Docker engine is not reachable".to_string())
     }
 }
+
+/// Per attempt, when neither the check nor the lab gives a timeout (LAB_FORMAT §4).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,15 +1,17 @@
-//! Grading a live environment: one file per check kind, the `before:` actions, and a
-//! runner with concurrency, timeouts and retries. Results are plain data for `report`.
+//! Grading a live environment: one file per check kind, the `before:` actions (and how
+//! their effects are put back), and a runner with concurrency, timeouts and retries. All
+//! engine work goes through `engine`; results are plain data for `report`.
 
 pub mod actions;
 pub mod context;
-pub mod docker;
 pub mod kinds;
 pub mod matcher;
 pub mod outcome;
+pub mod restore;
 pub mod runner;
 pub mod session_io;
+pub mod target;
 
-pub use context::RunContext;
+pub use context::{DEFAULT_TIMEOUT, RunContext};
 pub use outcome::{Outcome, Status};
-pub use runner::{CheckResult, RunEvent, run_checks, run_lab, run_one};
+pub use runner::{CheckResult, RunEvent, run_checks, run_one};

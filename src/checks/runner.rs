@@ -1,5 +1,6 @@
 //! Running a lab's checks: concurrently where they only look, one at a time where they
-//! act (`before:`), each attempt bounded, `eventually` retried, results in lab order.
+//! act (`before:`), each attempt bounded, `eventually` retried, results in lab order. What
+//! an acting check changed is put back before the next one runs.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +11,7 @@ use serde::Serialize;
 use super::context::RunContext;
 use super::outcome::{Outcome, Status};
 use super::{actions, kinds};
-use crate::model::{Check, Dur, Lab};
+use crate::model::{Check, Dur};
 
 /// How long past its own timeout an attempt may run before the runner gives up on it.
 const GRACE: Duration = Duration::from_millis(1500);
@@ -53,19 +54,10 @@ pub enum RunEvent<'a> {
     },
 }
 
-/// Run every check of `lab`. At most `concurrency` look-only checks at once.
-pub async fn run_lab(
-    ctx: Arc<RunContext>,
-    lab: &Lab,
-    concurrency: usize,
-    on_event: &(dyn Fn(RunEvent) + Sync),
-) -> Vec<CheckResult> {
-    run_checks(ctx, lab, &lab.checks, concurrency, on_event).await
-}
-
+/// Run `checks`. At most `concurrency` look-only checks at once; `default_timeout` is the
+/// lab's (or lab's default) per-attempt timeout.
 pub async fn run_checks(
     ctx: Arc<RunContext>,
-    lab: &Lab,
     checks: &[Check],
     concurrency: usize,
     on_event: &(dyn Fn(RunEvent) + Sync),
@@ -74,7 +66,7 @@ pub async fn run_checks(
         total: checks.len(),
     });
     let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
-    let default_timeout = lab.timeout.map(|t| t.0).unwrap_or(ctx.default_timeout);
+    let default_timeout = ctx.default_timeout;
 
     // Checks that only look can run side by side; checks that act (kill, restart, ...)
     // would disturb the others, so they run afterwards, alone, in lab order.
@@ -102,7 +94,15 @@ pub async fn run_checks(
             index: i,
             check: &checks[i],
         });
-        let r = run_one(&ctx, &checks[i], default_timeout).await;
+        let mut r = run_one(&ctx, &checks[i], default_timeout).await;
+        // Put back what its actions changed before anything else looks.
+        if let Some(engine) = &ctx.engine {
+            let problems = ctx.restore.run(engine).await;
+            if !problems.is_empty() {
+                r.evidence
+                    .push_str(&format!("\n[afterwards] {}\n", problems.join("; ")));
+            }
+        }
         on_event(RunEvent::CheckFinished {
             index: i,
             result: &r,

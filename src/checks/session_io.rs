@@ -1,83 +1,14 @@
-//! Byte streams for interactive sessions: an exec's attached stream as one duplex stream,
-//! and a recorder that strips ANSI sequences for matching and keeps the transcript.
+//! What an interactive session reads, made matchable: ANSI sequences (colours, cursor
+//! queries such as busybox ash's `ESC[6n`) and carriage returns are removed across chunk
+//! boundaries (strip-ansi-escapes keeps its parser's state between writes), and the clean
+//! text is kept as the transcript.
 
-use std::io;
+use std::io::{self, Write};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use bollard::container::LogOutput;
 use futures_io::{AsyncRead, AsyncWrite};
-use futures_util::Stream;
-
-type Output = Pin<Box<dyn Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>>;
-type Input = Pin<Box<dyn tokio::io::AsyncWrite + Send>>;
-
-/// The output and input of an attached exec, joined into one stream.
-pub struct ExecIo {
-    output: Output,
-    input: Input,
-    pending: Vec<u8>,
-}
-
-impl ExecIo {
-    pub fn new(output: Output, input: Input) -> Self {
-        ExecIo {
-            output,
-            input,
-            pending: Vec::new(),
-        }
-    }
-}
-
-impl AsyncRead for ExecIo {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        loop {
-            if !self.pending.is_empty() {
-                let n = buf.len().min(self.pending.len());
-                buf[..n].copy_from_slice(&self.pending[..n]);
-                self.pending.drain(..n);
-                return Poll::Ready(Ok(n));
-            }
-            match self.output.as_mut().poll_next(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => return Poll::Ready(Ok(0)),
-                Poll::Ready(Some(Err(e))) => {
-                    return Poll::Ready(Err(io::Error::other(e.to_string())));
-                }
-                Poll::Ready(Some(Ok(chunk))) => {
-                    let bytes = match chunk {
-                        LogOutput::StdOut { message }
-                        | LogOutput::StdErr { message }
-                        | LogOutput::Console { message } => message,
-                        LogOutput::StdIn { .. } => continue,
-                    };
-                    self.pending.extend_from_slice(&bytes);
-                }
-            }
-        }
-    }
-}
-
-impl AsyncWrite for ExecIo {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.input.as_mut().poll_write(cx, buf)
-    }
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.input.as_mut().poll_flush(cx)
-    }
-    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.input.as_mut().poll_shutdown(cx)
-    }
-}
 
 /// What a session printed, ANSI-free, capped.
 #[derive(Clone, Default)]
@@ -101,67 +32,64 @@ impl Transcript {
     pub fn tail(&self, max: usize) -> String {
         let t = self.0.lock().map(|t| t.clone()).unwrap_or_default();
         let start = t.len().saturating_sub(max);
-        crate::checks::outcome::printable(&t[start..])
+        crate::text::printable(&t[start..])
     }
 }
 
-/// ANSI escape sequences (colours, cursor queries such as busybox ash's `ESC[6n`) and
-/// carriage returns are removed from what a session reads, across chunk boundaries.
-#[derive(Default)]
-pub struct AnsiStripper {
-    state: Esc,
-}
+/// The stripper's output: bytes it wrote, waiting to be read.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
 
-#[derive(Default, Clone, Copy, PartialEq)]
-enum Esc {
-    #[default]
-    Text,
-    Escape,
-    Csi,
-    Osc,
-    OscEscape,
-}
-
-impl AnsiStripper {
-    pub fn strip(&mut self, input: &[u8], out: &mut Vec<u8>) {
-        for &b in input {
-            self.state = match (self.state, b) {
-                (Esc::Text, 0x1b) => Esc::Escape,
-                (Esc::Text, b'\r') => Esc::Text,
-                (Esc::Text, b) => {
-                    out.push(b);
-                    Esc::Text
-                }
-                (Esc::Escape, b'[') => Esc::Csi,
-                (Esc::Escape, b']') => Esc::Osc,
-                (Esc::Escape, _) => Esc::Text,
-                (Esc::Csi, 0x40..=0x7e) => Esc::Text,
-                (Esc::Csi, _) => Esc::Csi,
-                (Esc::Osc, 0x07) => Esc::Text,
-                (Esc::Osc, 0x1b) => Esc::OscEscape,
-                (Esc::Osc, _) => Esc::Osc,
-                (Esc::OscEscape, _) => Esc::Text,
-            };
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
         }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink {
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .map(|mut b| std::mem::take(&mut *b))
+            .unwrap_or_default()
     }
 }
 
 /// Reads through the stripper into the transcript; writes pass through.
 pub struct Recorder<S> {
     inner: S,
-    stripper: AnsiStripper,
+    stripper: strip_ansi_escapes::Writer<Sink>,
+    stripped: Sink,
     transcript: Transcript,
     ready: Vec<u8>,
 }
 
 impl<S> Recorder<S> {
     pub fn new(inner: S, transcript: Transcript) -> Self {
+        let stripped = Sink::default();
         Recorder {
             inner,
-            stripper: AnsiStripper::default(),
+            stripper: strip_ansi_escapes::Writer::new(stripped.clone()),
+            stripped,
             transcript,
             ready: Vec::new(),
         }
+    }
+
+    /// Strip one chunk; the clean bytes join the transcript and wait to be read.
+    fn clean(&mut self, raw: &[u8]) {
+        // The stripper buffers by line: flush so that a prompt without a newline shows now.
+        let _ = self.stripper.write_all(raw);
+        let _ = self.stripper.flush();
+        let clean = self.stripped.take();
+        self.transcript.push(&clean);
+        self.ready.extend_from_slice(&clean);
     }
 }
 
@@ -184,13 +112,9 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorder<S> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Ready(Ok(0)) => return Poll::Ready(Ok(0)),
-                Poll::Ready(Ok(n)) => {
-                    let mut clean = Vec::with_capacity(n);
-                    this.stripper.strip(&raw[..n], &mut clean);
-                    this.transcript.push(&clean);
-                    this.ready.extend_from_slice(&clean);
-                    // All escape bytes: read on rather than report a zero-length read (EOF).
-                }
+                // All escape bytes leave nothing to read: read on rather than report a
+                // zero-length read (which would mean the end).
+                Poll::Ready(Ok(n)) => this.clean(&raw[..n]),
             }
         }
     }
@@ -218,13 +142,9 @@ mod tests {
 
     #[test]
     fn strips_across_chunks() {
-        let mut s = AnsiStripper::default();
-        let mut out = Vec::new();
-        s.strip(b"/ # \x1b[6", &mut out);
-        s.strip(
-            b"necho hi\r\n\x1b[31mred\x1b[0m \x1b]0;title\x07ok",
-            &mut out,
-        );
-        assert_eq!(String::from_utf8_lossy(&out), "/ # echo hi\nred ok");
+        let mut r = Recorder::new((), Transcript::default());
+        r.clean(b"/ # \x1b[6");
+        r.clean(b"necho hi\r\n\x1b[31mred\x1b[0m \x1b]0;title\x07ok");
+        assert_eq!(String::from_utf8_lossy(&r.ready), "/ # echo hi\nred ok");
     }
 }

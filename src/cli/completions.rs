@@ -1,7 +1,5 @@
 //! `lab completions SHELL`: completion scripts generated from the one definition of the flags.
 
-use std::process::ExitCode;
-
 use clap::CommandFactory;
 
 use crate::exit;
@@ -12,10 +10,10 @@ pub struct Args {
     shell: clap_complete::Shell,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args) -> super::CliResult {
     let mut cmd = super::Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "lab", &mut buf);
     crate::ui::output::out(&String::from_utf8_lossy(&buf));
-    Ok(exit::code(exit::OK))
+    Ok(exit::OK)
 }

@@ -1,19 +1,20 @@
-//! What most commands need first: the course, loaded, or a clear reason why not.
-
-use std::process::ExitCode;
+//! What most commands need first: the course, loaded, or a clear reason why not; the
+//! engine; the lab a command means.
 
 use super::Global;
+use super::error::CliError;
 use crate::course::{LoadOptions, diag::nearest, find_course_root, load_course};
+use crate::engine::{Engine, Found, find};
 use crate::exit;
 use crate::model::{Course, Lab};
 use crate::ui::{Style, output};
 
-/// Load the course, or print why not (every mistake, with its place) and give exit code 2.
-pub fn course(global: &Global) -> Result<Course, ExitCode> {
+/// Load the course, or print why not (every mistake, with its place): exit code 2.
+pub fn course(global: &Global) -> Result<Course, CliError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let root = find_course_root(global.course.as_deref(), &cwd).map_err(|d| {
         output::err(&d.render(None, false));
-        exit::code(exit::INVALID_INPUT)
+        CliError::Reported(exit::INVALID_INPUT)
     })?;
     let opts = LoadOptions {
         allow_unsafe: global.allow_unsafe,
@@ -26,21 +27,20 @@ pub fn course(global: &Global) -> Result<Course, ExitCode> {
             count(diags.len(), "error"),
             root.display()
         ));
-        exit::code(exit::INVALID_INPUT)
+        CliError::Reported(exit::INVALID_INPUT)
     })
 }
 
 /// The lab with this id, or a message naming the labs there are.
-pub fn lab<'c>(course: &'c Course, id: &str) -> Result<&'c Lab, ExitCode> {
+pub fn lab<'c>(course: &'c Course, id: &str) -> Result<&'c Lab, CliError> {
     course.lab(id).ok_or_else(|| {
         let ids: Vec<&str> = course.labs.iter().map(|l| l.id.as_str()).collect();
-        let mut msg = format!("error: no lab \"{id}\" in this course");
+        let mut msg = format!("no lab \"{id}\" in this course");
         if let Some(near) = nearest(id, &ids) {
             msg.push_str(&format!(" (did you mean \"{near}\"?)"));
         }
-        msg.push_str(&format!("\nthe labs: {}\n", ids.join(", ")));
-        output::err(&msg);
-        exit::code(exit::INVALID_INPUT)
+        msg.push_str(&format!("\nthe labs: {}", ids.join(", ")));
+        CliError::Invalid(msg)
     })
 }
 
@@ -52,23 +52,25 @@ pub fn count(n: usize, word: &str) -> String {
     }
 }
 
+/// Connect to the engine, or say why not (exit code 3).
+pub async fn engine() -> Result<Engine, CliError> {
+    Ok(crate::engine::connect().await?)
+}
+
 /// The lab (and project) a command means: the ID given (project: `--project`, else the
 /// ID), or the one lab of this course found running on the engine.
 pub async fn target(
-    docker: &bollard::Docker,
+    engine: &Engine,
     course: &Course,
     id: Option<&str>,
     project: Option<&str>,
-) -> Result<(String, String), ExitCode> {
+) -> Result<(String, String), CliError> {
     if let Some(id) = id {
         lab(course, id)?;
         return Ok((id.to_string(), project.unwrap_or(id).to_string()));
     }
-    let running = crate::engine::running_labs(docker).await.map_err(|e| {
-        output::err(&format!(
-            "error: could not list the engine's containers: {e}\n"
-        ));
-        exit::code(exit::ENVIRONMENT)
+    let running = crate::engine::running_labs(engine).await.map_err(|e| {
+        CliError::Environment(format!("could not list the engine's containers: {e}"))
     })?;
     let ours: Vec<_> = running
         .into_iter()
@@ -78,10 +80,10 @@ pub async fn target(
     match ours.as_slice() {
         [one] => Ok((one.lab.clone(), one.project.clone())),
         [] => {
-            output::err(
-                "error: no lab of this course is running; name one (e.g. `lab status week1`) or start it with `lab start ID`\n",
-            );
-            Err(exit::code(exit::INVALID_INPUT))
+            let example = course.labs.first().map(|l| l.id.as_str()).unwrap_or("ID");
+            Err(CliError::Invalid(format!(
+                "no lab of this course is running; name one (e.g. `lab status {example}`) or start it with `lab start ID`"
+            )))
         }
         many => {
             let names: Vec<String> = many
@@ -94,64 +96,54 @@ pub async fn target(
                     }
                 })
                 .collect();
-            output::err(&format!(
-                "error: several labs are running: {}; name the one you mean\n",
+            Err(CliError::Invalid(format!(
+                "several labs are running: {}; name the one you mean",
                 names.join(", ")
-            ));
-            Err(exit::code(exit::INVALID_INPUT))
+            )))
         }
     }
-}
-
-/// Connect to the engine, or say why not (exit code 3).
-pub async fn engine() -> Result<bollard::Docker, ExitCode> {
-    crate::engine::connect().await.map_err(|e| {
-        output::err(&format!("error: {e}\n"));
-        exit::code(exit::ENVIRONMENT)
-    })
 }
 
 /// What a command on a running lab needs: the course, the engine, the lab and its project.
 pub struct Running {
     pub course: Course,
-    pub docker: bollard::Docker,
+    pub engine: Engine,
     pub lab: String,
     pub project: String,
 }
 
-/// Load the course, connect, and pick the lab (see [`target`]); each failure is already
-/// reported, with its exit code.
+/// Load the course, connect, and pick the lab (see [`target`]).
 pub async fn running(
-    global: &super::Global,
+    global: &Global,
     id: Option<&str>,
     project: Option<&str>,
-) -> Result<Running, ExitCode> {
+) -> Result<Running, CliError> {
     let course = self::course(global)?;
-    let docker = engine().await?;
-    let (lab, project) = target(&docker, &course, id, project).await?;
+    let engine = engine().await?;
+    let (lab, project) = target(&engine, &course, id, project).await?;
     Ok(Running {
         course,
-        docker,
+        engine,
         lab,
         project,
     })
 }
 
-/// The container of `service` in the running lab (see [`running`]), with the engine.
+/// The container of `service` in the running lab (see [`running`]), with the engine and
+/// the lab's project.
 pub async fn service_container(
-    global: &super::Global,
+    global: &Global,
     lab: Option<&str>,
     project: Option<&str>,
     service: &str,
-) -> Result<(bollard::Docker, crate::checks::docker::Found), ExitCode> {
+) -> Result<(Engine, Found, String), CliError> {
     let Running {
-        docker, project, ..
+        engine, project, ..
     } = running(global, lab, project).await?;
-    match crate::checks::docker::find_service(&docker, &project, service).await {
-        Ok(found) => Ok((docker, found)),
-        Err(e) => {
-            output::err(&format!("error: {e}\n"));
-            Err(exit::code(exit::INVALID_INPUT))
-        }
+    match find::service(&engine, &project, service).await? {
+        Some(found) => Ok((engine, found, project)),
+        None => Err(CliError::Invalid(format!(
+            "service \"{service}\" has no container in project \"{project}\" (is the lab started?)"
+        ))),
     }
 }

@@ -1,7 +1,5 @@
 //! `lab hint ID [CHECK]`: the hints of a lab, or of one check.
 
-use std::process::ExitCode;
-
 use super::{Global, context};
 use crate::exit;
 use crate::ui::{Style, output};
@@ -14,15 +12,9 @@ pub struct Args {
     check: Option<String>,
 }
 
-pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let course = match context::course(global) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let lab = match context::lab(&course, &args.id) {
-        Ok(l) => l,
-        Err(code) => return Ok(code),
-    };
+pub fn run(global: &Global, args: Args) -> super::CliResult {
+    let course = context::course(global)?;
+    let lab = context::lab(&course, &args.id)?;
     let style = Style::detect(global.color, false);
     let checks: Vec<_> = match &args.check {
         Some(id) => match lab.check(id) {
@@ -34,7 +26,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
                     lab.id,
                     ids.join(", ")
                 ));
-                return Ok(exit::code(exit::INVALID_INPUT));
+                return Err(super::CliError::Reported(exit::INVALID_INPUT));
             }
         },
         None => lab.checks.iter().collect(),
@@ -58,5 +50,5 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         out.push('\n');
     }
     output::out(&out);
-    Ok(exit::code(exit::OK))
+    Ok(exit::OK)
 }

@@ -1,7 +1,6 @@
 //! `lab lint [PATH]`: every mistake in a course or a lab, each with file:line:col.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use super::{Global, context::count};
 use crate::course::{
@@ -26,14 +25,14 @@ enum Scope {
     Lab(PathBuf, PathBuf),
 }
 
-pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(global: &Global, args: Args) -> super::CliResult {
     let cwd = std::env::current_dir().unwrap_or_default();
     let scope = match scope(global, args.path.as_deref(), &cwd) {
         Ok(s) => s,
         Err(d) => {
             let diags = Diagnostics(vec![d]);
             report(&diags, &cwd, args.json, global, None);
-            return Ok(exit::code(exit::INVALID_INPUT));
+            return Err(super::CliError::Reported(exit::INVALID_INPUT));
         }
     };
     let opts = LoadOptions {
@@ -76,11 +75,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
                 global,
                 Some(&summary),
             );
-            Ok(exit::code(exit::OK))
+            Ok(exit::OK)
         }
         Err(diags) => {
             report(&diags, &root, args.json, global, None);
-            Ok(exit::code(exit::INVALID_INPUT))
+            Err(super::CliError::Reported(exit::INVALID_INPUT))
         }
     }
 }

@@ -1,7 +1,5 @@
 //! `lab list`: the labs in course order.
 
-use std::process::ExitCode;
-
 use serde::Serialize;
 
 use super::{Global, context};
@@ -25,11 +23,8 @@ struct Row<'a> {
     requires: &'a [String],
 }
 
-pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let course = match context::course(global) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
+pub fn run(global: &Global, args: Args) -> super::CliResult {
+    let course = context::course(global)?;
     let rows: Vec<Row> = course
         .labs
         .iter()
@@ -44,8 +39,8 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     if args.json {
         let doc = serde_json::json!({ "version": 1, "course": course.title, "labs": rows });
-        output::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
-        return Ok(exit::code(exit::OK));
+        output::out(&format!("{doc:#}\n"));
+        return Ok(exit::OK);
     }
     let style = Style::detect(global.color, false);
     let cells: Vec<Vec<String>> = rows
@@ -68,5 +63,5 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         &cells,
         style,
     ));
-    Ok(exit::code(exit::OK))
+    Ok(exit::OK)
 }

@@ -1,15 +1,13 @@
 //! `lab logs SERVICE [-f]`: a service's logs.
 
 use std::io::Write;
-use std::process::ExitCode;
 
-use bollard::container::LogOutput;
-use bollard::query_parameters::LogsOptionsBuilder;
 use futures_util::StreamExt;
+use tokio_util::sync::CancellationToken;
 
-use super::{Global, context};
+use super::{CliError, CliResult, Global, context};
+use crate::engine::logs::{LogChunk, LogsRequest, stream};
 use crate::exit;
-use crate::ui::output;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,55 +27,40 @@ pub struct Args {
     project: Option<String>,
 }
 
-pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let (docker, found) = match context::service_container(
+pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> CliResult {
+    let (engine, found, _) = context::service_container(
         global,
         args.lab.as_deref(),
         args.project.as_deref(),
         &args.service,
     )
-    .await
-    {
-        Ok(f) => f,
-        Err(code) => return Ok(code),
+    .await?;
+    let req = LogsRequest {
+        tail: args.tail,
+        follow: args.follow,
+        ..LogsRequest::default()
     };
-    let tail = args
-        .tail
-        .map(|t| t.to_string())
-        .unwrap_or_else(|| "all".into());
-    let opts = LogsOptionsBuilder::default()
-        .stdout(true)
-        .stderr(true)
-        .follow(args.follow)
-        .tail(&tail)
-        .build();
-    let mut stream = docker.logs(&found.id, Some(opts));
+    let mut logs = std::pin::pin!(stream(&engine, &found.id, &req));
     loop {
         let next = tokio::select! {
-            n = stream.next() => n,
-            _ = tokio::signal::ctrl_c() => return Ok(exit::code(exit::OK)),
+            n = logs.next() => n,
+            _ = cancel.cancelled() => return Err(CliError::Interrupted(None)),
         };
         match next {
             None => break,
-            Some(Ok(LogOutput::StdErr { message })) => {
-                let _ = std::io::stderr().write_all(&message);
+            Some(Ok(LogChunk::Stderr(b))) => {
+                let _ = std::io::stderr().write_all(&b);
             }
-            Some(Ok(chunk)) => {
+            Some(Ok(LogChunk::Stdout(b))) => {
                 let mut out = std::io::stdout().lock();
-                if let Err(e) = out.write_all(&chunk.into_bytes()).and_then(|_| out.flush())
+                if let Err(e) = out.write_all(&b).and_then(|_| out.flush())
                     && e.kind() == std::io::ErrorKind::BrokenPipe
                 {
                     break;
                 }
             }
-            Some(Err(e)) => {
-                output::err(&format!(
-                    "error: reading the logs of {}: {e}\n",
-                    args.service
-                ));
-                return Ok(exit::code(exit::ENVIRONMENT));
-            }
+            Some(Err(e)) => return Err(CliError::Environment(e.to_string())),
         }
     }
-    Ok(exit::code(exit::OK))
+    Ok(exit::OK)
 }

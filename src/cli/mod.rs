@@ -3,7 +3,9 @@
 mod check;
 mod completions;
 mod context;
+mod error;
 mod hint;
+mod interrupt;
 mod lint;
 mod list;
 mod logs;
@@ -20,6 +22,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+pub use error::{CliError, CliResult};
 
 use crate::exit;
 use crate::ui::style::ColorChoice;
@@ -109,30 +114,46 @@ pub fn main() -> ExitCode {
             return exit::code(exit::ENVIRONMENT);
         }
     };
-    match runtime.block_on(run(cli)) {
-        Ok(code) => code,
-        Err(e) => {
-            crate::ui::output::err(&format!("error: {e:#}\n"));
-            exit::code(exit::INVALID_INPUT)
+    let code = runtime.block_on(async {
+        let cancel = interrupt::install();
+        match run(cli, &cancel).await {
+            Ok(code) => code,
+            Err(e) => {
+                let text = e.to_string();
+                if !text.is_empty() {
+                    let what = if matches!(e, CliError::Interrupted(_)) {
+                        ""
+                    } else {
+                        "error: "
+                    };
+                    crate::ui::output::err(&format!("{what}{text}\n"));
+                }
+                e.exit_code()
+            }
         }
-    }
+    });
+    // Whatever is still running on the runtime (a follow of logs, a stdin reader) must not
+    // hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    exit::code(code)
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
+    let g = &cli.global;
     match cli.command {
-        Command::Check(args) => check::run(&cli.global, args).await,
-        Command::Start(args) => start::run(&cli.global, args).await,
-        Command::Status(args) => status::run(&cli.global, args).await,
-        Command::Logs(args) => logs::run(&cli.global, args).await,
-        Command::Shell(args) => shell::run(&cli.global, args).await,
-        Command::Stop(args) => stop::run(&cli.global, args).await,
-        Command::Reset(args) => reset::run(&cli.global, args).await,
-        Command::Verify(args) => verify::run(&cli.global, args).await,
-        Command::List(args) => list::run(&cli.global, args),
-        Command::Show(args) => show::run(&cli.global, args),
-        Command::Lint(args) => lint::run(&cli.global, args),
-        Command::Hint(args) => hint::run(&cli.global, args),
-        Command::New(args) => new::run(&cli.global, args),
+        Command::Check(args) => check::run(g, args, cancel).await,
+        Command::Start(args) => start::run(g, args, cancel).await,
+        Command::Status(args) => status::run(g, args).await,
+        Command::Logs(args) => logs::run(g, args, cancel).await,
+        Command::Shell(args) => shell::run(g, args, cancel).await,
+        Command::Stop(args) => stop::run(g, args).await,
+        Command::Reset(args) => reset::run(g, args, cancel).await,
+        Command::Verify(args) => verify::run(g, args, cancel).await,
+        Command::List(args) => list::run(g, args),
+        Command::Show(args) => show::run(g, args),
+        Command::Lint(args) => lint::run(g, args),
+        Command::Hint(args) => hint::run(g, args),
+        Command::New(args) => new::run(g, args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -1,7 +1,6 @@
 //! `lab new ID`: scaffold a lab and its reference solution, and list it in course.yaml.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use super::Global;
 use crate::course::{LoadOptions, find_course_root, load_lab};
@@ -17,20 +16,20 @@ pub struct Args {
     title: Option<String>,
 }
 
-pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(global: &Global, args: Args) -> super::CliResult {
     let id = args.id.trim().to_string();
     if !crate::course::decode::is_kebab(&id) {
         output::err(&format!(
             "error: \"{id}\" is not a lab id: use lowercase letters, digits and dashes (e.g. week5)\n"
         ));
-        return Ok(exit::code(exit::INVALID_INPUT));
+        return Err(super::CliError::Reported(exit::INVALID_INPUT));
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let root = match find_course_root(global.course.as_deref(), &cwd) {
         Ok(r) => r,
         Err(d) => {
             output::err(&d.render(None, false));
-            return Ok(exit::code(exit::INVALID_INPUT));
+            return Err(super::CliError::Reported(exit::INVALID_INPUT));
         }
     };
     let lab_dir = root.join("labs").join(&id);
@@ -41,7 +40,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
                 "error: {} already exists; nothing was written\n",
                 existing.display()
             ));
-            return Ok(exit::code(exit::INVALID_INPUT));
+            return Err(super::CliError::Reported(exit::INVALID_INPUT));
         }
     }
     let title = args.title.unwrap_or_else(|| format!("Lab {id}"));
@@ -52,32 +51,35 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             output::err(
                 "error: could not find the `labs:` list in labs/course.yaml; nothing was written\n",
             );
-            return Ok(exit::code(exit::INVALID_INPUT));
+            return Err(super::CliError::Reported(exit::INVALID_INPUT));
         }
         Err(e) => {
             output::err(&format!(
                 "error: could not read {}: {e}\n",
                 course_yaml.display()
             ));
-            return Ok(exit::code(exit::INVALID_INPUT));
+            return Err(super::CliError::Reported(exit::INVALID_INPUT));
         }
     };
-    write(&lab_dir.join("README.md"), &readme(&id, &title))?;
+    let io = |e: std::io::Error| {
+        super::CliError::Environment(format!("could not write the new lab: {e}"))
+    };
+    write(&lab_dir.join("README.md"), &readme(&id, &title)).map_err(io)?;
     let solve = solution_dir.join("solve.sh");
-    write(&solve, &solution(&id))?;
+    write(&solve, &solution(&id)).map_err(io)?;
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&solve, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::set_permissions(&solve, std::fs::Permissions::from_mode(0o755)).map_err(io)?;
     // Prove the scaffold is a valid lab before touching the course's list.
     if let Err(d) = load_lab(&lab_dir, &root, &LoadOptions::default()) {
         output::err(&format!("internal error: the scaffold does not lint:\n{d}"));
-        return Ok(exit::code(exit::INVALID_INPUT));
+        return Err(super::CliError::Reported(exit::INVALID_INPUT));
     }
-    std::fs::write(&course_yaml, listed)?;
+    std::fs::write(&course_yaml, listed).map_err(io)?;
     output::out(&format!(
         "created labs/{id}/README.md and solutions/{id}/solve.sh, and listed {id} in labs/course.yaml\n\
          next: edit the lab, then `lab lint labs/{id}` and `lab verify {id}`\n"
     ));
-    Ok(exit::code(exit::OK))
+    Ok(exit::OK)
 }
 
 fn write(path: &Path, text: &str) -> std::io::Result<()> {

@@ -1,8 +1,8 @@
 //! `lab reset ID`: stop with volumes, then start afresh.
 
-use std::process::ExitCode;
+use tokio_util::sync::CancellationToken;
 
-use super::{Global, context, start, stop};
+use super::{CliResult, Global, context, start, stop};
 use crate::exit;
 use crate::ui::{Style, output};
 
@@ -15,31 +15,17 @@ pub struct Args {
     project: Option<String>,
 }
 
-pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let course = match context::course(global) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let lab = match context::lab(&course, &args.id) {
-        Ok(l) => l,
-        Err(code) => return Ok(code),
-    };
-    let docker = match context::engine().await {
-        Ok(d) => d,
-        Err(code) => return Ok(code),
-    };
+pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> CliResult {
+    let course = context::course(global)?;
+    let lab = context::lab(&course, &args.id)?;
+    let engine = context::engine().await?;
     let project = args.project.clone().unwrap_or_else(|| lab.id.clone());
-    let code = stop::stop(&docker, &lab.id, &project, true, global).await;
-    if code != exit::OK {
-        return Ok(exit::code(code));
-    }
-    let code = start::provision(&docker, &course.id, lab, &project, false, global).await;
-    if code == exit::OK {
-        output::out(&start::intro(
-            lab,
-            &project,
-            Style::detect(global.color, false),
-        ));
-    }
-    Ok(exit::code(code))
+    stop::stop(&engine, &lab.id, &project, true, global).await?;
+    start::provision(&engine, &course, lab, &project, false, global, cancel).await?;
+    output::out(&start::intro(
+        lab,
+        &project,
+        Style::detect(global.color, false),
+    ));
+    Ok(exit::OK)
 }

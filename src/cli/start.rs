@@ -2,13 +2,15 @@
 //! A failed or interrupted start removes everything it created.
 
 use std::io::IsTerminal;
-use std::process::ExitCode;
 
-use super::{Global, context};
-use crate::engine::{ApplyOptions, EngineError, apply, new_run_id, plan, rollback};
+use tokio_util::sync::CancellationToken;
+
+use super::{CliError, CliResult, Global, context};
+use crate::engine::Engine;
 use crate::exit;
-use crate::model::Lab;
-use crate::ui::{Style, lab_view, output};
+use crate::model::{Course, Lab};
+use crate::session::up::{UpError, UpOptions, up};
+use crate::ui::{Style, lab_view, live::Live, output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,70 +27,71 @@ pub struct Args {
     pub quiet: bool,
 }
 
-pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let course = match context::course(global) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let lab = match context::lab(&course, &args.id) {
-        Ok(l) => l,
-        Err(code) => return Ok(code),
-    };
-    let docker = match context::engine().await {
-        Ok(d) => d,
-        Err(code) => return Ok(code),
-    };
+pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> CliResult {
+    let course = context::course(global)?;
+    let lab = context::lab(&course, &args.id)?;
+    let engine = context::engine().await?;
     let project = args.project.clone().unwrap_or_else(|| lab.id.clone());
-    let code = provision(
-        &docker,
-        &course.id,
+    provision(
+        &engine,
+        &course,
         lab,
         &project,
         args.keep_on_failure,
         global,
+        cancel,
     )
-    .await;
-    if code == exit::OK && !args.quiet {
+    .await?;
+    if !args.quiet {
         output::out(&intro(lab, &project, Style::detect(global.color, false)));
     }
-    Ok(exit::code(code))
+    Ok(exit::OK)
 }
 
-/// Apply the lab's plan in `project`; on failure or Ctrl-C, roll back this run.
+/// Bring the lab up in `project`, saying what happened; a failed or interrupted start has
+/// removed what it made (unless `keep_on_failure`).
 pub async fn provision(
-    docker: &bollard::Docker,
-    course: &str,
+    engine: &Engine,
+    course: &Course,
     lab: &Lab,
     project: &str,
     keep_on_failure: bool,
     global: &Global,
-) -> u8 {
-    let err_style = Style::detect(global.color, true);
-    let plan = match plan(lab, course, project) {
-        Ok(p) => p,
-        Err(e) => {
-            output::err(&format!("{} {e}\n", err_style.red("error:")));
-            return e.exit_code();
+    cancel: &CancellationToken,
+) -> Result<(), CliError> {
+    let style = Style::detect(global.color, true);
+    let live = Live::new(std::io::stderr().is_terminal());
+    let opts = UpOptions {
+        keep_on_failure,
+        ..UpOptions::default()
+    };
+    let result = up(
+        engine,
+        &course.id,
+        lab,
+        project,
+        &opts,
+        &live.events(),
+        cancel,
+    )
+    .await;
+    live.finish();
+    let removed_note = |removed: &[String]| {
+        if removed.is_empty() {
+            String::new()
+        } else {
+            format!("removed what this start created: {}", removed.join(", "))
         }
     };
-    let run_id = new_run_id();
-    let opts = ApplyOptions {
-        live: std::io::stderr().is_terminal(),
-        ..ApplyOptions::default()
-    };
-    let started = std::time::Instant::now();
-    let result = tokio::select! {
-        r = apply(docker, &plan, &opts, &run_id) => r,
-        _ = tokio::signal::ctrl_c() => Err(EngineError::Interrupted),
-    };
     match result {
-        Ok(applied) => {
+        Ok(done) => {
+            let a = &done.applied;
             let mut parts = Vec::new();
             for (n, what) in [
-                (applied.created.len(), "created"),
-                (applied.recreated.len(), "recreated"),
-                (applied.started.len(), "started"),
-                (applied.kept.len(), "already running"),
+                (a.created.len(), "created"),
+                (a.recreated.len(), "recreated"),
+                (a.started.len(), "started"),
+                (a.kept.len(), "already running"),
             ] {
                 if n > 0 {
                     parts.push(format!("{n} {what}"));
@@ -99,37 +102,40 @@ pub async fn provision(
             }
             output::err(&format!(
                 "{} {} in project {} ({}) in {:.1}s\n",
-                err_style.green("started"),
+                style.green("started"),
                 lab.id,
                 project,
                 parts.join(", "),
-                started.elapsed().as_secs_f64()
+                done.elapsed.as_secs_f64()
             ));
-            exit::OK
+            Ok(())
         }
-        Err(e) => {
+        Err(UpError::Interrupted { removed }) => {
+            let note = removed_note(&removed);
+            Err(CliError::Interrupted((!note.is_empty()).then_some(note)))
+        }
+        Err(e @ UpError::Failed { .. }) => {
             let code = e.exit_code();
-            if keep_on_failure {
-                output::err(&format!(
-                    "{} {e}\nkept what this start created (--keep-on-failure); `lab stop {}` removes it\n",
-                    err_style.red("error:"),
+            let UpError::Failed {
+                error,
+                removed,
+                kept,
+            } = e
+            else {
+                return Err(CliError::Reported(code));
+            };
+            let mut msg = format!("{} {error}\n", style.red("error:"));
+            if kept {
+                msg.push_str(&format!(
+                    "kept what this start created (--keep-on-failure); `lab stop {}` removes it\n",
                     lab.id
                 ));
-            } else {
-                let removed = rollback(docker, project, &run_id).await;
-                let note = if removed.is_empty() {
-                    String::new()
-                } else {
-                    format!("\nremoved what this start created: {}", removed.join(", "))
-                };
-                let what = if matches!(e, EngineError::Interrupted) {
-                    "interrupted".to_string()
-                } else {
-                    format!("{} {e}", err_style.red("error:"))
-                };
-                output::err(&format!("{what}{note}\n"));
+            } else if !removed.is_empty() {
+                msg.push_str(&removed_note(&removed));
+                msg.push('\n');
             }
-            code
+            output::err(&msg);
+            Err(CliError::Reported(code))
         }
     }
 }

@@ -1,8 +1,6 @@
 //! `lab status [ID]`: the lab's services, their state, health and published ports.
 
-use std::process::ExitCode;
-
-use super::{Global, context};
+use super::{CliError, CliResult, Global, context};
 use crate::exit;
 use crate::ui::{Style, output, table};
 
@@ -18,36 +16,27 @@ pub struct Args {
     json: bool,
 }
 
-pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+pub async fn run(global: &Global, args: Args) -> CliResult {
     let context::Running {
-        docker,
+        engine,
         lab,
         project,
         ..
-    } = match context::running(global, args.id.as_deref(), args.project.as_deref()).await {
-        Ok(r) => r,
-        Err(code) => return Ok(code),
-    };
-    let services = match crate::engine::status(&docker, &project).await {
-        Ok(s) => s,
-        Err(e) => {
-            output::err(&format!(
-                "error: could not list the lab's containers: {e}\n"
-            ));
-            return Ok(exit::code(exit::ENVIRONMENT));
-        }
-    };
+    } = context::running(global, args.id.as_deref(), args.project.as_deref()).await?;
+    let services = crate::engine::status(&engine, &project)
+        .await
+        .map_err(|e| CliError::Environment(format!("could not list the lab's containers: {e}")))?;
     if args.json {
         let doc = serde_json::json!({ "version": 1, "lab": lab, "project": project, "services": services });
-        output::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
-        return Ok(exit::code(exit::OK));
+        output::out(&format!("{doc:#}\n"));
+        return Ok(exit::OK);
     }
     let style = Style::detect(global.color, false);
     if services.is_empty() {
         output::out(&format!(
             "{lab} is not running (project {project}); `lab start {lab}` starts it\n"
         ));
-        return Ok(exit::code(exit::OK));
+        return Ok(exit::OK);
     }
     let rows: Vec<Vec<String>> = services
         .iter()
@@ -82,5 +71,5 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         &rows,
         style,
     ));
-    Ok(exit::code(exit::OK))
+    Ok(exit::OK)
 }

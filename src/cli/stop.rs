@@ -1,10 +1,9 @@
 //! `lab stop [ID]`: remove the lab's containers and networks (volumes with --volumes).
 
-use std::process::ExitCode;
-
-use super::{Global, context};
-use crate::engine::stop_project;
+use super::{CliError, CliResult, Global, context};
+use crate::engine::Engine;
 use crate::exit;
+use crate::session::down::down;
 use crate::ui::{Style, output};
 
 #[derive(Debug, clap::Args)]
@@ -19,31 +18,23 @@ pub struct Args {
     pub volumes: bool,
 }
 
-pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let context::Running {
-        docker,
-        lab,
-        project,
-        ..
-    } = match context::running(global, args.id.as_deref(), args.project.as_deref()).await {
-        Ok(r) => r,
-        Err(code) => return Ok(code),
-    };
-    Ok(exit::code(
-        stop(&docker, &lab, &project, args.volumes, global).await,
-    ))
+pub async fn run(global: &Global, args: Args) -> CliResult {
+    let r = context::running(global, args.id.as_deref(), args.project.as_deref()).await?;
+    stop(&r.engine, &r.lab, &r.project, args.volumes, global).await?;
+    Ok(exit::OK)
 }
 
+/// Take the lab down and say what was removed (and kept).
 pub async fn stop(
-    docker: &bollard::Docker,
+    engine: &Engine,
     lab: &str,
     project: &str,
     volumes: bool,
     global: &Global,
-) -> u8 {
+) -> Result<(), CliError> {
     let style = Style::detect(global.color, true);
     let started = std::time::Instant::now();
-    let t = stop_project(docker, project, volumes).await;
+    let t = down(engine, project, volumes).await;
     let mut msg = format!(
         "{} {lab}: removed {} in {:.1}s\n",
         style.green("stopped"),
@@ -63,13 +54,10 @@ pub async fn stop(
     if !volumes {
         msg.push_str(&style.dim("named volumes were kept; `--volumes` removes them\n"));
     }
-    for e in &t.errors {
-        msg.push_str(&format!("{} {e}\n", style.red("error:")));
-    }
     output::err(&msg);
     if t.errors.is_empty() {
-        exit::OK
+        Ok(())
     } else {
-        exit::ENVIRONMENT
+        Err(CliError::Environment(t.errors.join("\n")))
     }
 }

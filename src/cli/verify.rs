@@ -1,13 +1,13 @@
 //! `lab verify [ID...]`: the course's own test. A table of results; non-zero on any problem.
 
-use std::process::ExitCode;
-
 use futures_util::StreamExt;
+use tokio_util::sync::CancellationToken;
 
-use super::{Global, context};
+use super::{CliError, CliResult, Global, context};
 use crate::exit;
+use crate::session::Events;
+use crate::session::verify::{Interrupted, LabVerdict, isolated, verify_lab};
 use crate::ui::{Style, output, table};
-use crate::verify::{LabVerdict, isolated, verify_lab};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,28 +25,19 @@ pub struct Args {
     prefix: String,
 }
 
-pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let course = match context::course(global) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
+pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> CliResult {
+    let course = context::course(global)?;
     let mut labs = Vec::new();
     if args.ids.is_empty() {
         labs.extend(course.labs.iter());
     } else {
         for id in &args.ids {
-            match context::lab(&course, id) {
-                Ok(l) => labs.push(l),
-                Err(code) => return Ok(code),
-            }
+            labs.push(context::lab(&course, id)?);
         }
     }
-    let docker = match context::engine().await {
-        Ok(d) => d,
-        Err(code) => return Ok(code),
-    };
+    let engine = context::engine().await?;
     let style = Style::detect(global.color, true);
-    let before = crate::engine::teardown::inventory(&docker).await;
+    let before = crate::engine::teardown::inventory(&engine).await?;
     let (together, alone): (Vec<_>, Vec<_>) = labs.iter().partition(|l| isolated(l));
     let mut verdicts: Vec<LabVerdict> = Vec::new();
     let report = |v: &LabVerdict| {
@@ -61,26 +52,48 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             v.duration.as_secs_f64()
         ));
     };
+    let events = Events::default();
+    let mut interrupted = false;
     let mut stream =
         futures_util::stream::iter(together.into_iter().map(|l: &crate::model::Lab| {
             let project = format!("{}{}", args.prefix, l.id);
-            let (docker, course) = (&docker, &course);
-            async move { verify_lab(docker, course, l, &project).await }
+            let (engine, course, events) = (&engine, &course, &events);
+            async move { verify_lab(engine, course, l, &project, events, cancel).await }
         }))
         .buffer_unordered(args.jobs.max(1));
+    // Every lab under way finishes its own clean-up before the stream ends.
     while let Some(v) = stream.next().await {
-        report(&v);
-        verdicts.push(v);
+        match v {
+            Ok(v) => {
+                report(&v);
+                verdicts.push(v);
+            }
+            Err(Interrupted) => interrupted = true,
+        }
     }
     drop(stream);
     for l in alone {
-        let v = verify_lab(&docker, &course, l, &format!("{}{}", args.prefix, l.id)).await;
-        report(&v);
-        verdicts.push(v);
+        if interrupted || cancel.is_cancelled() {
+            interrupted = true;
+            break;
+        }
+        let project = format!("{}{}", args.prefix, l.id);
+        match verify_lab(&engine, &course, l, &project, &events, cancel).await {
+            Ok(v) => {
+                report(&v);
+                verdicts.push(v);
+            }
+            Err(Interrupted) => interrupted = true,
+        }
+    }
+    if interrupted {
+        return Err(CliError::Interrupted(Some(
+            "the labs under verification were stopped".into(),
+        )));
     }
     // Resources no lab labelled, left by a solution, are a failure too.
     // What appeared during the run and belongs to the projects verified here.
-    let after = crate::engine::teardown::inventory(&docker).await;
+    let after = crate::engine::teardown::inventory(&engine).await?;
     let ours: Vec<String> = labs
         .iter()
         .map(|l| format!("{}{}", args.prefix, l.id))
@@ -108,7 +121,7 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
 
     if args.json {
         let doc = serde_json::json!({ "version": 1, "ok": all_ok, "labs": verdicts, "leftovers": leftovers });
-        output::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
+        output::out(&format!("{doc:#}\n"));
     } else {
         let out_style = Style::detect(global.color, false);
         let yes_no = |b: bool| {
@@ -159,9 +172,9 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         ));
         output::out(&text);
     }
-    Ok(exit::code(if all_ok {
+    Ok(if all_ok {
         exit::OK
     } else {
         exit::CHECKS_FAILED
-    }))
+    })
 }

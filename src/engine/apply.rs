@@ -13,26 +13,27 @@ use bollard::models::{
     VolumeCreateRequest,
 };
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, InspectNetworkOptions, ListContainersOptionsBuilder,
-    RemoveContainerOptionsBuilder, StartContainerOptions,
+    CreateContainerOptionsBuilder, InspectNetworkOptions, RemoveContainerOptionsBuilder,
+    StartContainerOptions,
 };
-use indicatif::MultiProgress;
 use tokio::sync::watch;
 
-use super::error::EngineError;
+use super::connect::Engine;
+use super::error::{EngineError, is_not_found};
+use super::find::{Filter, list};
 use super::images;
 use super::inflight;
 use super::labels;
 use super::plan::{ContainerPlan, Plan, Readiness};
+use super::progress::{Progress, ProgressSink};
 use super::ready::{Ready, confirm, wait_ready};
-use crate::checks::docker::is_not_found;
 use crate::model::DependencyCondition;
 
 /// How `apply` behaves.
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
-    /// Progress bars (only on a terminal).
-    pub live: bool,
+    /// Where image and service progress goes.
+    pub progress: ProgressSink,
     /// The longest any service may take to become ready.
     pub ready_timeout: Duration,
 }
@@ -40,7 +41,7 @@ pub struct ApplyOptions {
 impl Default for ApplyOptions {
     fn default() -> Self {
         ApplyOptions {
-            live: false,
+            progress: ProgressSink::default(),
             ready_timeout: Duration::from_secs(120),
         }
     }
@@ -72,20 +73,17 @@ struct Existing {
 }
 
 pub async fn apply(
-    docker: &Docker,
+    engine: &Engine,
     plan: &Plan,
     opts: &ApplyOptions,
     run_id: &str,
 ) -> Result<Applied, EngineError> {
-    let progress = if opts.live {
-        MultiProgress::new()
-    } else {
-        MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::hidden())
-    };
-    let existing = existing_containers(docker, plan).await?;
+    let docker = engine.api();
+    let progress = &opts.progress;
+    let existing = existing_containers(engine, plan).await?;
 
     let (images, networks, volumes) = tokio::join!(
-        images::ensure(docker, &plan.images, &progress, opts.live),
+        images::ensure(engine, &plan.images, progress),
         ensure_networks(docker, plan, run_id),
         ensure_volumes(docker, plan, run_id),
     );
@@ -133,8 +131,14 @@ pub async fn apply(
             }
             launch(docker, c, step).await?;
             phases[i].send_replace(Phase::Started);
-            let ready = wait_ready(docker, c, opts.ready_timeout).await?;
+            progress.emit(Progress::Started {
+                service: c.service.clone(),
+            });
+            let ready = wait_ready(engine, c, opts.ready_timeout).await?;
             phases[i].send_replace(Phase::Ready);
+            progress.emit(Progress::Ready {
+                service: c.service.clone(),
+            });
             Ok::<_, EngineError>(ready)
         }
     });
@@ -146,7 +150,7 @@ pub async fn apply(
         .iter()
         .zip(&readiness)
         .filter(|(_, r)| **r == Ready::Probed)
-        .map(|(c, _)| confirm(docker, c, opts.ready_timeout));
+        .map(|(c, _)| confirm(engine, c, opts.ready_timeout));
     futures_util::future::try_join_all(confirms).await?;
 
     let mut applied = Applied::default();
@@ -163,48 +167,30 @@ pub async fn apply(
 }
 
 async fn existing_containers(
-    docker: &Docker,
+    engine: &Engine,
     plan: &Plan,
 ) -> Result<HashMap<String, Existing>, EngineError> {
     let names: Vec<String> = plan.containers.iter().map(|c| c.name.clone()).collect();
     if names.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut filters = HashMap::new();
-    filters.insert(
-        "name",
-        names.iter().map(|n| format!("^/{n}$")).collect::<Vec<_>>(),
-    );
-    let opts = ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&filters)
-        .build();
-    let list = docker
-        .list_containers(Some(opts))
-        .await
-        .map_err(EngineError::engine("listing the lab's containers"))?;
-    let mut out = HashMap::new();
-    for c in list {
-        let Some(name) = c
-            .names
-            .as_ref()
-            .and_then(|n| n.first())
-            .map(|n| n.trim_start_matches('/').to_string())
-        else {
-            continue;
-        };
-        let l = c.labels.clone().unwrap_or_default();
-        out.insert(
-            name,
-            Existing {
-                id: c.id.clone().unwrap_or_default(),
-                project: l.get(labels::PROJECT).cloned(),
-                hash: l.get(labels::CONFIG_HASH).cloned(),
-                state: c.state.map(|s| s.to_string()).unwrap_or_default(),
-            },
-        );
-    }
-    Ok(out)
+    let filter = Filter {
+        labels: Vec::new(),
+        names,
+    };
+    Ok(list(engine, &filter)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let existing = Existing {
+                id: c.id.clone(),
+                project: c.label(labels::PROJECT).map(str::to_string),
+                hash: c.label(labels::CONFIG_HASH).map(str::to_string),
+                state: c.state.clone(),
+            };
+            (c.name, existing)
+        })
+        .collect())
 }
 
 fn with_run(labels: &HashMap<String, String>, run_id: &str) -> HashMap<String, String> {
@@ -449,14 +435,14 @@ async fn exit_code(docker: &Docker, id: &str) -> Option<i64> {
 
 /// Remove everything one run created (labelled with its run id), containers first.
 /// Returns the names removed.
-pub async fn rollback(docker: &Docker, project: &str, run_id: &str) -> Vec<String> {
+pub async fn rollback(engine: &Engine, project: &str, run_id: &str) -> Vec<String> {
     // A create still in flight when the run was interrupted must land before we look.
     inflight::settled(run_id, Duration::from_secs(30)).await;
     let filter = vec![
         format!("{}={project}", labels::PROJECT),
         format!("{}={run_id}", labels::RUN),
     ];
-    super::teardown::remove_labelled(docker, filter, true)
+    super::teardown::remove_labelled(engine, filter, true)
         .await
         .removed
 }

@@ -1,4 +1,4 @@
-//! What can go wrong while provisioning, with the context to act on it.
+//! What can go wrong at the engine, with the context to act on it.
 
 use crate::exit;
 
@@ -6,7 +6,7 @@ use crate::exit;
 pub enum EngineError {
     #[error(transparent)]
     Connect(#[from] super::ConnectError),
-    #[error("{doing}: {source}")]
+    #[error("{doing}: {}", reason(source))]
     Engine {
         doing: String,
         #[source]
@@ -35,11 +35,15 @@ pub enum EngineError {
     },
     #[error("service {service}: {message}")]
     InvalidLab { service: String, message: String },
+    /// An operation that cannot be done in the object's current state, in plain words.
+    #[error("{0}")]
+    Refused(String),
     #[error("interrupted")]
     Interrupted,
 }
 
 impl EngineError {
+    /// Wrap an engine error with what was being done.
     pub fn engine(doing: impl Into<String>) -> impl FnOnce(bollard::errors::Error) -> EngineError {
         let doing = doing.into();
         move |source| EngineError::Engine { doing, source }
@@ -53,4 +57,37 @@ impl EngineError {
             _ => exit::ENVIRONMENT,
         }
     }
+
+    /// The engine answered "no such object".
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, EngineError::Engine { source, .. } if is_not_found(source))
+    }
+}
+
+/// The engine's own words for an error: its message, without the HTTP wrapping.
+fn reason(e: &bollard::errors::Error) -> String {
+    match e {
+        bollard::errors::Error::DockerResponseServerError { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn is_not_found(e: &bollard::errors::Error) -> bool {
+    matches!(
+        e,
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 404,
+            ..
+        }
+    )
+}
+
+pub(crate) fn is_conflict(e: &bollard::errors::Error) -> bool {
+    matches!(
+        e,
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 409,
+            ..
+        }
+    )
 }

@@ -1,32 +1,29 @@
-//! Images: pulled when missing (progress bars only on a terminal) or built from the lab's
-//! own `build:` context (tarred in memory, classic builder).
+//! Images: pulled when missing (progress reported as it comes) or built from the lab's own
+//! `build:` context (tarred in memory off the async workers, classic builder).
 
 use std::collections::HashMap;
 
-use bollard::Docker;
 use bollard::query_parameters::{BuildImageOptionsBuilder, CreateImageOptionsBuilder};
 use futures_util::StreamExt;
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
-use super::error::EngineError;
+use super::connect::Engine;
+use super::error::{EngineError, is_not_found};
 use super::plan::{BuildPlan, ImagePlan};
-use crate::checks::docker::is_not_found;
+use super::progress::{Progress, ProgressSink};
 use crate::model::PullPolicy;
+use crate::text::{Capped, Keep};
 
 /// The label on built images that records what they were built from.
 const CONTEXT_HASH: &str = "io.lab.context-hash";
 
 /// Make every image of the plan available, concurrently.
 pub async fn ensure(
-    docker: &Docker,
+    engine: &Engine,
     images: &[ImagePlan],
-    progress: &MultiProgress,
-    live: bool,
+    progress: &ProgressSink,
 ) -> Result<(), EngineError> {
-    let jobs = images
-        .iter()
-        .map(|img| ensure_one(docker, img, progress, live));
+    let jobs = images.iter().map(|img| ensure_one(engine, img, progress));
     for r in futures_util::future::join_all(jobs).await {
         r?;
     }
@@ -34,12 +31,11 @@ pub async fn ensure(
 }
 
 async fn ensure_one(
-    docker: &Docker,
+    engine: &Engine,
     img: &ImagePlan,
-    progress: &MultiProgress,
-    live: bool,
+    progress: &ProgressSink,
 ) -> Result<(), EngineError> {
-    let existing = match docker.inspect_image(&img.name).await {
+    let existing = match engine.api().inspect_image(&img.name).await {
         Ok(i) => Some(i),
         Err(e) if is_not_found(&e) => None,
         Err(e) => {
@@ -50,7 +46,14 @@ async fn ensure_one(
         }
     };
     if let Some(build) = &img.build {
-        let (tar, hash) = tar_context(build)?;
+        // Reading and hashing a context is file work: off the async workers.
+        let plan = build.clone();
+        let (tar, hash) = tokio::task::spawn_blocking(move || tar_context(&plan))
+            .await
+            .map_err(|e| EngineError::InvalidLab {
+                service: build.service.clone(),
+                message: format!("packing the build context failed: {e}"),
+            })??;
         let current = existing
             .as_ref()
             .and_then(|i| i.config.as_ref())
@@ -60,7 +63,7 @@ async fn ensure_one(
         if current.as_deref() == Some(hash.as_str()) && img.pull_policy != PullPolicy::Always {
             return Ok(());
         }
-        return build_image(docker, &img.name, build, tar, &hash, progress, live).await;
+        return build_image(engine, &img.name, build, tar, &hash, progress).await;
     }
     match (img.pull_policy, existing.is_some()) {
         (PullPolicy::Never, false) => Err(EngineError::ImageUnavailable {
@@ -68,7 +71,7 @@ async fn ensure_one(
             reason: "the lab says pull_policy: never".into(),
         }),
         (PullPolicy::Always, _) | (_, false) => {
-            pull(docker, &img.name, progress, live).await.or_else(|e| {
+            pull(engine, &img.name, progress).await.or_else(|e| {
                 // With a local copy, a failed "always" pull is not fatal (offline laptops).
                 if existing.is_some() { Ok(()) } else { Err(e) }
             })
@@ -77,12 +80,7 @@ async fn ensure_one(
     }
 }
 
-async fn pull(
-    docker: &Docker,
-    image: &str,
-    progress: &MultiProgress,
-    live: bool,
-) -> Result<(), EngineError> {
+async fn pull(engine: &Engine, image: &str, progress: &ProgressSink) -> Result<(), EngineError> {
     let (name, tag) = match image.rsplit_once(':') {
         Some((n, t)) if !t.contains('/') => (n.to_string(), t.to_string()),
         _ => (image.to_string(), "latest".to_string()),
@@ -91,34 +89,26 @@ async fn pull(
         .from_image(&name)
         .tag(&tag)
         .build();
-    let mut stream = docker.create_image(Some(opts), None, None);
-    let mut bars: HashMap<String, ProgressBar> = HashMap::new();
-    let style = ProgressStyle::with_template("{prefix:>12} {bar:30} {bytes}/{total_bytes} {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let mut stream = engine.api().create_image(Some(opts), None, None);
     while let Some(item) = stream.next().await {
         match item {
             Ok(info) => {
-                let (Some(id), true) = (info.id.clone(), live) else {
+                let Some(layer) = info.id.clone() else {
                     continue;
                 };
-                let bar = bars.entry(id.clone()).or_insert_with(|| {
-                    let b = progress.add(ProgressBar::new(0));
-                    b.set_style(style.clone());
-                    b.set_prefix(id);
-                    b
+                let (current, total) = info
+                    .progress_detail
+                    .map(|d| (d.current.unwrap_or(0), d.total.unwrap_or(0)))
+                    .unwrap_or((0, 0));
+                progress.emit(Progress::Pulling {
+                    image: image.to_string(),
+                    layer,
+                    status: info.status.unwrap_or_default(),
+                    current: current.max(0) as u64,
+                    total: total.max(0) as u64,
                 });
-                if let Some(d) = info.progress_detail
-                    && let (Some(cur), Some(total)) = (d.current, d.total)
-                {
-                    bar.set_length(total.max(0) as u64);
-                    bar.set_position(cur.max(0) as u64);
-                }
-                bar.set_message(info.status.unwrap_or_default());
             }
             Err(e) => {
-                for b in bars.values() {
-                    b.abandon();
-                }
                 return Err(EngineError::ImageUnavailable {
                     image: image.to_string(),
                     reason: e.to_string(),
@@ -126,9 +116,9 @@ async fn pull(
             }
         }
     }
-    for b in bars.values() {
-        b.finish_and_clear();
-    }
+    progress.emit(Progress::Pulled {
+        image: image.to_string(),
+    });
     Ok(())
 }
 
@@ -164,14 +154,16 @@ fn tar_context(b: &BuildPlan) -> Result<(Vec<u8>, String), EngineError> {
     Ok((bytes, hex::encode(&h.finalize()[..8])))
 }
 
+/// The lines of a build's output kept for its error message.
+const BUILD_TAIL_LINES: usize = 15;
+
 async fn build_image(
-    docker: &Docker,
+    engine: &Engine,
     name: &str,
     b: &BuildPlan,
     tar: Vec<u8>,
     hash: &str,
-    progress: &MultiProgress,
-    live: bool,
+    progress: &ProgressSink,
 ) -> Result<(), EngineError> {
     let mut labels = HashMap::new();
     labels.insert(CONTEXT_HASH.to_string(), hash.to_string());
@@ -183,20 +175,21 @@ async fn build_image(
         .buildargs(&b.args)
         .labels(&labels)
         .build();
-    let spinner = live.then(|| {
-        let s = progress.add(ProgressBar::new_spinner());
-        s.set_message(format!("building {name}"));
-        s.enable_steady_tick(std::time::Duration::from_millis(100));
-        s
+    progress.emit(Progress::Building {
+        image: name.to_string(),
+        service: b.service.clone(),
     });
-    let mut stream = docker.build_image(opts, None, Some(bollard::body_full(tar.into())));
-    let mut log = String::new();
+    let mut stream = engine
+        .api()
+        .build_image(opts, None, Some(bollard::body_full(tar.into())));
+    // Only the end of the log is shown on failure: keep that much, whatever the build prints.
+    let mut log = Capped::new(64 * 1024, Keep::Tail);
     let mut failure = None;
     while let Some(item) = stream.next().await {
         match item {
             Ok(info) => {
                 if let Some(s) = info.stream {
-                    log.push_str(&s);
+                    log.push(s.as_bytes());
                 }
                 if let Some(e) = info.error_detail.and_then(|d| d.message) {
                     failure = Some(e);
@@ -208,24 +201,19 @@ async fn build_image(
             }
         }
     }
-    if let Some(s) = spinner {
-        s.finish_and_clear();
-    }
     match failure {
-        None => Ok(()),
-        Some(e) => {
-            let tail: Vec<&str> = log
-                .lines()
-                .rev()
-                .take(15)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            Err(EngineError::Build {
-                service: b.service.clone(),
-                output: format!("{}\n{e}", tail.join("\n")),
-            })
+        None => {
+            progress.emit(Progress::Built {
+                image: name.to_string(),
+            });
+            Ok(())
         }
+        Some(e) => Err(EngineError::Build {
+            service: b.service.clone(),
+            output: format!(
+                "{}\n{e}",
+                crate::text::last_lines(&log.text(), BUILD_TAIL_LINES)
+            ),
+        }),
     }
 }

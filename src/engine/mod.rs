@@ -1,24 +1,33 @@
-//! The Docker engine: connect, plan a lab's stack, apply it, tear it down by label.
+//! The Docker engine, and the only code that talks to it: connect, find by label, inspect,
+//! exec (plain and attached with a terminal), logs, control (stop, start, crash, networks),
+//! plan/apply/teardown of a lab's stack, images, status. Nothing here draws on the terminal:
+//! provisioning reports [`Progress`] to whoever listens.
 
 pub mod apply;
 mod connect;
+pub mod control;
 mod error;
-mod find;
+pub mod exec;
+pub mod files;
+pub mod find;
 pub mod images;
 mod inflight;
+pub mod inspect;
 pub mod labels;
+pub mod logs;
 pub mod plan;
+pub mod progress;
 mod ready;
-pub mod shell;
 mod spec;
 pub mod status;
 pub mod teardown;
 
 pub use apply::{Applied, ApplyOptions, apply, new_run_id, rollback};
-pub use connect::{ConnectError, connect};
+pub use connect::{ConnectError, Engine, connect};
 pub use error::EngineError;
-pub use find::{Running, running_labs};
+pub use find::{Found, Running, running_labs};
 pub use plan::{Plan, plan};
+pub use progress::{Progress, ProgressSink};
 pub use status::{ServiceStatus, status};
 pub use teardown::{Teardown, stop_project};
 

@@ -11,14 +11,14 @@
 
 use std::time::{Duration, Instant};
 
-use bollard::Docker;
 use bollard::models::ContainerInspectResponse;
 use bollard::query_parameters::{LogsOptionsBuilder, WaitContainerOptionsBuilder};
 use futures_util::StreamExt;
 
+use super::connect::Engine;
 use super::error::EngineError;
+use super::exec::{ExecRequest, exec};
 use super::plan::{ContainerPlan, Readiness};
-use crate::checks::docker::{ExecRequest, exec};
 
 /// How often the state is looked at while waiting.
 const POLL: Duration = Duration::from_millis(100);
@@ -39,25 +39,25 @@ pub(super) enum Ready {
 
 /// Wait until the service is what its dependents need.
 pub(super) async fn wait_ready(
-    docker: &Docker,
+    engine: &Engine,
     c: &ContainerPlan,
     timeout: Duration,
 ) -> Result<Ready, EngineError> {
     let deadline = Deadline::after(timeout);
     match c.ready_when {
         Readiness::Started => Ok(Ready::Engine),
-        Readiness::Healthy => wait_healthy(docker, c, deadline, true).await,
-        Readiness::Completed => wait_completed(docker, c, deadline).await,
+        Readiness::Healthy => wait_healthy(engine, c, deadline, true).await,
+        Readiness::Completed => wait_completed(engine, c, deadline).await,
     }
 }
 
 /// Wait for the engine's own "healthy" of a service whose probe we ran.
 pub(super) async fn confirm(
-    docker: &Docker,
+    engine: &Engine,
     c: &ContainerPlan,
     timeout: Duration,
 ) -> Result<(), EngineError> {
-    wait_healthy(docker, c, Deadline::after(timeout), false)
+    wait_healthy(engine, c, Deadline::after(timeout), false)
         .await
         .map(|_| ())
 }
@@ -119,17 +119,18 @@ impl Seen {
 }
 
 async fn inspect(
-    docker: &Docker,
+    engine: &Engine,
     c: &ContainerPlan,
 ) -> Result<ContainerInspectResponse, EngineError> {
-    docker
+    engine
+        .api()
         .inspect_container(&c.name, None)
         .await
         .map_err(EngineError::engine(format!("inspecting {}", c.name)))
 }
 
 async fn wait_healthy(
-    docker: &Docker,
+    engine: &Engine,
     c: &ContainerPlan,
     deadline: Deadline,
     probe: bool,
@@ -137,7 +138,7 @@ async fn wait_healthy(
     let began = Instant::now();
     let mut next_probe = began;
     loop {
-        let info = inspect(docker, c).await?;
+        let info = inspect(engine, c).await?;
         let seen = Seen::of(&info);
         if seen.health == "healthy" {
             return Ok(Ready::Engine);
@@ -150,10 +151,10 @@ async fn wait_healthy(
             } else {
                 seen.describe()
             };
-            return Err(not_ready(docker, c, "healthy", why, &info).await);
+            return Err(not_ready(engine, c, "healthy", why, &info).await);
         }
         if probe && seen.status == "running" && Instant::now() >= next_probe {
-            if probe_passes(docker, &info, deadline).await {
+            if probe_passes(engine, &info, deadline).await {
                 return Ok(Ready::Probed);
             }
             // Every poll at first (most services are up within a second or two), then
@@ -164,7 +165,7 @@ async fn wait_healthy(
         }
         if deadline.passed() {
             let why = format!("{} after {}s", seen.describe(), deadline.total.as_secs());
-            return Err(not_ready(docker, c, "healthy", why, &info).await);
+            return Err(not_ready(engine, c, "healthy", why, &info).await);
         }
         tokio::time::sleep(POLL.min(deadline.remaining())).await;
     }
@@ -172,7 +173,7 @@ async fn wait_healthy(
 
 /// Run the container's own health test (as configured on it: the lab's or the image's).
 async fn probe_passes(
-    docker: &Docker,
+    engine: &Engine,
     info: &ContainerInspectResponse,
     deadline: Deadline,
 ) -> bool {
@@ -199,12 +200,12 @@ async fn probe_passes(
         cmd,
         ..Default::default()
     };
-    matches!(exec(docker, id, &req, limit, 4096).await, Ok(out) if out.exit == Some(0))
+    matches!(exec(engine, id, &req, limit, 4096).await, Ok(out) if out.exit == Some(0))
 }
 
 /// A one-shot: the wait endpoint answers when it stops (no polling while it runs).
 async fn wait_completed(
-    docker: &Docker,
+    engine: &Engine,
     c: &ContainerPlan,
     deadline: Deadline,
 ) -> Result<Ready, EngineError> {
@@ -212,22 +213,22 @@ async fn wait_completed(
         let opts = WaitContainerOptionsBuilder::default()
             .condition("not-running")
             .build();
-        let mut waiting = docker.wait_container(&c.name, Some(opts));
+        let mut waiting = engine.api().wait_container(&c.name, Some(opts));
         // A non-zero exit comes back as an error of the stream; inspect says which.
         let _ = tokio::time::timeout(deadline.remaining(), waiting.next()).await;
-        let info = inspect(docker, c).await?;
+        let info = inspect(engine, c).await?;
         let seen = Seen::of(&info);
         if seen.stopped() {
             if seen.exit == Some(0) {
                 return Ok(Ready::Engine);
             }
             return Err(
-                not_ready(docker, c, "completed successfully", seen.describe(), &info).await,
+                not_ready(engine, c, "completed successfully", seen.describe(), &info).await,
             );
         }
         if deadline.passed() {
             let why = format!("{} after {}s", seen.describe(), deadline.total.as_secs());
-            return Err(not_ready(docker, c, "completed successfully", why, &info).await);
+            return Err(not_ready(engine, c, "completed successfully", why, &info).await);
         }
         // Created or restarting: the wait answered at once; look again shortly.
         tokio::time::sleep(POLL.min(deadline.remaining())).await;
@@ -236,7 +237,7 @@ async fn wait_completed(
 
 /// The failure, with what a person needs to fix it: health log and the last lines of logs.
 async fn not_ready(
-    docker: &Docker,
+    engine: &Engine,
     c: &ContainerPlan,
     wanted: &str,
     state: String,
@@ -264,7 +265,7 @@ async fn not_ready(
         .stderr(true)
         .tail("20")
         .build();
-    let mut logs = docker.logs(&c.name, Some(opts));
+    let mut logs = engine.api().logs(&c.name, Some(opts));
     let mut text = Vec::new();
     // Bounded in time and size: a service that floods its logs must not hold the report.
     let read = async {
@@ -276,7 +277,7 @@ async fn not_ready(
         }
     };
     let _ = tokio::time::timeout(Duration::from_secs(5), read).await;
-    let text = crate::checks::outcome::printable(&text);
+    let text = crate::text::printable(&text);
     if !text.trim().is_empty() {
         details.push_str("\n  its last log lines:");
         for l in text.lines() {

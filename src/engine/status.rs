@@ -1,11 +1,10 @@
 //! The services of a running lab: state, health, published ports.
 
-use std::collections::HashMap;
-
-use bollard::Docker;
-use bollard::query_parameters::ListContainersOptionsBuilder;
 use serde::Serialize;
 
+use super::connect::Engine;
+use super::error::EngineError;
+use super::find::{Filter, list};
 use super::labels;
 
 #[derive(Debug, Clone, Serialize)]
@@ -19,71 +18,38 @@ pub struct ServiceStatus {
     pub ports: Vec<String>,
 }
 
-pub async fn status(
-    docker: &Docker,
-    project: &str,
-) -> Result<Vec<ServiceStatus>, bollard::errors::Error> {
-    let mut filters = HashMap::new();
-    filters.insert(
-        "label",
-        vec![
-            format!("{}={project}", labels::PROJECT),
-            labels::SERVICE.to_string(),
-        ],
-    );
-    let opts = ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&filters)
-        .build();
-    let list = docker.list_containers(Some(opts)).await?;
-    let mut out: Vec<ServiceStatus> = list
+pub async fn status(engine: &Engine, project: &str) -> Result<Vec<ServiceStatus>, EngineError> {
+    let mut filter = Filter::project(project);
+    filter.labels.push(labels::SERVICE.to_string());
+    let mut out: Vec<ServiceStatus> = list(engine, &filter)
+        .await?
         .into_iter()
         .map(|c| {
-            let status_text = c.status.clone().unwrap_or_default();
-            let health = if status_text.contains("(healthy)") {
+            let health = if c.status.contains("(healthy)") {
                 "healthy"
-            } else if status_text.contains("(unhealthy)") {
+            } else if c.status.contains("(unhealthy)") {
                 "unhealthy"
-            } else if status_text.contains("(health: starting)") {
+            } else if c.status.contains("(health: starting)") {
                 "starting"
             } else {
                 "none"
             };
             let mut ports: Vec<String> = c
                 .ports
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|p| {
-                    let public = p.public_port?;
-                    let ip = p.ip.unwrap_or_default();
-                    // The engine reports each binding for 0.0.0.0 and ::; show one.
-                    if ip == "::" {
-                        return None;
-                    }
-                    let proto = p.typ.map(|t| t.to_string()).unwrap_or_else(|| "tcp".into());
-                    Some(format!(
-                        "{}:{public}→{}/{proto}",
-                        if ip.is_empty() { "0.0.0.0".into() } else { ip },
-                        p.private_port
-                    ))
+                .iter()
+                // The engine reports each binding for 0.0.0.0 and ::; show one.
+                .filter(|(ip, ..)| ip != "::")
+                .map(|(ip, public, private, proto)| {
+                    let ip = if ip.is_empty() { "0.0.0.0" } else { ip };
+                    format!("{ip}:{public}→{private}/{proto}")
                 })
                 .collect();
             ports.sort();
             ports.dedup();
             ServiceStatus {
-                service: c
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.get(labels::SERVICE))
-                    .cloned()
-                    .unwrap_or_default(),
-                container: c
-                    .names
-                    .as_ref()
-                    .and_then(|n| n.first())
-                    .map(|n| n.trim_start_matches('/').to_string())
-                    .unwrap_or_default(),
-                state: c.state.map(|s| s.to_string()).unwrap_or_default(),
+                service: c.label(labels::SERVICE).unwrap_or_default().to_string(),
+                container: c.name,
+                state: c.state,
                 health: health.into(),
                 ports,
             }

@@ -7,13 +7,14 @@ use std::collections::{HashMap, HashSet};
 use bollard::Docker;
 use bollard::models::NetworkDisconnectRequest;
 use bollard::query_parameters::{
-    InspectNetworkOptions, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
-    ListVolumesOptionsBuilder, RemoveContainerOptionsBuilder, RemoveVolumeOptionsBuilder,
-    StopContainerOptionsBuilder,
+    InspectNetworkOptions, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
+    RemoveContainerOptionsBuilder, RemoveVolumeOptionsBuilder, StopContainerOptionsBuilder,
 };
 
+use super::connect::Engine;
+use super::error::{EngineError, is_not_found};
+use super::find::{Filter, list};
 use super::labels;
-use crate::checks::docker::is_not_found;
 
 /// What a teardown did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -27,9 +28,9 @@ pub struct Teardown {
 }
 
 /// `lab stop`: everything of a project; named volumes only with `volumes`.
-pub async fn stop_project(docker: &Docker, project: &str, volumes: bool) -> Teardown {
+pub async fn stop_project(engine: &Engine, project: &str, volumes: bool) -> Teardown {
     remove_labelled(
-        docker,
+        engine,
         vec![format!("{}={project}", labels::PROJECT)],
         volumes,
     )
@@ -37,52 +38,52 @@ pub async fn stop_project(docker: &Docker, project: &str, volumes: bool) -> Tear
 }
 
 /// Remove what matches every label filter (`key=value`).
-pub async fn remove_labelled(docker: &Docker, filter: Vec<String>, volumes: bool) -> Teardown {
+pub async fn remove_labelled(engine: &Engine, filter: Vec<String>, volumes: bool) -> Teardown {
+    let docker = engine.api();
     let mut out = Teardown::default();
     let mut filters = HashMap::new();
     filters.insert("label".to_string(), filter.clone());
 
-    let opts = ListContainersOptionsBuilder::default()
-        .all(true)
-        .filters(&filters)
-        .build();
+    let listed = list(
+        engine,
+        &Filter {
+            labels: filter,
+            names: Vec::new(),
+        },
+    )
+    .await;
     // Ours, by id: a container of the lab that could not be removed stays attached to its
     // network and is reported as an error, not "disconnected" as if it were the student's.
     let mut ours = HashSet::new();
-    match docker.list_containers(Some(opts)).await {
+    match listed {
         Ok(list) => {
-            ours.extend(list.iter().filter_map(|c| c.id.clone()));
+            ours.extend(list.iter().map(|c| c.id.clone()));
             let jobs = list.into_iter().map(|c| async move {
-                let id = c.id.clone().unwrap_or_default();
-                let name = c
-                    .names
-                    .as_ref()
-                    .and_then(|n| n.first())
-                    .map(|n| n.trim_start_matches('/').to_string())
-                    .unwrap_or(id.clone());
+                let name = if c.name.is_empty() {
+                    c.id.clone()
+                } else {
+                    c.name.clone()
+                };
                 let grace = c
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.get(labels::STOP_GRACE))
+                    .label(labels::STOP_GRACE)
                     .and_then(|g| g.parse::<i32>().ok());
                 // Lab containers are disposable: killed at once, unless the lab gives them a
                 // stop_grace_period to shut down in (then they get that long after SIGTERM).
-                if let Some(t) = grace {
-                    let running = c.state.map(|s| s.to_string() == "running").unwrap_or(false);
-                    if running {
-                        let _ = docker
-                            .stop_container(
-                                &id,
-                                Some(StopContainerOptionsBuilder::default().t(t).build()),
-                            )
-                            .await;
-                    }
+                if let Some(t) = grace
+                    && c.state == "running"
+                {
+                    let _ = docker
+                        .stop_container(
+                            &c.id,
+                            Some(StopContainerOptionsBuilder::default().t(t).build()),
+                        )
+                        .await;
                 }
                 let rm = RemoveContainerOptionsBuilder::default()
                     .force(true)
                     .v(true)
                     .build();
-                match docker.remove_container(&id, Some(rm)).await {
+                match docker.remove_container(&c.id, Some(rm)).await {
                     Ok(()) => Ok(name),
                     Err(e) if is_not_found(&e) => Ok(name),
                     Err(e) => Err(format!("container {name}: {e}")),
@@ -95,7 +96,7 @@ pub async fn remove_labelled(docker: &Docker, filter: Vec<String>, volumes: bool
                 }
             }
         }
-        Err(e) => out.errors.push(format!("listing containers: {e}")),
+        Err(e) => out.errors.push(e.to_string()),
     }
 
     // Networks and volumes do not depend on each other: side by side.
@@ -200,23 +201,14 @@ async fn remove_volumes(docker: &Docker, filters: &HashMap<String, Vec<String>>)
     out
 }
 
-/// How many containers, networks and volumes carry `io.lab.project=<project>`.
-pub async fn count_labelled(docker: &Docker, project: &str) -> usize {
+/// How many containers, networks and volumes carry `io.lab.project=<project>`. A failure
+/// to list is an error, never "nothing there".
+pub async fn count_labelled(engine: &Engine, project: &str) -> Result<usize, EngineError> {
+    let docker = engine.api();
+    let filter = Filter::project(project);
     let mut filters = HashMap::new();
-    filters.insert(
-        "label".to_string(),
-        vec![format!("{}={project}", labels::PROJECT)],
-    );
-    let containers = docker
-        .list_containers(Some(
-            ListContainersOptionsBuilder::default()
-                .all(true)
-                .filters(&filters)
-                .build(),
-        ))
-        .await
-        .map(|l| l.len())
-        .unwrap_or(0);
+    filters.insert("label".to_string(), filter.labels.clone());
+    let containers = list(engine, &filter).await?.len();
     let networks = docker
         .list_networks(Some(
             ListNetworksOptionsBuilder::default()
@@ -224,8 +216,8 @@ pub async fn count_labelled(docker: &Docker, project: &str) -> usize {
                 .build(),
         ))
         .await
-        .map(|l| l.len())
-        .unwrap_or(0);
+        .map_err(EngineError::engine("listing networks"))?
+        .len();
     let volumes = docker
         .list_volumes(Some(
             ListVolumesOptionsBuilder::default()
@@ -233,49 +225,41 @@ pub async fn count_labelled(docker: &Docker, project: &str) -> usize {
                 .build(),
         ))
         .await
-        .map(|r| r.volumes.map(|v| v.len()).unwrap_or(0))
+        .map_err(EngineError::engine("listing volumes"))?
+        .volumes
+        .map(|v| v.len())
         .unwrap_or(0);
-    containers + networks + volumes
+    Ok(containers + networks + volumes)
 }
 
 /// Every container, network and volume on the engine, by kind and name, with the project
 /// label it carries (to spot what a run left behind).
-pub async fn inventory(docker: &Docker) -> std::collections::BTreeMap<String, Option<String>> {
+pub async fn inventory(
+    engine: &Engine,
+) -> Result<std::collections::BTreeMap<String, Option<String>>, EngineError> {
+    let docker = engine.api();
     let mut all = std::collections::BTreeMap::new();
     let project =
         |l: Option<&HashMap<String, String>>| l.and_then(|l| l.get(labels::PROJECT)).cloned();
-    if let Ok(list) = docker
-        .list_containers(Some(
-            ListContainersOptionsBuilder::default().all(true).build(),
-        ))
-        .await
-    {
-        for c in list {
-            if let Some(n) = c.names.as_ref().and_then(|n| n.first()) {
-                all.insert(
-                    format!("container {}", n.trim_start_matches('/')),
-                    project(c.labels.as_ref()),
-                );
-            }
-        }
+    for c in list(engine, &Filter::default()).await? {
+        let p = c.label(labels::PROJECT).map(str::to_string);
+        all.insert(format!("container {}", c.name), p);
     }
-    if let Ok(list) = docker
+    let networks = docker
         .list_networks(None::<bollard::query_parameters::ListNetworksOptions>)
         .await
-    {
-        for n in list {
-            if let Some(name) = n.name.clone() {
-                all.insert(format!("network {name}"), project(n.labels.as_ref()));
-            }
+        .map_err(EngineError::engine("listing networks"))?;
+    for n in networks {
+        if let Some(name) = n.name.clone() {
+            all.insert(format!("network {name}"), project(n.labels.as_ref()));
         }
     }
-    if let Ok(r) = docker
+    let volumes = docker
         .list_volumes(None::<bollard::query_parameters::ListVolumesOptions>)
         .await
-    {
-        for v in r.volumes.unwrap_or_default() {
-            all.insert(format!("volume {}", v.name), project(Some(&v.labels)));
-        }
+        .map_err(EngineError::engine("listing volumes"))?;
+    for v in volumes.volumes.unwrap_or_default() {
+        all.insert(format!("volume {}", v.name), project(Some(&v.labels)));
     }
-    all
+    Ok(all)
 }

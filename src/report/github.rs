@@ -86,3 +86,26 @@ fn escape_property(s: &str) -> String {
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
+
+/// What to print for `--format github`: the annotations, with the job summary appended to
+/// `$GITHUB_STEP_SUMMARY` when the job has one (else printed after them). A summary that
+/// cannot be written is a warning, not a failure: the score is in the annotations.
+pub fn emit(r: &Report) -> (String, Option<String>) {
+    let gh = render(r);
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return (format!("{}\n{}", gh.annotations, gh.summary), None);
+    };
+    use std::io::Write;
+    let appended = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(gh.summary.as_bytes()));
+    let warning = appended.err().map(|e| {
+        format!(
+            "could not write the job summary to {}: {e}",
+            std::path::PathBuf::from(path).display()
+        )
+    });
+    (gh.annotations, warning)
+}

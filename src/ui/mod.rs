@@ -1,8 +1,10 @@
-//! The terminal: colour, tables, markdown, writing output. Nothing else prints.
+//! The terminal: colour, tables, markdown, live progress, an attached session. Nothing
+//! else prints.
 
+pub mod attach;
 pub mod lab_view;
+pub mod live;
 pub mod output;
-pub mod progress;
 pub mod style;
 pub mod table;
 pub mod terminal;

@@ -1,8 +1,7 @@
-//! Colour, only on a terminal and never with NO_COLOR.
+//! Colour: decided by anstream (a terminal, NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb,
+//! as the ecosystem agrees), overridden by `--color`; written with anstyle.
 
-use std::io::IsTerminal;
-
-use crossterm::style::Stylize;
+use anstyle::{AnsiColor, Effects, Style as Ansi};
 
 /// When to colour, as `--color` says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -28,72 +27,65 @@ impl Style {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                let tty = if stderr {
-                    std::io::stderr().is_terminal()
+                let auto = if stderr {
+                    anstream::AutoStream::choice(&std::io::stderr())
                 } else {
-                    std::io::stdout().is_terminal()
+                    anstream::AutoStream::choice(&std::io::stdout())
                 };
-                tty && !no_color && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+                !matches!(auto, anstream::ColorChoice::Never)
             }
         };
         Style { color }
     }
 
-    pub fn bold(&self, s: &str) -> String {
+    fn paint(&self, style: Ansi, s: &str) -> String {
         if self.color {
-            s.bold().to_string()
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
+    }
+
+    pub fn bold(&self, s: &str) -> String {
+        self.paint(Ansi::new().effects(Effects::BOLD), s)
     }
     pub fn dim(&self, s: &str) -> String {
-        if self.color {
-            s.dim().to_string()
-        } else {
-            s.to_string()
-        }
+        self.paint(Ansi::new().effects(Effects::DIMMED), s)
     }
     pub fn italic(&self, s: &str) -> String {
-        if self.color {
-            s.italic().to_string()
-        } else {
-            s.to_string()
-        }
+        self.paint(Ansi::new().effects(Effects::ITALIC), s)
     }
     pub fn underline(&self, s: &str) -> String {
-        if self.color {
-            s.underlined().to_string()
-        } else {
-            s.to_string()
-        }
+        self.paint(Ansi::new().effects(Effects::UNDERLINE), s)
     }
     pub fn green(&self, s: &str) -> String {
-        if self.color {
-            s.green().to_string()
-        } else {
-            s.to_string()
-        }
+        self.paint(AnsiColor::Green.on_default(), s)
     }
     pub fn red(&self, s: &str) -> String {
-        if self.color {
-            s.red().to_string()
-        } else {
-            s.to_string()
-        }
+        self.paint(AnsiColor::Red.on_default(), s)
     }
     pub fn yellow(&self, s: &str) -> String {
-        if self.color {
-            s.yellow().to_string()
-        } else {
-            s.to_string()
-        }
+        self.paint(AnsiColor::Yellow.on_default(), s)
     }
     pub fn cyan(&self, s: &str) -> String {
-        if self.color {
-            s.cyan().to_string()
-        } else {
-            s.to_string()
-        }
+        self.paint(AnsiColor::Cyan.on_default(), s)
+    }
+}
+
+/// How many columns `s` takes on a terminal: escape sequences take none.
+pub fn width(s: &str) -> usize {
+    console::measure_text_width(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_does_not_count_as_width() {
+        let s = Style { color: true };
+        assert_eq!(width(&s.green("yes")), 3);
+        assert_eq!(width("naïve"), 5);
+        assert_eq!(Style::PLAIN.red("x"), "x");
     }
 }

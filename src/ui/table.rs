@@ -1,4 +1,5 @@
-//! Plain aligned columns (no borders: easy to read, easy to grep).
+//! Plain aligned columns (no borders: easy to read, easy to grep). Widths ignore colour
+//! escapes, so coloured cells line up.
 
 /// Render rows under a header; columns are padded to the widest cell.
 pub fn render(header: &[&str], rows: &[Vec<String>], style: super::Style) -> String {
@@ -35,6 +36,4 @@ pub fn render(header: &[&str], rows: &[Vec<String>], style: super::Style) -> Str
     out
 }
 
-fn width(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
+use super::style::width;

@@ -188,3 +188,58 @@ pub fn workspace() -> tempfile::TempDir {
 pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Containers, networks and volumes whose names start with this prefix (what a run may
+/// have left without labels).
+pub fn named_after(prefix: &str) -> Vec<String> {
+    let mut all = Vec::new();
+    for (kind, args) in [
+        ("container", &["ps", "-a", "--format", "{{.Names}}"][..]),
+        ("network", &["network", "ls", "--format", "{{.Name}}"][..]),
+        ("volume", &["volume", "ls", "--format", "{{.Name}}"][..]),
+    ] {
+        let out = Command::new("docker")
+            .args(args)
+            .output()
+            .expect("docker ls");
+        all.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter(|n| n.starts_with(prefix))
+                .map(|n| format!("{kind} {n}")),
+        );
+    }
+    all
+}
+
+/// A course in a temporary folder: `labs/course.yaml` listing the labs given as (id,
+/// README.md text), and `solutions/<id>/solve.sh` for each solution given.
+pub fn course(labs: &[(&str, &str)], solutions: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = workspace();
+    let ids: Vec<&str> = labs.iter().map(|(id, _)| *id).collect();
+    std::fs::create_dir_all(dir.path().join("labs")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("labs/course.yaml"),
+        format!(
+            "format_version: 1\ntitle: Test\nlabs: [{}]\n",
+            ids.join(", ")
+        ),
+    )
+    .expect("write course.yaml");
+    for (id, text) in labs {
+        let d = dir.path().join("labs").join(id);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        std::fs::write(d.join("README.md"), text).expect("write lab");
+    }
+    for (id, text) in solutions {
+        let d = dir.path().join("solutions").join(id);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        std::fs::write(d.join("solve.sh"), text).expect("write solution");
+    }
+    dir
+}
+
+/// The `lab` binary, to run as a student would.
+pub fn lab_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_lab")
+}

@@ -8,8 +8,10 @@ use tokio::process::Command;
 
 use super::exec::{judge_output, transcript};
 use crate::checks::context::RunContext;
-use crate::checks::outcome::{Outcome, printable};
+use crate::checks::outcome::Outcome;
 use crate::model::CommandCheck;
+use crate::proc::GroupGuard;
+use crate::text::{Capped, Keep};
 
 const OUTPUT_CAP: usize = 64 * 1024;
 
@@ -51,7 +53,9 @@ pub struct ShellOutput {
     pub timed_out: bool,
 }
 
-/// `sh -c TEXT` in the workspace, killed at the timeout, output capped.
+/// `sh -c TEXT` in the workspace: killed (with everything it started) at the timeout or
+/// when the check is dropped; output capped, the rest read and dropped so a chatty command
+/// is not taken for a hanging one.
 pub async fn run_shell(
     ctx: &RunContext,
     script: &str,
@@ -69,46 +73,45 @@ pub async fn run_shell(
         .process_group(0)
         .spawn()
         .map_err(|e| format!("could not start sh in {}: {e}", ctx.workspace.display()))?;
-    let pid = child.id();
-    let mut so = child.stdout.take();
-    let mut se = child.stderr.take();
+    let mut group = GroupGuard::new(child.id());
+    let so = child.stdout.take();
+    let se = child.stderr.take();
     let read = async {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        let ra = async {
-            if let Some(s) = so.as_mut() {
-                let _ = s.take(OUTPUT_CAP as u64).read_to_end(&mut a).await;
-            }
-        };
-        let rb = async {
-            if let Some(s) = se.as_mut() {
-                let _ = s.take(OUTPUT_CAP as u64).read_to_end(&mut b).await;
-            }
-        };
-        tokio::join!(ra, rb);
+        let (a, b) = tokio::join!(drain(so), drain(se));
         let status = child.wait().await;
         (a, b, status)
     };
-    match tokio::time::timeout(timeout, read).await {
-        Ok((a, b, status)) => Ok(ShellOutput {
+    let result = match tokio::time::timeout(timeout, read).await {
+        Ok((a, b, status)) => ShellOutput {
             exit: status.ok().and_then(|s| s.code()).map(i64::from),
-            stdout: printable(&a),
-            stderr: printable(&b),
+            stdout: a.text(),
+            stderr: b.text(),
             timed_out: false,
-        }),
-        Err(_) => {
-            // The shell had its own process group: end everything it started, not only sh.
-            if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
-                // SAFETY: kill(2) with a negative pid signals that process group; no memory is touched.
-                unsafe {
-                    libc::kill(-pid, libc::SIGKILL);
-                }
-            }
-            Ok(ShellOutput {
-                exit: None,
-                stdout: String::new(),
-                stderr: String::new(),
-                timed_out: true,
-            })
+        },
+        Err(_) => ShellOutput {
+            exit: None,
+            stdout: String::new(),
+            stderr: String::new(),
+            timed_out: true,
+        },
+    };
+    // The shell is done (or out of time): what it left running goes with it.
+    group.kill();
+    Ok(result)
+}
+
+/// Read a pipe to its end, keeping the first [`OUTPUT_CAP`] bytes.
+async fn drain<R: tokio::io::AsyncRead + Unpin>(pipe: Option<R>) -> Capped {
+    let mut kept = Capped::new(OUTPUT_CAP, Keep::Head);
+    let Some(mut pipe) = pipe else {
+        return kept;
+    };
+    let mut buf = vec![0u8; 8192];
+    while let Ok(n) = pipe.read(&mut buf).await {
+        if n == 0 {
+            break;
         }
+        kept.push(&buf[..n]);
     }
+    kept
 }

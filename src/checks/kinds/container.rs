@@ -3,9 +3,10 @@
 use serde_json::Value;
 
 use crate::checks::context::RunContext;
-use crate::checks::docker::{find, inspect_json};
 use crate::checks::matcher::{describe, json, json_text, quote, text};
 use crate::checks::outcome::Outcome;
+use crate::checks::target::find;
+use crate::engine::inspect;
 use crate::model::ContainerCheck;
 
 pub async fn run(ctx: &RunContext, c: &ContainerCheck) -> Outcome {
@@ -16,13 +17,16 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::error(e),
     };
-    let docker = match ctx.docker() {
+    let engine = match ctx.engine() {
         Ok(d) => d,
         Err(e) => return Outcome::error(e),
     };
-    let v = match inspect_json(docker, &found.id).await {
-        Ok(v) => v,
-        Err(e) => return Outcome::error(e),
+    let v = match inspect::container(engine, &found.id).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            return Outcome::error(format!("{} went away while it was looked at", found.name));
+        }
+        Err(e) => return Outcome::error(e.to_string()),
     };
     let problems = compare(c, &v, &ctx.project);
     let evidence = summary(&v);

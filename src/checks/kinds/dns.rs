@@ -2,14 +2,14 @@
 
 use std::time::Duration;
 
-use super::net::{in_service, sh_quote};
 use crate::checks::context::RunContext;
 use crate::checks::matcher::{describe, text};
 use crate::checks::outcome::Outcome;
+use crate::checks::target::in_service;
 use crate::model::DnsCheck;
 
 pub async fn run(ctx: &RunContext, c: &DnsCheck, timeout: Duration) -> Outcome {
-    let script = format!("nslookup {} 2>&1", sh_quote(&c.name));
+    let script = format!("nslookup {} 2>&1", shell_words::quote(&c.name));
     let out = match in_service(
         ctx,
         &c.from,

@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::docker::{ExecRequest, argv, find};
 use crate::checks::matcher::{describe, quote, text};
 use crate::checks::outcome::Outcome;
+use crate::checks::target::{argv, exec_in, find};
+use crate::engine::exec::{ExecOutput, ExecRequest};
 use crate::model::{ExecCheck, ExecSpec, Matcher};
 
 pub async fn run(ctx: &RunContext, c: &ExecCheck, timeout: Duration) -> Outcome {
@@ -37,7 +38,7 @@ pub async fn run_spec(
     ctx: &RunContext,
     spec: &ExecSpec,
     timeout: Duration,
-) -> Result<crate::checks::docker::ExecOutput, String> {
+) -> Result<ExecOutput, String> {
     let found = find(ctx, &spec.target).await?;
     let req = ExecRequest {
         cmd: argv(&spec.cmd),
@@ -45,7 +46,7 @@ pub async fn run_spec(
         workdir: spec.workdir.clone(),
         env: spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect(),
     };
-    crate::checks::docker::exec(ctx.docker()?, &found.id, &req, timeout, 64 * 1024).await
+    exec_in(ctx, &found.id, &req, timeout).await
 }
 
 /// Compare an exit code and two outputs with their matchers (shared with `command`).
@@ -92,7 +93,7 @@ fn describe_exit(m: &Matcher) -> String {
     }
 }
 
-fn evidence(spec: &ExecSpec, out: &crate::checks::docker::ExecOutput) -> String {
+fn evidence(spec: &ExecSpec, out: &ExecOutput) -> String {
     transcript(
         &argv(&spec.cmd).join(" "),
         &out.stdout,

@@ -5,14 +5,15 @@
 
 use std::time::{Duration, Instant};
 
-use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use expectrl::{AsyncExpect, Eof, Regex, Session};
 use futures_io::{AsyncRead, AsyncWrite};
+use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use crate::checks::context::RunContext;
-use crate::checks::docker::{argv, find};
 use crate::checks::outcome::Outcome;
-use crate::checks::session_io::{ExecIo, Recorder, Transcript};
+use crate::checks::session_io::{Recorder, Transcript};
+use crate::checks::target::{argv, find};
+use crate::engine::exec::attach;
 use crate::model::{Dur, ExpectCheck, ExpectStep, Target};
 
 /// Evidence shows the end of the session, where things went wrong.
@@ -38,51 +39,18 @@ async fn container(
         Ok(f) => f,
         Err(e) => return Outcome::error(e),
     };
-    let docker = match ctx.docker() {
+    let engine = match ctx.engine() {
         Ok(d) => d,
         Err(e) => return Outcome::error(e),
     };
-    let created = match docker
-        .create_exec(
-            &found.id,
-            CreateExecOptions {
-                attach_stdin: Some(true),
-                attach_stdout: Some(true),
-                attach_stderr: Some(true),
-                tty: Some(true),
-                cmd: Some(argv(&c.run)),
-                env: Some(vec!["TERM=xterm".to_string()]),
-                ..Default::default()
-            },
-        )
-        .await
-    {
-        Ok(e) => e,
+    let env = vec!["TERM=xterm".to_string()];
+    let attached = match attach(engine, &found.id, argv(&c.run), env, true).await {
+        Ok(a) => a,
         Err(e) => {
             return Outcome::error(format!("could not start a session in {}: {e}", found.name));
         }
     };
-    let started = docker
-        .start_exec(
-            &created.id,
-            Some(StartExecOptions {
-                detach: false,
-                tty: true,
-                output_capacity: None,
-            }),
-        )
-        .await;
-    let (output, input) = match started {
-        Ok(StartExecResults::Attached { output, input }) => (output, input),
-        Ok(StartExecResults::Detached) => return Outcome::error("the engine detached the session"),
-        Err(e) => {
-            return Outcome::error(format!(
-                "could not attach to a session in {}: {e}",
-                found.name
-            ));
-        }
-    };
-    let stream = Recorder::new(ExecIo::new(output, input), transcript.clone());
+    let stream = Recorder::new(attached.duplex().compat(), transcript.clone());
     let session = match Session::new((), stream) {
         Ok(s) => s,
         Err(e) => return Outcome::error(format!("could not open the session: {e}")),
@@ -116,18 +84,18 @@ async fn host(
             ));
         }
     };
+    // The program and whatever it starts must not outlive the check, also when the check
+    // is dropped midway (an interrupted run): it leads its own session, so kill the group.
+    let _group = crate::proc::GroupGuard::new(u32::try_from(process.pid().as_raw()).ok());
     let stream = match process.open_stream().and_then(|s| s.into_async_stream()) {
         Ok(s) => s,
         Err(e) => return Outcome::error(format!("could not open the program's terminal: {e}")),
     };
     let stream = Recorder::new(stream, transcript.clone());
-    let outcome = match Session::new((), stream) {
+    match Session::new((), stream) {
         Ok(session) => steps(session, &c.steps, deadline, &transcript, "the program").await,
         Err(e) => Outcome::error(format!("could not open the session: {e}")),
-    };
-    // The program must not outlive its check.
-    let _ = process.kill(expectrl::process::unix::Signal::SIGKILL);
-    outcome
+    }
 }
 
 async fn steps<S>(

@@ -4,14 +4,13 @@
 use std::io::Read;
 use std::time::Duration;
 
-use bollard::query_parameters::DownloadFromContainerOptions;
-use futures_util::StreamExt;
-
 use crate::checks::context::RunContext;
-use crate::checks::docker::{find, is_not_found};
 use crate::checks::matcher::{describe, text};
-use crate::checks::outcome::{Outcome, cap, printable};
+use crate::checks::outcome::Outcome;
+use crate::checks::target::find;
+use crate::engine::files;
 use crate::model::FileCheck;
+use crate::text::{cap, printable};
 
 /// Files are read up to this much.
 const FILE_CAP: usize = 1024 * 1024;
@@ -120,42 +119,12 @@ fn workspace_file(ctx: &RunContext, path: &str) -> Result<Option<Seen>, String> 
 }
 
 async fn container_file(ctx: &RunContext, id: &str, path: &str) -> Result<Option<Seen>, String> {
-    let docker = ctx.docker()?;
-    let mut stream = docker.download_from_container(
-        id,
-        Some(DownloadFromContainerOptions {
-            path: path.to_string(),
-        }),
-    );
-    let mut tar_bytes = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(b) => {
-                tar_bytes.extend_from_slice(&b);
-                // A header and the capped content are enough; stop reading a huge file.
-                if tar_bytes.len() > FILE_CAP + 4096 {
-                    break;
-                }
-            }
-            Err(e) if is_not_found(&e) => return Ok(None),
-            Err(e) => return Err(format!("could not read {path} from the container: {e}")),
-        }
-    }
-    let mut archive = tar::Archive::new(&tar_bytes[..]);
-    let mut entries = archive
-        .entries()
-        .map_err(|e| format!("could not read the archive of {path}: {e}"))?;
-    let Some(Ok(mut entry)) = entries.next() else {
-        return Ok(None);
-    };
-    let mode = entry.header().mode().unwrap_or(0);
-    let is_dir = entry.header().entry_type().is_dir();
-    let mut content = Vec::new();
-    // A truncated archive (we stopped early) still yields the prefix we kept.
-    let _ = (&mut entry).take(FILE_CAP as u64).read_to_end(&mut content);
-    Ok(Some(Seen {
-        mode,
-        content,
-        is_dir,
+    let found = files::read(ctx.engine()?, id, path, FILE_CAP)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(found.map(|f| Seen {
+        mode: f.mode,
+        content: f.content,
+        is_dir: f.is_dir,
     }))
 }

@@ -1,12 +1,11 @@
-//! Where network probes go: a service's published port from the host, or its address on
-//! a lab network; and probes run inside a peer container (`from:`).
-
-use std::time::Duration;
+//! Where network probes go from the host: a service's published port, or its address on
+//! a lab network.
 
 use serde_json::Value;
 
 use crate::checks::context::RunContext;
-use crate::checks::docker::{ExecOutput, ExecRequest, exec, find, inspect_json};
+use crate::checks::target::find;
+use crate::engine::inspect;
 use crate::model::Target;
 
 /// The host and port at which the student's machine reaches `port` of a container: the
@@ -20,7 +19,10 @@ pub async fn host_address(
         return Ok(("127.0.0.1".into(), port));
     }
     let found = find(ctx, target).await?;
-    let v = inspect_json(ctx.docker()?, &found.id).await?;
+    let v = inspect::container(ctx.engine()?, &found.id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{} went away while it was looked at", found.name))?;
     if let Some(bindings) = v
         .pointer(&format!("/NetworkSettings/Ports/{port}~1tcp"))
         .and_then(Value::as_array)
@@ -58,37 +60,4 @@ pub async fn host_address(
             found.name
         )),
     }
-}
-
-/// Run a probe command inside the service `from` (so it sees what a peer container sees).
-pub async fn in_service(
-    ctx: &RunContext,
-    from: &str,
-    cmd: Vec<String>,
-    timeout: Duration,
-) -> Result<ExecOutput, String> {
-    let found = find(ctx, &Target::Service(from.to_string())).await?;
-    let out = exec(
-        ctx.docker()?,
-        &found.id,
-        &ExecRequest {
-            cmd,
-            ..Default::default()
-        },
-        timeout,
-        64 * 1024,
-    )
-    .await?;
-    if out.exit == Some(126) || out.exit == Some(127) {
-        return Err(format!(
-            "the probe needs busybox tools (sh, nc, wget, nslookup) in the container of {from}: {}",
-            out.stderr.trim()
-        ));
-    }
-    Ok(out)
-}
-
-/// Quote one word for `sh -c`.
-pub fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
 }

@@ -3,25 +3,33 @@
 use serde_json::Value;
 
 use crate::checks::context::RunContext;
-use crate::checks::docker::is_not_found;
 use crate::checks::matcher::{describe, json, json_text, quote};
 use crate::checks::outcome::Outcome;
+use crate::engine::inspect;
 use crate::model::{ImageCheck, Matcher, NetworkCheck, VolumeCheck};
 
+/// The engine objects a check may name.
+#[derive(Clone, Copy)]
+enum Object {
+    Network,
+    Volume,
+}
+
 /// Look a name up as written, then as the lab's project names it (`<project>-<name>`).
-async fn inspect<F, Fut>(
+async fn inspect(
     ctx: &RunContext,
+    kind: Object,
     name: &str,
-    get: F,
-) -> Result<Option<(String, Value)>, String>
-where
-    F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = Result<Value, bollard::errors::Error>>,
-{
+) -> Result<Option<(String, Value)>, String> {
+    let engine = ctx.engine()?;
     for candidate in [name.to_string(), format!("{}-{name}", ctx.project)] {
-        match get(candidate.clone()).await {
-            Ok(v) => return Ok(Some((candidate, v))),
-            Err(e) if is_not_found(&e) => continue,
+        let found = match kind {
+            Object::Network => inspect::network(engine, &candidate).await,
+            Object::Volume => inspect::volume(engine, &candidate).await,
+        };
+        match found {
+            Ok(Some(v)) => return Ok(Some((candidate, v))),
+            Ok(None) => continue,
             Err(e) => return Err(format!("could not inspect {name}: {e}")),
         }
     }
@@ -67,19 +75,18 @@ fn verdict(kind: &str, name: &str, p: Vec<String>, evidence: String) -> Outcome 
 
 /// The object as the check wants it: `Ok` to look at its fields, `Err` with the outcome
 /// when existence alone decides (or the lookup failed).
-async fn resolve<F, Fut>(
+async fn resolve(
     ctx: &RunContext,
-    kind: &str,
+    kind: Object,
     name: &str,
     exists: bool,
-    get: F,
-) -> Result<(String, Value), Outcome>
-where
-    F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = Result<Value, bollard::errors::Error>>,
-{
-    let found = inspect(ctx, name, get).await.map_err(Outcome::error)?;
-    match existence(kind, name, exists, found.is_some()) {
+) -> Result<(String, Value), Outcome> {
+    let word = match kind {
+        Object::Network => "network",
+        Object::Volume => "volume",
+    };
+    let found = inspect(ctx, kind, name).await.map_err(Outcome::error)?;
+    match existence(word, name, exists, found.is_some()) {
         Some(o) => Err(o),
         None => Ok(found.unwrap_or_default()),
     }
@@ -96,17 +103,7 @@ fn driver(v: &Value, want: Option<&String>, p: &mut Vec<String>) {
 }
 
 pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
-    let docker = match ctx.docker() {
-        Ok(d) => d,
-        Err(e) => return Outcome::error(e),
-    };
-    let found = resolve(ctx, "network", &c.name, c.exists, |n| async move {
-        let r = docker
-            .inspect_network(&n, None::<bollard::query_parameters::InspectNetworkOptions>)
-            .await?;
-        Ok(serde_json::to_value(r).unwrap_or(Value::Null))
-    })
-    .await;
+    let found = resolve(ctx, Object::Network, &c.name, c.exists).await;
     let (name, v) = match found {
         Ok(f) => f,
         Err(o) => return o,
@@ -158,15 +155,7 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
 }
 
 pub async fn volume(ctx: &RunContext, c: &VolumeCheck) -> Outcome {
-    let docker = match ctx.docker() {
-        Ok(d) => d,
-        Err(e) => return Outcome::error(e),
-    };
-    let found = resolve(ctx, "volume", &c.name, c.exists, |n| async move {
-        let r = docker.inspect_volume(&n).await?;
-        Ok(serde_json::to_value(r).unwrap_or(Value::Null))
-    })
-    .await;
+    let found = resolve(ctx, Object::Volume, &c.name, c.exists).await;
     let (name, v) = match found {
         Ok(f) => f,
         Err(o) => return o,
@@ -178,13 +167,12 @@ pub async fn volume(ctx: &RunContext, c: &VolumeCheck) -> Outcome {
 }
 
 pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
-    let docker = match ctx.docker() {
+    let engine = match ctx.engine() {
         Ok(d) => d,
         Err(e) => return Outcome::error(e),
     };
-    let v = match docker.inspect_image(&c.name).await {
-        Ok(i) => Some(serde_json::to_value(i).unwrap_or(Value::Null)),
-        Err(e) if is_not_found(&e) => None,
+    let v = match inspect::image(engine, &c.name).await {
+        Ok(v) => v,
         Err(e) => return Outcome::error(format!("could not inspect image {}: {e}", c.name)),
     };
     let v = match existence("image", &c.name, c.exists, v.is_some()) {

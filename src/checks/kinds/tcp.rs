@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
-use super::net::{host_address, in_service, sh_quote};
+use super::net::host_address;
 use crate::checks::context::RunContext;
 use crate::checks::outcome::Outcome;
+use crate::checks::target::in_service;
 use crate::model::{Target, TcpCheck};
 
 pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
@@ -17,7 +18,11 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                 .or_else(|| c.service.clone())
                 .unwrap_or_else(|| "127.0.0.1".into());
             let secs = probe_timeout.as_secs().max(1);
-            let script = format!("echo | nc -w {secs} {} {}", sh_quote(&host), c.port);
+            let script = format!(
+                "echo | nc -w {secs} {} {}",
+                shell_words::quote(&host),
+                c.port
+            );
             match in_service(ctx, from, vec!["sh".into(), "-c".into(), script], timeout).await {
                 Ok(out) => (
                     out.exit == Some(0),

@@ -1,0 +1,229 @@
+//! Changing a container's state on purpose: stop, start, restart, pause, unpause, connect
+//! and disconnect networks, and a crash (a signal to its main process from outside). What
+//! `before:` actions do, and what puts their effects back afterwards.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::models::{
+    ContainerCreateBody, EndpointSettings, HostConfig, NetworkConnectRequest,
+    NetworkDisconnectRequest,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder, RestartContainerOptionsBuilder,
+    StartContainerOptions, StopContainerOptionsBuilder, WaitContainerOptionsBuilder,
+};
+use futures_util::StreamExt;
+
+use super::connect::Engine;
+use super::error::{EngineError, is_not_found};
+use super::find::{Filter, list};
+use super::labels;
+
+pub async fn stop(engine: &Engine, id: &str, grace_secs: i32) -> Result<(), EngineError> {
+    let opts = StopContainerOptionsBuilder::default().t(grace_secs).build();
+    engine
+        .api()
+        .stop_container(id, Some(opts))
+        .await
+        .map_err(EngineError::engine(format!("stopping {id}")))
+}
+
+pub async fn start(engine: &Engine, id: &str) -> Result<(), EngineError> {
+    engine
+        .api()
+        .start_container(id, None::<StartContainerOptions>)
+        .await
+        .map_err(EngineError::engine(format!("starting {id}")))
+}
+
+pub async fn restart(engine: &Engine, id: &str, grace_secs: i32) -> Result<(), EngineError> {
+    let opts = RestartContainerOptionsBuilder::default()
+        .t(grace_secs)
+        .build();
+    engine
+        .api()
+        .restart_container(id, Some(opts))
+        .await
+        .map_err(EngineError::engine(format!("restarting {id}")))
+}
+
+pub async fn pause(engine: &Engine, id: &str) -> Result<(), EngineError> {
+    engine
+        .api()
+        .pause_container(id)
+        .await
+        .map_err(EngineError::engine(format!("pausing {id}")))
+}
+
+pub async fn unpause(engine: &Engine, id: &str) -> Result<(), EngineError> {
+    engine
+        .api()
+        .unpause_container(id)
+        .await
+        .map_err(EngineError::engine(format!("unpausing {id}")))
+}
+
+pub async fn connect(
+    engine: &Engine,
+    network: &str,
+    id: &str,
+    aliases: &[String],
+) -> Result<(), EngineError> {
+    let req = NetworkConnectRequest {
+        container: id.to_string(),
+        endpoint_config: Some(EndpointSettings {
+            aliases: (!aliases.is_empty()).then(|| aliases.to_vec()),
+            ..Default::default()
+        }),
+    };
+    engine
+        .api()
+        .connect_network(network, req)
+        .await
+        .map_err(EngineError::engine(format!("connecting {id} to {network}")))
+}
+
+pub async fn disconnect(engine: &Engine, network: &str, id: &str) -> Result<(), EngineError> {
+    let req = NetworkDisconnectRequest {
+        container: id.to_string(),
+        force: Some(true),
+    };
+    engine
+        .api()
+        .disconnect_network(network, req)
+        .await
+        .map_err(EngineError::engine(format!(
+            "disconnecting {id} from {network}"
+        )))
+}
+
+/// The label that marks `lab`'s own short-lived helper containers, valued with the run that
+/// made them, so an interrupted run can remove exactly its helpers.
+pub const HELPER: &str = "io.lab.helper";
+
+/// A crash, not a stop: the engine's own kill counts as a manual stop and the restart
+/// policy would not apply (Engine 20.10). So the main process (`pid`, in the engine host's
+/// PID namespace) gets the signal from a short-lived helper container that shares that
+/// namespace. The helper runs on a task of its own, counted for its run, and removes itself
+/// on every path: if this future is dropped midway, [`settled`] waits for it to finish, and
+/// [`remove_helpers`] finds anything left by its label.
+pub async fn crash(
+    engine: &Engine,
+    pid: i64,
+    signal: &str,
+    helper: &HelperSpec<'_>,
+    timeout: Duration,
+) -> Result<(), EngineError> {
+    let (engine, signal) = (engine.clone(), signal.to_string());
+    let (image, project, run) = (
+        helper.image.to_string(),
+        helper.project.to_string(),
+        helper.run.to_string(),
+    );
+    super::inflight::create(helper.run, async move {
+        let helper = HelperSpec {
+            image: &image,
+            project: &project,
+            run: &run,
+        };
+        crash_now(&engine, pid, &signal, &helper, timeout).await
+    })
+    .await
+}
+
+/// Wait (a bounded time) until no helper of `run` is still at work.
+pub async fn settled(run: &str) {
+    super::inflight::settled(run, Duration::from_secs(30)).await;
+}
+
+async fn crash_now(
+    engine: &Engine,
+    pid: i64,
+    signal: &str,
+    helper: &HelperSpec<'_>,
+    timeout: Duration,
+) -> Result<(), EngineError> {
+    let docker = engine.api();
+    let mut l = HashMap::new();
+    l.insert(labels::PROJECT.to_string(), helper.project.to_string());
+    l.insert(HELPER.to_string(), helper.run.to_string());
+    let body = ContainerCreateBody {
+        image: Some(helper.image.to_string()),
+        cmd: Some(vec!["kill".into(), format!("-{signal}"), pid.to_string()]),
+        labels: Some(l),
+        host_config: Some(HostConfig {
+            pid_mode: Some("host".into()),
+            network_mode: Some("none".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let name = format!("{}-lab-kill-{}", helper.project, helper.run);
+    let opts = CreateContainerOptionsBuilder::default().name(&name).build();
+    let created = docker
+        .create_container(Some(opts), body)
+        .await
+        .map_err(EngineError::engine("creating the crash helper"))?;
+    let result = async {
+        start(engine, &created.id).await?;
+        let mut wait = docker.wait_container(
+            &created.id,
+            Some(WaitContainerOptionsBuilder::default().build()),
+        );
+        match tokio::time::timeout(timeout, wait.next()).await {
+            Ok(Some(Ok(r))) if r.status_code == 0 => Ok(()),
+            Ok(Some(Ok(r))) => Err(EngineError::Refused(format!(
+                "the crash helper exited {}",
+                r.status_code
+            ))),
+            // A non-zero exit also comes as an error of the wait stream.
+            Ok(Some(Err(e))) => Err(EngineError::Refused(format!(
+                "the crash helper failed: {e}"
+            ))),
+            Ok(None) => Ok(()),
+            Err(_) => Err(EngineError::Refused(
+                "the crash helper did not finish".into(),
+            )),
+        }
+    }
+    .await;
+    remove(engine, &created.id).await?;
+    result
+}
+
+/// What a helper container is made of and labelled with.
+#[derive(Debug, Clone, Copy)]
+pub struct HelperSpec<'a> {
+    pub image: &'a str,
+    pub project: &'a str,
+    /// The run (one `lab check`, one grade) the helper belongs to.
+    pub run: &'a str,
+}
+
+/// Force-remove a container; one that is already gone is fine.
+pub async fn remove(engine: &Engine, id: &str) -> Result<(), EngineError> {
+    let rm = RemoveContainerOptionsBuilder::default()
+        .force(true)
+        .v(true)
+        .build();
+    match engine.api().remove_container(id, Some(rm)).await {
+        Ok(()) => Ok(()),
+        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) => Err(EngineError::engine(format!("removing {id}"))(e)),
+    }
+}
+
+/// Remove every helper container of `run` (after an interrupted check).
+pub async fn remove_helpers(engine: &Engine, run: &str) -> Result<Vec<String>, EngineError> {
+    let filter = Filter {
+        labels: vec![format!("{HELPER}={run}")],
+        names: Vec::new(),
+    };
+    let mut removed = Vec::new();
+    for c in list(engine, &filter).await? {
+        remove(engine, &c.id).await?;
+        removed.push(c.name);
+    }
+    Ok(removed)
+}

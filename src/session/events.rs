@@ -1,0 +1,78 @@
+//! One stream of events for a run, many consumers (the live terminal view, tests).
+
+use std::sync::Arc;
+
+use crate::checks::CheckResult;
+use crate::engine::Progress;
+
+/// What happens while a lab is brought up, graded, solved, verified or taken down.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Provisioning: images pulled or built, services started and ready.
+    Engine(Progress),
+    /// Grading began: how many checks will run.
+    GradeStarted {
+        total: usize,
+    },
+    CheckStarted {
+        index: usize,
+        id: String,
+        title: String,
+    },
+    CheckFinished {
+        index: usize,
+        result: CheckResult,
+    },
+    /// A lab's verification moved to its next phase.
+    Verify {
+        lab: String,
+        phase: VerifyPhase,
+    },
+    /// The run was interrupted and is removing what it made.
+    CleaningUp,
+}
+
+/// The phases of `lab verify` for one lab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyPhase {
+    Starting,
+    GradingFresh,
+    Solving,
+    GradingSolved,
+    Stopping,
+}
+
+type Sink = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// Where events go; the default drops them.
+#[derive(Clone, Default)]
+pub struct Events(Option<Sink>);
+
+impl Events {
+    pub fn new(f: impl Fn(&Event) + Send + Sync + 'static) -> Events {
+        Events(Some(Arc::new(f)))
+    }
+
+    pub fn emit(&self, e: Event) {
+        if let Some(f) = &self.0 {
+            f(&e);
+        }
+    }
+
+    /// The engine's provisioning progress, forwarded as events.
+    pub fn progress(&self) -> crate::engine::ProgressSink {
+        match &self.0 {
+            Some(f) => {
+                let f = f.clone();
+                crate::engine::ProgressSink::new(move |p| f(&Event::Engine(p)))
+            }
+            None => crate::engine::ProgressSink::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Events {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Events(..)")
+    }
+}

@@ -1,0 +1,122 @@
+//! Running a solution (or, later, a submission's) script: on the host, in a workspace, with
+//! the lab's environment, bounded in time and output, and killed with everything it started
+//! when the time is up or the run is interrupted.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+use tokio_util::sync::CancellationToken;
+
+use crate::proc::GroupGuard;
+use crate::text::{Capped, Keep};
+
+/// A script to run, and its limits.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// The interpreter (`sh` for solve.sh).
+    pub shell: String,
+    pub path: PathBuf,
+    /// The working directory.
+    pub workspace: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub timeout: Duration,
+    /// How much of its output (each stream, the last bytes) is kept.
+    pub output_cap: usize,
+}
+
+/// How it ended.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    /// `None` when it was killed (time-out).
+    pub exit: Option<i32>,
+    pub timed_out: bool,
+    /// The end of what it printed on stdout and stderr.
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ran {
+    pub fn ok(&self) -> bool {
+        self.exit == Some(0)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    #[error("could not run {}: {source}", .path.display())]
+    Start {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// Run the script to its end, its time limit, or the interrupt.
+pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, SolveError> {
+    let mut cmd = tokio::process::Command::new(&script.shell);
+    cmd.arg(&script.path)
+        .current_dir(&script.workspace)
+        .envs(script.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .process_group(0);
+    let mut child = cmd.spawn().map_err(|source| SolveError::Start {
+        path: script.path.clone(),
+        source,
+    })?;
+    // Whatever the script starts goes with it, however this function is left.
+    let mut group = GroupGuard::new(child.id());
+    let cap = script.output_cap;
+    // Readers on tasks of their own, so what it printed survives a time-out.
+    let out = Arc::new(Mutex::new(Capped::new(cap, Keep::Tail)));
+    let err = Arc::new(Mutex::new(Capped::new(cap, Keep::Tail)));
+    let readers = [
+        tokio::spawn(tail(child.stdout.take(), out.clone())),
+        tokio::spawn(tail(child.stderr.take(), err.clone())),
+    ];
+    let text = |b: &Arc<Mutex<Capped>>| b.lock().map(|c| c.text()).unwrap_or_default();
+    let exit = tokio::select! {
+        r = tokio::time::timeout(script.timeout, child.wait()) => match r {
+            Ok(status) => Some(status.ok().and_then(|s| s.code())),
+            Err(_) => None,
+        },
+        _ = cancel.cancelled() => {
+            group.kill();
+            return Err(SolveError::Interrupted);
+        }
+    };
+    group.kill();
+    // The pipes close once the group is gone; a moment for the last bytes.
+    for r in readers {
+        let _ = tokio::time::timeout(Duration::from_secs(2), r).await;
+    }
+    Ok(Ran {
+        exit: exit.flatten(),
+        timed_out: exit.is_none(),
+        stdout: text(&out),
+        stderr: text(&err),
+    })
+}
+
+/// Read a pipe to its end into `kept` (which keeps the last bytes).
+async fn tail<R: tokio::io::AsyncRead + Unpin>(pipe: Option<R>, kept: Arc<Mutex<Capped>>) {
+    let Some(mut pipe) = pipe else {
+        return;
+    };
+    let mut buf = vec![0u8; 8192];
+    while let Ok(n) = pipe.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        if let Ok(mut k) = kept.lock() {
+            k.push(&buf[..n]);
+        }
+    }
+}

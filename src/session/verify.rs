@@ -1,0 +1,281 @@
+//! Proving a lab gradable: start it fresh → every check with points fails (unless
+//! `starts_passing`) → run the reference solution → every check passes → stop → nothing
+//! labelled remains. Built from `up`, `grade`, `solve` and `down`; interrupted, it stops
+//! the lab and removes its workspaces before it returns.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::grade::{GradeError, GradeOptions, grade};
+use super::solve::{Script, SolveError};
+use super::up::{UpError, UpOptions, up};
+use super::{Event, Events, down, events::VerifyPhase};
+use crate::checks::Status;
+use crate::engine::Engine;
+use crate::model::{Course, Lab};
+
+/// How long a reference solution may take.
+pub const SOLVE_TIMEOUT: Duration = Duration::from_secs(300);
+/// How much of a solution's output is kept (the end) for the message when it fails.
+const SOLVE_OUTPUT_CAP: usize = 16 * 1024;
+
+/// One lab's verification.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabVerdict {
+    pub lab: String,
+    /// Each violation, as a sentence.
+    pub problems: Vec<String>,
+    pub fresh_ok: bool,
+    pub solved_ok: bool,
+    pub clean_ok: bool,
+    #[serde(serialize_with = "secs")]
+    pub duration: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 10.0).round() / 10.0)
+}
+
+impl LabVerdict {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// The run was interrupted (and what it made is gone).
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
+/// Whether a lab may verify beside others: no fixed host ports, no fixed container names.
+pub fn isolated(lab: &Lab) -> bool {
+    lab.stack.as_ref().is_none_or(|s| {
+        s.services.iter().all(|svc| {
+            svc.container_name.is_none() && svc.ports.iter().all(|p| p.host_port.is_none())
+        })
+    })
+}
+
+/// Verify one lab in project `project`.
+pub async fn verify_lab(
+    engine: &Engine,
+    course: &Course,
+    lab: &Lab,
+    project: &str,
+    events: &Events,
+    cancel: &CancellationToken,
+) -> Result<LabVerdict, Interrupted> {
+    let start = Instant::now();
+    let mut v = LabVerdict {
+        lab: lab.id.clone(),
+        problems: Vec::new(),
+        fresh_ok: false,
+        solved_ok: false,
+        clean_ok: false,
+        duration: Duration::ZERO,
+    };
+    match is_empty(engine, project).await {
+        Ok(true) => {}
+        Ok(false) => {
+            v.problems.push(format!("project {project} already has containers on the engine; stop it first (`lab stop {} --project {project}`)", lab.id));
+            v.duration = start.elapsed();
+            return Ok(v);
+        }
+        Err(e) => {
+            v.problems.push(e);
+            v.duration = start.elapsed();
+            return Ok(v);
+        }
+    }
+    let phases = run_phases(engine, course, lab, project, &mut v, events, cancel).await;
+    // Whatever happened, stop, and check nothing labelled remains.
+    events.emit(Event::Verify {
+        lab: lab.id.clone(),
+        phase: VerifyPhase::Stopping,
+    });
+    let t = down::down(engine, project, true).await;
+    phases?;
+    for e in t.errors {
+        v.problems.push(format!("stop: {e}"));
+    }
+    match is_empty(engine, project).await {
+        Ok(clean) => v.clean_ok = clean,
+        Err(e) => v.problems.push(e),
+    }
+    if !v.clean_ok {
+        v.problems.push(format!(
+            "resources labelled io.lab.project={project} remain after stop"
+        ));
+    }
+    v.duration = start.elapsed();
+    Ok(v)
+}
+
+async fn run_phases(
+    engine: &Engine,
+    course: &Course,
+    lab: &Lab,
+    project: &str,
+    v: &mut LabVerdict,
+    events: &Events,
+    cancel: &CancellationToken,
+) -> Result<(), Interrupted> {
+    let phase = |p| {
+        events.emit(Event::Verify {
+            lab: lab.id.clone(),
+            phase: p,
+        })
+    };
+    phase(VerifyPhase::Starting);
+    let quiet = Events::default();
+    match up(
+        engine,
+        &course.id,
+        lab,
+        project,
+        &UpOptions::default(),
+        &quiet,
+        cancel,
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(UpError::Interrupted { .. }) => return Err(Interrupted),
+        Err(UpError::Failed { error, .. }) => {
+            v.problems.push(format!("start: {error}"));
+            return Ok(());
+        }
+    }
+    // Workspaces are temporary folders, removed when dropped: on every path out of here.
+    let fresh_ws = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            v.problems.push(format!("cannot make a workspace: {e}"));
+            return Ok(());
+        }
+    };
+    phase(VerifyPhase::GradingFresh);
+    let Some(fresh) = grade_in(engine, lab, project, fresh_ws.path(), v, cancel).await? else {
+        return Ok(());
+    };
+    v.fresh_ok = true;
+    for (c, r) in lab.checks.iter().zip(&fresh) {
+        if c.points > 0 && !c.starts_passing && r.status == Status::Pass {
+            v.fresh_ok = false;
+            v.problems.push(format!("check {} already passes on the fresh lab (mark it starts_passing: true, or make the task need doing)", c.id));
+        }
+    }
+    let solve = course.root.join("solutions").join(&lab.id).join("solve.sh");
+    if !solve.is_file() {
+        v.problems.push(format!(
+            "there is no reference solution: {} is missing",
+            rel(&course.root, &solve)
+        ));
+        return Ok(());
+    }
+    let ws = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            v.problems.push(format!("cannot make a workspace: {e}"));
+            return Ok(());
+        }
+    };
+    phase(VerifyPhase::Solving);
+    let script = Script {
+        shell: "sh".into(),
+        path: solve.clone(),
+        workspace: ws.path().to_path_buf(),
+        env: vec![
+            ("LAB_ID".into(), lab.id.clone()),
+            ("LAB_PROJECT".into(), project.to_string()),
+            ("LAB_COURSE_DIR".into(), course.root.display().to_string()),
+        ],
+        timeout: SOLVE_TIMEOUT,
+        output_cap: SOLVE_OUTPUT_CAP,
+    };
+    match super::solve::run(&script, cancel).await {
+        Err(SolveError::Interrupted) => return Err(Interrupted),
+        Err(e) => {
+            v.problems.push(format!("the solution failed: {e}"));
+            return Ok(());
+        }
+        Ok(r) if r.timed_out => {
+            v.problems.push(format!(
+                "the solution failed: it did not finish within {}s",
+                SOLVE_TIMEOUT.as_secs()
+            ));
+            return Ok(());
+        }
+        Ok(r) if !r.ok() => {
+            let tail = |t: &str| crate::text::last_lines(t, 10);
+            v.problems.push(format!(
+                "the solution failed: exit {}\n{}{}",
+                r.exit.unwrap_or(-1),
+                tail(&r.stdout),
+                tail(&r.stderr)
+            ));
+            return Ok(());
+        }
+        Ok(_) => {}
+    }
+    phase(VerifyPhase::GradingSolved);
+    let Some(solved) = grade_in(engine, lab, project, ws.path(), v, cancel).await? else {
+        return Ok(());
+    };
+    v.solved_ok = true;
+    for r in &solved {
+        if r.status != Status::Pass {
+            v.solved_ok = false;
+            v.problems.push(format!(
+                "check {} does not pass after the solution: {}",
+                r.id, r.message
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every check's result; `None` (with the reason among the problems) when grading could
+/// not run.
+async fn grade_in(
+    engine: &Engine,
+    lab: &Lab,
+    project: &str,
+    workspace: &Path,
+    v: &mut LabVerdict,
+    cancel: &CancellationToken,
+) -> Result<Option<Vec<crate::checks::CheckResult>>, Interrupted> {
+    let opts = GradeOptions {
+        project: project.to_string(),
+        workspace: workspace.to_path_buf(),
+        only: Vec::new(),
+        jobs: 4,
+    };
+    match grade(Some(engine), lab, &opts, &Events::default(), cancel).await {
+        Ok(report) => Ok(Some(report.checks)),
+        Err(GradeError::Interrupted { .. }) => Err(Interrupted),
+        Err(e) => {
+            v.problems.push(format!("could not grade: {e}"));
+            Ok(None)
+        }
+    }
+}
+
+/// Nothing of the project on the engine; `Err` says why that could not be seen.
+async fn is_empty(engine: &Engine, project: &str) -> Result<bool, String> {
+    crate::engine::teardown::count_labelled(engine, project)
+        .await
+        .map(|n| n == 0)
+        .map_err(|e| format!("could not look at the engine: {e}"))
+}
+
+fn rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root)
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}

@@ -1,0 +1,133 @@
+//! Text for people from bytes that programs and containers print: made printable, capped.
+//! Shared by every layer that shows output (engine errors, checks' evidence, reports).
+
+/// At most `max` bytes of `text` (on a char boundary), with a note when cut.
+pub fn cap(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}\n… ({} more bytes not shown)",
+        &text[..end],
+        text.len() - end
+    )
+}
+
+/// Bytes to text for people: invalid UTF-8 and control characters (other than newline and
+/// tab) become visible escapes, so binary garbage cannot corrupt a terminal or a report.
+pub fn printable(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            '\r' => String::new(),
+            c if c.is_control() => format!("\\x{:02x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The last `n` lines of `text`.
+pub fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// A byte buffer that keeps at most `cap` bytes: the first ones (`Keep::Head`) or the last
+/// ones (`Keep::Tail`), counting what it dropped. Whatever a process or container prints,
+/// memory stays bounded.
+#[derive(Debug, Clone)]
+pub struct Capped {
+    buf: Vec<u8>,
+    cap: usize,
+    keep: Keep,
+    dropped: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    Head,
+    Tail,
+}
+
+impl Capped {
+    pub fn new(cap: usize, keep: Keep) -> Capped {
+        Capped {
+            buf: Vec::new(),
+            cap,
+            keep,
+            dropped: 0,
+        }
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        match self.keep {
+            Keep::Head => {
+                let room = self.cap.saturating_sub(self.buf.len());
+                let n = bytes.len().min(room);
+                self.buf.extend_from_slice(&bytes[..n]);
+                self.dropped += (bytes.len() - n) as u64;
+            }
+            Keep::Tail => {
+                self.buf.extend_from_slice(bytes);
+                if self.buf.len() > self.cap {
+                    let cut = self.buf.len() - self.cap;
+                    self.buf.drain(..cut);
+                    self.dropped += cut as u64;
+                }
+            }
+        }
+    }
+
+    /// Whether anything was dropped.
+    pub fn overflowed(&self) -> bool {
+        self.dropped > 0
+    }
+
+    pub fn full(&self) -> bool {
+        self.buf.len() >= self.cap
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    pub fn text(&self) -> String {
+        printable(&self.buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_on_char_boundaries() {
+        let s = "é".repeat(10);
+        let c = cap(&s, 5);
+        assert!(c.starts_with("éé") && c.contains("more bytes"));
+        assert_eq!(cap("short", 10), "short");
+    }
+
+    #[test]
+    fn printable_escapes_control_bytes() {
+        assert_eq!(printable(b"a\x1b[31mb\r\n\x00"), "a\\x1b[31mb\n\\x00");
+    }
+
+    #[test]
+    fn capped_keeps_head_or_tail() {
+        let mut h = Capped::new(4, Keep::Head);
+        h.push(b"abc");
+        h.push(b"def");
+        assert_eq!((h.bytes(), h.overflowed()), (&b"abcd"[..], true));
+        let mut t = Capped::new(4, Keep::Tail);
+        t.push(b"abc");
+        t.push(b"def");
+        assert_eq!(t.bytes(), b"cdef");
+        assert_eq!(last_lines("a\nb\nc", 2), "b\nc");
+    }
+}

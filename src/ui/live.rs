@@ -1,0 +1,175 @@
+//! The live view of a run on a terminal, drawn from the session's events: a bar per image
+//! layer being pulled, a spinner per image being built, a spinner counting checks with the
+//! ones still running. Off a terminal it draws nothing; "cleaning up" is always said.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::engine::Progress;
+use crate::session::{Event, Events};
+
+/// Draws events while it lives; [`Live::finish`] clears what is left.
+#[derive(Clone)]
+pub struct Live {
+    state: Arc<Mutex<State>>,
+}
+
+struct State {
+    enabled: bool,
+    multi: MultiProgress,
+    layers: HashMap<(String, String), ProgressBar>,
+    builds: HashMap<String, ProgressBar>,
+    checks: Option<ProgressBar>,
+    running: Vec<String>,
+}
+
+fn style(template: &str, fallback: fn() -> ProgressStyle) -> ProgressStyle {
+    ProgressStyle::with_template(template).unwrap_or_else(|_| fallback())
+}
+
+impl Live {
+    /// A view that draws on stderr when `enabled` (a terminal, and a format for people).
+    pub fn new(enabled: bool) -> Live {
+        let multi = if enabled {
+            MultiProgress::with_draw_target(ProgressDrawTarget::stderr())
+        } else {
+            MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
+        };
+        Live {
+            state: Arc::new(Mutex::new(State {
+                enabled,
+                multi,
+                layers: HashMap::new(),
+                builds: HashMap::new(),
+                checks: None,
+                running: Vec::new(),
+            })),
+        }
+    }
+
+    /// The sink to hand to the session.
+    pub fn events(&self) -> Events {
+        let live = self.clone();
+        Events::new(move |e| live.draw(e))
+    }
+
+    fn draw(&self, e: &Event) {
+        let Ok(mut s) = self.state.lock() else {
+            return;
+        };
+        if let Event::CleaningUp = e {
+            s.clear();
+            super::output::err("interrupted: cleaning up…\n");
+            return;
+        }
+        if !s.enabled {
+            return;
+        }
+        match e {
+            Event::Engine(p) => s.engine(p),
+            Event::GradeStarted { total } => {
+                let bar = s.multi.add(ProgressBar::new(*total as u64));
+                bar.set_style(style(
+                    "{spinner} checking {pos}/{len} {wide_msg}",
+                    ProgressStyle::default_spinner,
+                ));
+                bar.enable_steady_tick(Duration::from_millis(100));
+                s.checks = Some(bar);
+            }
+            Event::CheckStarted { title, .. } => {
+                s.running.push(title.clone());
+                s.show_running();
+            }
+            Event::CheckFinished { result, .. } => {
+                if let Some(i) = s.running.iter().position(|t| t == &result.title) {
+                    s.running.remove(i);
+                }
+                if let Some(bar) = &s.checks {
+                    bar.inc(1);
+                }
+                s.show_running();
+            }
+            Event::Verify { .. } | Event::CleaningUp => {}
+        }
+    }
+
+    /// Clear every bar (before the report is printed).
+    pub fn finish(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.clear();
+        }
+    }
+}
+
+impl State {
+    fn engine(&mut self, p: &Progress) {
+        match p {
+            Progress::Pulling {
+                image,
+                layer,
+                status,
+                current,
+                total,
+            } => {
+                let key = (image.clone(), layer.clone());
+                let multi = self.multi.clone();
+                let bar = self.layers.entry(key).or_insert_with(|| {
+                    let b = multi.add(ProgressBar::new(0));
+                    b.set_style(style(
+                        "{prefix:>12} {bar:30} {bytes}/{total_bytes} {msg}",
+                        ProgressStyle::default_bar,
+                    ));
+                    b.set_prefix(layer.clone());
+                    b
+                });
+                if *total > 0 {
+                    bar.set_length(*total);
+                    bar.set_position(*current);
+                }
+                bar.set_message(status.clone());
+            }
+            Progress::Pulled { image } => {
+                self.layers.retain(|(i, _), bar| {
+                    if i == image {
+                        bar.finish_and_clear();
+                    }
+                    i != image
+                });
+            }
+            Progress::Building { image, .. } => {
+                let s = self.multi.add(ProgressBar::new_spinner());
+                s.set_message(format!("building {image}"));
+                s.enable_steady_tick(Duration::from_millis(100));
+                self.builds.insert(image.clone(), s);
+            }
+            Progress::Built { image } => {
+                if let Some(s) = self.builds.remove(image) {
+                    s.finish_and_clear();
+                }
+            }
+            Progress::Created { .. } | Progress::Started { .. } | Progress::Ready { .. } => {}
+        }
+    }
+
+    fn show_running(&self) {
+        if let Some(bar) = &self.checks {
+            bar.set_message(self.running.first().cloned().unwrap_or_default());
+        }
+    }
+
+    fn clear(&mut self) {
+        for (_, b) in self.layers.drain() {
+            b.finish_and_clear();
+        }
+        for (_, b) in self.builds.drain() {
+            b.finish_and_clear();
+        }
+        if let Some(b) = self.checks.take() {
+            b.finish_and_clear();
+        }
+        let _ = self.multi.clear();
+    }
+}
