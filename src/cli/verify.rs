@@ -1,12 +1,11 @@
 //! `lab verify [ID...]`: the course's own test. A table of results; non-zero on any problem.
 
-use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::{CliError, CliResult, Global, context};
 use crate::exit;
-use crate::session::Events;
-use crate::session::verify::{Interrupted, LabVerdict, isolated, verify_lab};
+use crate::session::verify::{CourseVerdict, VerifyError, verify_course};
+use crate::session::{Event, Events};
 use crate::ui::{Style, output, table};
 
 #[derive(Debug, clap::Args)]
@@ -37,87 +36,42 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
     }
     let engine = context::engine().await?;
     let style = Style::detect(global.color, true);
-    let before = crate::engine::teardown::inventory(&engine).await?;
-    let (together, alone): (Vec<_>, Vec<_>) = labs.iter().partition(|l| isolated(l));
-    let mut verdicts: Vec<LabVerdict> = Vec::new();
-    let report = |v: &LabVerdict| {
-        let mark = if v.ok() {
-            style.green("✓")
-        } else {
-            style.red("✗")
-        };
-        output::err(&format!(
-            "{mark} {} ({:.1}s)\n",
-            v.lab,
-            v.duration.as_secs_f64()
-        ));
-    };
-    let events = Events::default();
-    let mut interrupted = false;
-    let mut stream =
-        futures_util::stream::iter(together.into_iter().map(|l: &crate::model::Lab| {
-            let project = format!("{}{}", args.prefix, l.id);
-            let (engine, course, events) = (&engine, &course, &events);
-            async move { verify_lab(engine, course, l, &project, events, cancel).await }
-        }))
-        .buffer_unordered(args.jobs.max(1));
-    // Every lab under way finishes its own clean-up before the stream ends.
-    while let Some(v) = stream.next().await {
-        match v {
-            Ok(v) => {
-                report(&v);
-                verdicts.push(v);
-            }
-            Err(Interrupted) => interrupted = true,
+    // Each lab's line as soon as it is verified.
+    let events = Events::new(move |e| {
+        if let Event::LabVerified { verdict: v } = e {
+            let mark = if v.ok() {
+                style.green("✓")
+            } else {
+                style.red("✗")
+            };
+            output::err(&format!(
+                "{mark} {} ({:.1}s)\n",
+                v.lab,
+                v.duration.as_secs_f64()
+            ));
         }
-    }
-    drop(stream);
-    for l in alone {
-        if interrupted || cancel.is_cancelled() {
-            interrupted = true;
-            break;
+    });
+    let verdict = verify_course(
+        &engine,
+        &course,
+        &labs,
+        &args.prefix,
+        args.jobs,
+        &events,
+        cancel,
+    )
+    .await
+    .map_err(|e| match e {
+        VerifyError::Interrupted => {
+            CliError::Interrupted(Some("the labs under verification were stopped".into()))
         }
-        let project = format!("{}{}", args.prefix, l.id);
-        match verify_lab(&engine, &course, l, &project, &events, cancel).await {
-            Ok(v) => {
-                report(&v);
-                verdicts.push(v);
-            }
-            Err(Interrupted) => interrupted = true,
-        }
-    }
-    if interrupted {
-        return Err(CliError::Interrupted(Some(
-            "the labs under verification were stopped".into(),
-        )));
-    }
-    // Resources no lab labelled, left by a solution, are a failure too.
-    // What appeared during the run and belongs to the projects verified here.
-    let after = crate::engine::teardown::inventory(&engine).await?;
-    let ours: Vec<String> = labs
-        .iter()
-        .map(|l| format!("{}{}", args.prefix, l.id))
-        .collect();
-    let leftovers: Vec<String> = after
-        .iter()
-        .filter(|(name, project)| {
-            let new = !before.contains_key(*name);
-            match project {
-                Some(p) => new && ours.contains(p),
-                // Unlabelled: count what is named after a verified project (week1-hello), not
-                // what someone else is doing on the same engine meanwhile.
-                None => {
-                    new && ours.iter().any(|p| {
-                        name.split_once(' ')
-                            .is_some_and(|(_, n)| n.starts_with(p.as_str()))
-                    })
-                }
-            }
-        })
-        .map(|(name, _)| name.clone())
-        .collect();
-    verdicts.sort_by_key(|v| labs.iter().position(|l| l.id == v.lab));
-    let all_ok = verdicts.iter().all(LabVerdict::ok) && leftovers.is_empty();
+        e @ VerifyError::Engine(_) => CliError::Environment(e.to_string()),
+    })?;
+    let all_ok = verdict.ok();
+    let CourseVerdict {
+        labs: verdicts,
+        leftovers,
+    } = verdict;
 
     if args.json {
         let doc = serde_json::json!({ "version": 1, "ok": all_ok, "labs": verdicts, "leftovers": leftovers });

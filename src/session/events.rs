@@ -28,6 +28,10 @@ pub enum Event {
         lab: String,
         phase: VerifyPhase,
     },
+    /// A lab's verification is done.
+    LabVerified {
+        verdict: crate::session::verify::LabVerdict,
+    },
     /// The run was interrupted and is removing what it made.
     CleaningUp,
 }

@@ -50,12 +50,114 @@ impl LabVerdict {
 #[error("interrupted")]
 pub struct Interrupted;
 
+/// Why a course could not be verified.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("interrupted")]
+    Interrupted,
+    #[error("could not look at the engine: {0}")]
+    Engine(#[from] crate::engine::EngineError),
+}
+
+impl From<Interrupted> for VerifyError {
+    fn from(_: Interrupted) -> Self {
+        VerifyError::Interrupted
+    }
+}
+
 /// Whether a lab may verify beside others: no fixed host ports, no fixed container names.
 pub fn isolated(lab: &Lab) -> bool {
     lab.stack.as_ref().is_none_or(|s| {
         s.services.iter().all(|svc| {
             svc.container_name.is_none() && svc.ports.iter().all(|p| p.host_port.is_none())
         })
+    })
+}
+
+/// The verification of several labs, and what they left on the engine without labels.
+#[derive(Debug, Clone, Serialize)]
+pub struct CourseVerdict {
+    pub labs: Vec<LabVerdict>,
+    /// Objects that appeared during the run, are named after a verified project and were
+    /// not removed (e.g. a solution's unlabelled `docker run`).
+    pub leftovers: Vec<String>,
+}
+
+impl CourseVerdict {
+    pub fn ok(&self) -> bool {
+        self.labs.iter().all(LabVerdict::ok) && self.leftovers.is_empty()
+    }
+}
+
+/// Verify `labs` of `course`, each in project `<prefix><lab>`: those that can share an
+/// engine (see [`isolated`]) `jobs` at a time, the others alone. Each lab's verdict is also
+/// an event, as it comes.
+pub async fn verify_course(
+    engine: &Engine,
+    course: &Course,
+    labs: &[&Lab],
+    prefix: &str,
+    jobs: usize,
+    events: &Events,
+    cancel: &CancellationToken,
+) -> Result<CourseVerdict, VerifyError> {
+    use futures_util::StreamExt;
+    let before = crate::engine::teardown::inventory(engine).await?;
+    let (together, alone): (Vec<&Lab>, Vec<&Lab>) = labs.iter().partition(|l| isolated(l));
+    let mut verdicts = Vec::new();
+    let mut interrupted = false;
+    let mut stream = futures_util::stream::iter(together.into_iter().map(|l| {
+        let project = format!("{prefix}{}", l.id);
+        async move { verify_lab(engine, course, l, &project, events, cancel).await }
+    }))
+    .buffer_unordered(jobs.max(1));
+    // Every lab under way finishes its own clean-up before the stream ends.
+    while let Some(v) = stream.next().await {
+        match v {
+            Ok(v) => {
+                events.emit(Event::LabVerified { verdict: v.clone() });
+                verdicts.push(v);
+            }
+            Err(Interrupted) => interrupted = true,
+        }
+    }
+    drop(stream);
+    for l in alone {
+        if interrupted || cancel.is_cancelled() {
+            return Err(VerifyError::Interrupted);
+        }
+        let project = format!("{prefix}{}", l.id);
+        let v = verify_lab(engine, course, l, &project, events, cancel).await?;
+        events.emit(Event::LabVerified { verdict: v.clone() });
+        verdicts.push(v);
+    }
+    if interrupted {
+        return Err(VerifyError::Interrupted);
+    }
+    verdicts.sort_by_key(|v| labs.iter().position(|l| l.id == v.lab));
+    let ours: Vec<String> = labs.iter().map(|l| format!("{prefix}{}", l.id)).collect();
+    let after = crate::engine::teardown::inventory(engine).await?;
+    let leftovers = after
+        .iter()
+        .filter(|(name, project)| {
+            let new = !before.contains_key(*name);
+            match project {
+                Some(p) => new && ours.contains(p),
+                // Unlabelled: count what is named after a verified project (week1-hello), not
+                // what someone else is doing on the same engine meanwhile.
+                None => {
+                    new && ours.iter().any(|p| {
+                        name.split_once(' ')
+                            .is_some_and(|(_, n)| n.starts_with(p.as_str()))
+                    })
+                }
+            }
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    Ok(CourseVerdict {
+        labs: verdicts,
+        leftovers,
     })
 }
 

@@ -92,7 +92,7 @@ impl Live {
                 }
                 s.show_running();
             }
-            Event::Verify { .. } | Event::CleaningUp => {}
+            Event::Verify { .. } | Event::LabVerified { .. } | Event::CleaningUp => {}
         }
     }
 
