@@ -35,7 +35,7 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     }
     let code = start::provision(&docker, &course.id, lab, &project, false, global).await;
     if code == exit::OK {
-        output::out(&start::intro(
+        output::out(&crate::ui::lab_view::intro(
             lab,
             &project,
             Style::detect(global.color, false),

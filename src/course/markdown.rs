@@ -1,5 +1,7 @@
-//! A lab's README.md taken apart: front matter, task headings and the fenced blocks whose
+//! A lab's README.md taken apart: front matter, `## ` headings and the fenced blocks whose
 //! info string gives them a role (`yaml stack`, `yaml check`), each with its place in the file.
+
+use std::ops::Range;
 
 use pulldown_cmark::{
     CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd,
@@ -25,6 +27,8 @@ pub struct RoleBlock {
     /// Line and column of the opening fence's info string.
     pub fence_line: u32,
     pub fence_col: u32,
+    /// Bytes of the body from the opening fence to the end of the closing one.
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +44,15 @@ pub enum Role {
 pub struct Heading {
     pub title: String,
     pub line: u32,
+    /// Bytes of the body the heading takes.
+    pub span: Range<usize>,
 }
 
-/// A piece of the document in order: tasks and blocks interleave as written.
+/// A piece of the document in order: headings and blocks interleave as written. Whether a
+/// heading opens a task depends on what follows it; the loader decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
-    Task(Heading),
+    Heading(Heading),
     Block(RoleBlock),
 }
 
@@ -54,7 +61,7 @@ pub struct Document {
     pub front_matter: Option<FrontMatter>,
     /// A front matter was opened at line 1 but never closed.
     pub unclosed_front_matter: bool,
-    /// The markdown after the front matter.
+    /// The markdown after the front matter; the spans above are offsets into it.
     pub body: String,
     pub parts: Vec<Part>,
 }
@@ -79,9 +86,10 @@ pub fn split(text: &str) -> Document {
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
                 if let Some((line, title)) = heading.take() {
-                    parts.push(Part::Task(Heading {
+                    parts.push(Part::Heading(Heading {
                         title: title.trim().to_string(),
                         line,
+                        span: range,
                     }));
                 }
             }
@@ -118,6 +126,7 @@ pub fn split(text: &str) -> Document {
                         indent: fence_indent,
                         fence_line,
                         fence_col: info_col,
+                        span: range,
                     }));
                 }
             }
@@ -278,16 +287,22 @@ mod tests {
                 assert_eq!(b.role, Role::Stack);
                 assert_eq!(b.first_line, 8);
                 assert_eq!(b.indent, 0);
+                assert_eq!(
+                    &doc.body[b.span.clone()],
+                    "```yaml stack\nservices: {}\n```"
+                );
             }
             other => panic!("{other:?}"),
         }
         assert_eq!(
             doc.parts[1],
-            Part::Task(Heading {
+            Part::Heading(Heading {
                 title: "Task one".into(),
-                line: 11
+                line: 11,
+                span: 40..54,
             })
         );
+        assert_eq!(&doc.body[40..54], "## Task `one`\n");
         match &doc.parts[2] {
             Part::Block(b) => {
                 assert_eq!(b.role, Role::Check);

@@ -16,7 +16,7 @@ pub use check::{
     FileCheck, HttpCheck, ImageCheck, InspectAssertion, KindTag, LogStream, LogsCheck,
     NetworkCheck, Target, TcpCheck, VolumeCheck,
 };
-pub use course::{Course, Lab, Submission, Task};
+pub use course::{Course, Lab, Part, Submission, Task};
 pub use matcher::{Literal, Matcher};
 pub use stack::{
     Build, CommandLine, Dependency, DependencyCondition, EnvVar, HealthTest, Healthcheck, Logging,
