@@ -22,7 +22,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
     let project = args.project.clone().unwrap_or_else(|| lab.id.clone());
     stop::stop(&engine, &lab.id, &project, true, global).await?;
     start::provision(&engine, &course, lab, &project, false, global, cancel).await?;
-    output::out(&start::intro(
+    output::out(&crate::ui::lab_view::intro(
         lab,
         &project,
         Style::detect(global.color, false),

@@ -43,7 +43,11 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
     )
     .await?;
     if !args.quiet {
-        output::out(&intro(lab, &project, Style::detect(global.color, false)));
+        output::out(&lab_view::intro(
+            lab,
+            &project,
+            Style::detect(global.color, false),
+        ));
     }
     Ok(exit::OK)
 }
@@ -138,46 +142,4 @@ pub async fn provision(
             Err(CliError::Reported(code))
         }
     }
-}
-
-/// The intro (the text before the first task) and the task list.
-pub fn intro(lab: &Lab, project: &str, style: Style) -> String {
-    let cut = lab
-        .body
-        .find("\n## ")
-        .map(|i| i + 1)
-        .unwrap_or(lab.body.len());
-    let intro_lab = Lab {
-        body: lab.body[..cut].to_string(),
-        ..lab.clone()
-    };
-    let mut out = lab_view::render(&intro_lab, style);
-    if !lab.tasks.is_empty() {
-        out.push_str(&format!("\n{}\n", style.bold("Tasks")));
-        for t in &lab.tasks {
-            let checks: Vec<_> = lab
-                .checks
-                .iter()
-                .filter(|c| c.task == Some(t.number - 1))
-                .collect();
-            let points: u32 = checks.iter().map(|c| c.points).sum();
-            out.push_str(&format!(
-                "  {}. {}  {}\n",
-                t.number,
-                t.title,
-                style.dim(&format!("({points} points)"))
-            ));
-        }
-    }
-    let project_flag = if project == lab.id {
-        String::new()
-    } else {
-        format!(" --project {project}")
-    };
-    out.push_str(&format!(
-        "\n{} `lab show {id}` for the whole text, `lab check {id}{project_flag}` to grade your work, `lab hint {id}` when stuck.\n",
-        style.dim("Next:"),
-        id = lab.id
-    ));
-    out
 }

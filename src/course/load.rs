@@ -1,13 +1,15 @@
 //! Reading a course from disk: find it, read each file safely, decode, cross-check.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::decode::{self, Ctx, front_matter};
+use super::decode::{Ctx, front_matter};
 use super::diag::{Diagnostic, Diagnostics, nearest};
-use super::markdown::{self, Part, Role};
-use super::yaml::{self, Node, Pos};
-use crate::model::{Course, Lab, Task};
+use super::lab::{Requires, decode_lab, syntax_error};
+use super::yaml::{self, Pos};
+use crate::model::{Course, Lab};
+
+pub use super::lab::task_title;
 
 /// Labs are prose with a few YAML blocks; anything this large is a mistake (or an attack).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -286,8 +288,6 @@ pub fn parse_lab(
     }
 }
 
-type Requires = Vec<(String, Pos)>;
-
 fn load_lab_at(
     dir: &Path,
     root: &Path,
@@ -310,246 +310,4 @@ fn load_lab_at(
         None => (None, Vec::new()),
     };
     (lab, reqs, ctx.diags)
-}
-
-/// Decode a lab's README.md text.
-fn decode_lab(ctx: &mut Ctx, text: &str, id: &str, dir: &Path) -> Option<(Lab, Requires)> {
-    if text.trim().is_empty() {
-        ctx.error(
-            Pos::new(1, 1),
-            "the lab is empty; it needs a front matter with a title",
-        )
-        .help = Some("start the file with:\n---\ntitle: My lab\n---".into());
-        return None;
-    }
-    let doc = markdown::split(text);
-    let header = match (&doc.front_matter, doc.unclosed_front_matter) {
-        (_, true) => {
-            ctx.error(
-                Pos::new(1, 1),
-                "the front matter opened here is never closed with a line \"---\"",
-            );
-            None
-        }
-        (None, false) => {
-            ctx.error(
-                Pos::new(1, 1),
-                "the lab has no front matter; start the file with ---, a title, and ---",
-            )
-            .help = Some("e.g.\n---\ntitle: Health checks\n---".into());
-            None
-        }
-        (Some(fm), false) => match parse_block(ctx, &fm.yaml, fm.first_line, 0, "the front matter")
-        {
-            Some(node) if node.is_null() => {
-                ctx.error(
-                    Pos::new(fm.first_line, 1),
-                    "the front matter is empty; it needs a title",
-                );
-                None
-            }
-            Some(node) => Some(front_matter::lab(ctx, &node)),
-            None => None,
-        },
-    };
-
-    let mut tasks = Vec::new();
-    let mut stack = None;
-    let mut stack_line: Option<u32> = None;
-    let mut checks = Vec::new();
-    let mut refs = Vec::new();
-    let mut ids: BTreeMap<String, u32> = BTreeMap::new();
-    for part in &doc.parts {
-        match part {
-            Part::Task(h) => tasks.push(Task {
-                number: tasks.len() + 1,
-                title: task_title(&h.title).to_string(),
-                line: h.line,
-            }),
-            Part::Block(b) => match &b.role {
-                Role::Unknown(word) => {
-                    let near = nearest(word, &["stack", "check"]).unwrap_or("check");
-                    ctx.error(
-                        Pos::new(b.fence_line, b.fence_col),
-                        format!("unknown block role \"yaml {word}\""),
-                    )
-                    .suggestion = Some(format!("did you mean \"yaml {near}\"?"));
-                }
-                Role::Stack => {
-                    if let Some(first) = stack_line {
-                        ctx.error(Pos::new(b.fence_line, b.fence_col), format!("a second stack block; a lab has at most one (the first is at line {first})"));
-                        continue;
-                    }
-                    stack_line = Some(b.fence_line);
-                    if let Some(node) =
-                        parse_block(ctx, &b.yaml, b.first_line, b.indent, "the stack block")
-                    {
-                        if node.is_null() {
-                            ctx.error(
-                                Pos::new(b.fence_line, b.fence_col),
-                                "the stack block is empty",
-                            );
-                        } else {
-                            stack = decode::stack::decode(ctx, &node);
-                        }
-                    }
-                }
-                Role::Check => {
-                    let Some(node) =
-                        parse_block(ctx, &b.yaml, b.first_line, b.indent, "a check block")
-                    else {
-                        continue;
-                    };
-                    if node.is_null() {
-                        ctx.error(
-                            Pos::new(b.fence_line, b.fence_col),
-                            "the check block is empty",
-                        );
-                        continue;
-                    }
-                    let task = tasks.len().checked_sub(1);
-                    let id_pos = id_position(&node);
-                    if let Some(check) =
-                        decode::check::decode(ctx, &node, task, b.first_line, &mut refs)
-                    {
-                        if let Some(first) = ids.get(&check.id) {
-                            ctx.error(
-                                id_pos.unwrap_or(node.pos),
-                                format!(
-                                    "duplicate check id \"{}\" (first used at line {first})",
-                                    check.id
-                                ),
-                            );
-                        } else {
-                            ids.insert(
-                                check.id.clone(),
-                                id_pos.map(|p| p.line).unwrap_or(b.first_line),
-                            );
-                        }
-                        checks.push(check);
-                    }
-                }
-            },
-        }
-    }
-
-    // Every service a check or action names must be in the stack.
-    let services: Vec<&str> = stack
-        .as_ref()
-        .map(|s: &crate::model::Stack| s.services.iter().map(|s| s.name.as_str()).collect())
-        .unwrap_or_default();
-    for (name, pos) in &refs {
-        if stack.is_none() {
-            if stack_line.is_none() {
-                ctx.error(
-                    *pos,
-                    format!("service \"{name}\" is named, but this lab has no stack"),
-                )
-                .help = Some("use `container: NAME` for a container the student creates".into());
-            }
-        } else if !services.contains(&name.as_str()) {
-            let d = ctx.error(
-                *pos,
-                format!("service \"{name}\" is not in this lab's stack"),
-            );
-            match nearest(name, &services) {
-                Some(near) => d.suggestion = Some(format!("did you mean \"{near}\"?")),
-                None => d.help = Some(format!("the stack's services: {}", services.join(", "))),
-            }
-        }
-    }
-
-    let header = header?;
-    let lab = Lab {
-        id: id.to_string(),
-        title: header.title?,
-        requires: header.requires.iter().map(|(r, _)| r.clone()).collect(),
-        timeout: header.timeout,
-        tags: header.tags,
-        submission: header.submission,
-        tasks,
-        stack,
-        checks,
-        body: doc.body,
-        dir: dir.to_path_buf(),
-    };
-    Some((lab, header.requires))
-}
-
-/// A heading's title without a leading "Task 3:" (or "Task 3 —"): `lab` numbers tasks itself,
-/// and reports would say "Task 3: Task 3: …".
-pub fn task_title(heading: &str) -> &str {
-    let Some(rest) = heading.strip_prefix("Task ") else {
-        return heading;
-    };
-    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    if digits == 0 {
-        return heading;
-    }
-    let after = rest[digits..].trim_start();
-    match after.strip_prefix([':', '.', '—', '–', '-']) {
-        Some(title) if !title.trim().is_empty() => title.trim_start(),
-        _ => heading,
-    }
-}
-
-fn id_position(node: &Node) -> Option<Pos> {
-    node.as_map()?
-        .iter()
-        .find(|(k, _)| k.as_str() == Some("id"))
-        .map(|(_, v)| v.pos)
-}
-
-/// Parse a block's YAML and move its positions to where the block stands in the file.
-fn parse_block(
-    ctx: &mut Ctx,
-    text: &str,
-    first_line: u32,
-    indent: u32,
-    what: &str,
-) -> Option<Node> {
-    match yaml::parse(text) {
-        Ok(mut node) => {
-            node.shift(first_line - 1, indent);
-            Some(node)
-        }
-        Err(e) => {
-            syntax_error(ctx, &e, first_line - 1, indent, what);
-            None
-        }
-    }
-}
-
-fn syntax_error(
-    ctx: &mut Ctx,
-    e: &yaml::SyntaxError,
-    line_offset: u32,
-    col_offset: u32,
-    what: &str,
-) {
-    let pos = e
-        .pos
-        .map(|p| Pos::new(p.line + line_offset, p.col + col_offset))
-        .unwrap_or(Pos::new(line_offset + 1, col_offset + 1));
-    ctx.error(pos, format!("invalid YAML in {what}: {}", e.message));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::task_title;
-
-    #[test]
-    fn task_numbers_in_headings_are_dropped() {
-        assert_eq!(
-            task_title("Task 1: Run your first containers"),
-            "Run your first containers"
-        );
-        assert_eq!(task_title("Task 12 — Rolling update"), "Rolling update");
-        assert_eq!(
-            task_title("Task: a healthy database"),
-            "Task: a healthy database"
-        );
-        assert_eq!(task_title("Task 3:"), "Task 3:");
-        assert_eq!(task_title("Tasks are fun"), "Tasks are fun");
-    }
 }

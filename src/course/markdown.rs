@@ -1,7 +1,11 @@
-//! A lab's README.md taken apart: front matter, task headings and the fenced blocks whose
+//! A lab's README.md taken apart: front matter, `## ` headings and the fenced blocks whose
 //! info string gives them a role (`yaml stack`, `yaml check`), each with its place in the file.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+use pulldown_cmark::{
+    CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd,
+};
 
 /// The YAML between the leading `---` lines, and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +27,8 @@ pub struct RoleBlock {
     /// Line and column of the opening fence's info string.
     pub fence_line: u32,
     pub fence_col: u32,
+    /// Bytes of the body from the opening fence to the end of the closing one.
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,21 +44,24 @@ pub enum Role {
 pub struct Heading {
     pub title: String,
     pub line: u32,
+    /// Bytes of the body the heading takes.
+    pub span: Range<usize>,
 }
 
-/// A piece of the document in order: tasks and blocks interleave as written.
+/// A piece of the document in order: headings and blocks interleave as written. Whether a
+/// heading opens a task depends on what follows it; the loader decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
-    Task(Heading),
+    Heading(Heading),
     Block(RoleBlock),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     pub front_matter: Option<FrontMatter>,
-    /// `Some(line)` when a front matter was opened at line 1 but never closed.
+    /// A front matter was opened at line 1 but never closed.
     pub unclosed_front_matter: bool,
-    /// The markdown after the front matter.
+    /// The markdown after the front matter; the spans above are offsets into it.
     pub body: String,
     pub parts: Vec<Part>,
 }
@@ -77,9 +86,10 @@ pub fn split(text: &str) -> Document {
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
                 if let Some((line, title)) = heading.take() {
-                    parts.push(Part::Task(Heading {
+                    parts.push(Part::Heading(Heading {
                         title: title.trim().to_string(),
                         line,
+                        span: range,
                     }));
                 }
             }
@@ -116,6 +126,7 @@ pub fn split(text: &str) -> Document {
                         indent: fence_indent,
                         fence_line,
                         fence_col: info_col,
+                        span: range,
                     }));
                 }
             }
@@ -150,31 +161,76 @@ fn role_of(info: &str) -> Option<Role> {
 }
 
 /// Returns the front matter, whether one was opened but not closed, and where the body starts.
+///
+/// pulldown-cmark finds the front matter: a YAML metadata block that opens the file. It
+/// refuses two shapes that `lab` reported before it was used, so those keep a small check of
+/// their own (see [`refused_front_matter`]).
 fn front_matter(text: &str) -> (Option<FrontMatter>, bool, usize) {
-    let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-    else {
+    // Only the first block matters: a metadata block further down is not a front matter,
+    // and the body is parsed again without this option (see [`split`]).
+    let mut events =
+        Parser::new_ext(text, Options::ENABLE_YAML_STYLE_METADATA_BLOCKS).into_offset_iter();
+    if let Some((Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)), range)) =
+        events.next()
+        && range.start == 0
+    {
+        let mut yaml = String::new();
+        for (event, range) in events {
+            match event {
+                Event::Text(t) => yaml.push_str(&t),
+                // The block ends after the closing `---` (or `...`); the body starts on the
+                // next line.
+                Event::End(TagEnd::MetadataBlock(_)) => {
+                    let front = FrontMatter {
+                        yaml,
+                        first_line: 2,
+                    };
+                    return (Some(front), false, next_line(text, range.end));
+                }
+                _ => {}
+            }
+        }
+    }
+    refused_front_matter(text)
+}
+
+/// A file that opens with `---` which pulldown-cmark did not take as a metadata block. It
+/// refuses an unclosed block, but also a closed one whose first line is blank or closes it
+/// (an empty front matter). `lab` reports those differently ("never closed" against "the
+/// front matter is empty"), so the closing line is looked for here, by pulldown-cmark's rule.
+fn refused_front_matter(text: &str) -> (Option<FrontMatter>, bool, usize) {
+    let mut lines = text.split_inclusive('\n');
+    let Some(open) = lines.next().filter(|l| is_delimiter(l, "---")) else {
         return (None, false, 0);
     };
-    let open_len = text.len() - rest.len();
-    let mut offset = open_len;
-    for line in rest.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
-        if bare == "---" || bare == "..." {
-            let yaml = text[open_len..offset].to_string();
-            return (
-                Some(FrontMatter {
-                    yaml,
-                    first_line: 2,
-                }),
-                false,
-                offset + line.len(),
-            );
+    let mut offset = open.len();
+    for line in lines {
+        if is_delimiter(line, "---") || is_delimiter(line, "...") {
+            let front = FrontMatter {
+                yaml: text[open.len()..offset].to_string(),
+                first_line: 2,
+            };
+            return (Some(front), false, offset + line.len());
         }
         offset += line.len();
     }
     (None, true, 0)
+}
+
+/// `line` is the delimiter, unindented, with nothing after it but spaces.
+fn is_delimiter(line: &str, delimiter: &str) -> bool {
+    line.strip_prefix(delimiter).is_some_and(|rest| {
+        rest.trim_end_matches(['\n', '\r'])
+            .trim_end_matches(' ')
+            .is_empty()
+    })
+}
+
+/// The offset of the line after the one `offset` is on.
+fn next_line(text: &str, offset: usize) -> usize {
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
 }
 
 /// Byte offset → line and column, in O(log n).
@@ -231,16 +287,22 @@ mod tests {
                 assert_eq!(b.role, Role::Stack);
                 assert_eq!(b.first_line, 8);
                 assert_eq!(b.indent, 0);
+                assert_eq!(
+                    &doc.body[b.span.clone()],
+                    "```yaml stack\nservices: {}\n```"
+                );
             }
             other => panic!("{other:?}"),
         }
         assert_eq!(
             doc.parts[1],
-            Part::Task(Heading {
+            Part::Heading(Heading {
                 title: "Task one".into(),
-                line: 11
+                line: 11,
+                span: 40..54,
             })
         );
+        assert_eq!(&doc.body[40..54], "## Task `one`\n");
         match &doc.parts[2] {
             Part::Block(b) => {
                 assert_eq!(b.role, Role::Check);
@@ -257,6 +319,41 @@ mod tests {
         let doc = split("---\ntitle: x\n# no end\n");
         assert!(doc.unclosed_front_matter);
         assert!(doc.front_matter.is_none());
+    }
+
+    #[test]
+    fn front_matter_closings_and_line_endings() {
+        let doc = split("---\r\ntitle: x\r\n...  \r\n\r\n# Lab\r\n");
+        assert_eq!(
+            doc.front_matter.map(|f| f.yaml).as_deref(),
+            Some("title: x\n")
+        );
+        assert_eq!(doc.body, "\r\n# Lab\r\n");
+        let doc = split("---\ntitle: x\n---");
+        assert_eq!(doc.body, "");
+    }
+
+    #[test]
+    fn front_matter_that_pulldown_refuses_is_still_found() {
+        // An empty front matter is reported as empty, not as unclosed or missing.
+        let doc = split("---\n---\n# Lab\n");
+        assert_eq!(doc.front_matter.map(|f| f.yaml).as_deref(), Some(""));
+        assert_eq!(doc.body, "# Lab\n");
+        let doc = split("---\n\ntitle: x\n---\nbody\n");
+        assert_eq!(
+            doc.front_matter.map(|f| f.yaml).as_deref(),
+            Some("\ntitle: x\n")
+        );
+        assert_eq!(doc.body, "body\n");
+        assert!(split("---").unclosed_front_matter);
+    }
+
+    #[test]
+    fn a_metadata_block_in_the_body_is_markdown() {
+        let doc = split("# Lab\n\n---\na: b\n---\n");
+        assert!(doc.front_matter.is_none() && !doc.unclosed_front_matter);
+        let doc = split("---\ntitle: x\n---\n\n---\n```yaml check\nid: a\n```\n---\n");
+        assert_eq!(doc.parts.len(), 1, "the check between two rules is found");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod decode;
 pub mod diag;
+mod lab;
 pub mod load;
 pub mod markdown;
 pub mod yaml;

@@ -314,7 +314,7 @@ mod tests {
                 ..Default::default()
             }),
             checks: vec![],
-            body: String::new(),
+            document: Vec::new(),
             dir: std::env::temp_dir(),
         }
     }

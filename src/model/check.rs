@@ -65,22 +65,75 @@ pub enum CheckKind {
     Command(CommandCheck),
 }
 
+/// The kinds of check, as a check block names them (`exec:`, `http:`, ...): the one list of
+/// kind names. The decoder's schema and messages and [`CheckKind::name`] derive from it, and
+/// the matches on it are exhaustive, so a new kind makes the compiler name every place to
+/// change.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::AsRefStr,
+    strum::EnumString,
+    strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum KindTag {
+    Exec,
+    Expect,
+    Http,
+    Tcp,
+    Dns,
+    Container,
+    Network,
+    Volume,
+    Image,
+    Logs,
+    File,
+    Command,
+}
+
+impl KindTag {
+    /// Every kind, in the order the format lists them.
+    pub fn all() -> impl Iterator<Item = KindTag> {
+        <KindTag as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The key that names this kind in a check block.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
 impl CheckKind {
-    pub fn name(&self) -> &'static str {
+    pub fn tag(&self) -> KindTag {
         match self {
-            CheckKind::Exec(_) => "exec",
-            CheckKind::Expect(_) => "expect",
-            CheckKind::Http(_) => "http",
-            CheckKind::Tcp(_) => "tcp",
-            CheckKind::Dns(_) => "dns",
-            CheckKind::Container(_) => "container",
-            CheckKind::Network(_) => "network",
-            CheckKind::Volume(_) => "volume",
-            CheckKind::Image(_) => "image",
-            CheckKind::Logs(_) => "logs",
-            CheckKind::File(_) => "file",
-            CheckKind::Command(_) => "command",
+            CheckKind::Exec(_) => KindTag::Exec,
+            CheckKind::Expect(_) => KindTag::Expect,
+            CheckKind::Http(_) => KindTag::Http,
+            CheckKind::Tcp(_) => KindTag::Tcp,
+            CheckKind::Dns(_) => KindTag::Dns,
+            CheckKind::Container(_) => KindTag::Container,
+            CheckKind::Network(_) => KindTag::Network,
+            CheckKind::Volume(_) => KindTag::Volume,
+            CheckKind::Image(_) => KindTag::Image,
+            CheckKind::Logs(_) => KindTag::Logs,
+            CheckKind::File(_) => KindTag::File,
+            CheckKind::Command(_) => KindTag::Command,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.tag().name()
     }
 }
 
@@ -250,4 +303,21 @@ pub struct CommandCheck {
     pub exit: Matcher,
     pub stdout: Option<Matcher>,
     pub stderr: Option<Matcher>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KindTag;
+
+    #[test]
+    fn kind_names_are_snake_case_and_parse_back() {
+        let names: Vec<&str> = KindTag::all().map(KindTag::name).collect();
+        assert_eq!(names.first(), Some(&"exec"));
+        assert_eq!(names.last(), Some(&"command"));
+        for tag in KindTag::all() {
+            assert_eq!(tag.name().parse::<KindTag>(), Ok(tag));
+            assert_eq!(tag.to_string(), tag.name());
+        }
+        assert!("Exec".parse::<KindTag>().is_err());
+    }
 }

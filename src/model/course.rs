@@ -42,9 +42,9 @@ pub struct Lab {
     pub stack: Option<Stack>,
     /// In the order written (and so in task order).
     pub checks: Vec<Check>,
-    /// The markdown after the front matter, as written.
-    #[serde(skip)]
-    pub body: String,
+    /// README.md after the front matter, in order: prose, task headings and blocks, so that
+    /// a view renders the lab without parsing its markdown again.
+    pub document: Vec<Part>,
     /// The lab's folder; bind mounts and build contexts are relative to it.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -62,9 +62,36 @@ impl Lab {
     pub fn readme(&self) -> PathBuf {
         self.dir.join("README.md")
     }
+
+    /// What comes before the first task: the lab's introduction, with its stack and any
+    /// lab-wide checks.
+    pub fn intro(&self) -> &[Part] {
+        let end = self
+            .document
+            .iter()
+            .position(|p| matches!(p, Part::Task(_)))
+            .unwrap_or(self.document.len());
+        &self.document[..end]
+    }
 }
 
-/// A task: a `## ` heading and the checks under it.
+/// One piece of a lab's README.md, in the order written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// Markdown between the other parts, as written. A `## ` section without checks opens no
+    /// task (LAB_FORMAT v1.1), so its heading stays here as prose.
+    Text(String),
+    /// A `## ` heading that opens a task: an index into [`Lab::tasks`].
+    Task(usize),
+    /// The `yaml stack` block: [`Lab::stack`].
+    Stack,
+    /// A `yaml check` block: an index into [`Lab::checks`].
+    Check(usize),
+}
+
+/// A task: a `## ` heading and the checks under it (a heading with no check under it is not
+/// a task).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Task {
     /// 1-based, in the order of the headings.

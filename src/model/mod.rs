@@ -13,10 +13,10 @@ mod units;
 pub use action::{Action, ConnectAction, ExecSpec, KillAction};
 pub use check::{
     Check, CheckKind, CommandCheck, ContainerCheck, DnsCheck, ExecCheck, ExpectCheck, ExpectStep,
-    FileCheck, HttpCheck, ImageCheck, InspectAssertion, LogStream, LogsCheck, NetworkCheck, Target,
-    TcpCheck, VolumeCheck,
+    FileCheck, HttpCheck, ImageCheck, InspectAssertion, KindTag, LogStream, LogsCheck,
+    NetworkCheck, Target, TcpCheck, VolumeCheck,
 };
-pub use course::{Course, Lab, Submission, Task};
+pub use course::{Course, Lab, Part, Submission, Task};
 pub use matcher::{Literal, Matcher};
 pub use stack::{
     Build, CommandLine, Dependency, DependencyCondition, EnvVar, HealthTest, Healthcheck, Logging,

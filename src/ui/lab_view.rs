@@ -1,188 +1,112 @@
-//! A lab rendered for the terminal: its markdown, with the stack and check blocks shown as
-//! readable summaries instead of raw YAML.
+//! A lab rendered for the terminal from the document the loader found: its prose, task
+//! headings, and the stack and check blocks shown as readable summaries instead of raw YAML.
+//! pulldown-cmark only turns the prose into terminal text here; where the blocks and tasks
+//! are is the loader's business.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::Style;
-use crate::model::{Check, CheckKind, DependencyCondition, Lab, Matcher, Service, Stack, Target};
+use crate::model::{
+    Check, CheckKind, DependencyCondition, Lab, Matcher, Part, Service, Stack, Target, Task,
+};
 
 /// The whole lab, as `lab show` prints it.
 pub fn render(lab: &Lab, style: Style) -> String {
+    render_parts(lab, &lab.document, style)
+}
+
+/// What `lab start` shows: the intro (the text before the first task) and the task list.
+pub fn intro(lab: &Lab, project: &str, style: Style) -> String {
+    let mut out = render_parts(lab, lab.intro(), style);
+    if !lab.tasks.is_empty() {
+        out.push_str(&format!("\n{}\n", style.bold("Tasks")));
+        for t in &lab.tasks {
+            let checks: Vec<_> = lab
+                .checks
+                .iter()
+                .filter(|c| c.task == Some(t.number - 1))
+                .collect();
+            let points: u32 = checks.iter().map(|c| c.points).sum();
+            out.push_str(&format!(
+                "  {}. {}  {}\n",
+                t.number,
+                t.title,
+                style.dim(&format!("({points} points)"))
+            ));
+        }
+    }
+    let project_flag = if project == lab.id {
+        String::new()
+    } else {
+        format!(" --project {project}")
+    };
+    out.push_str(&format!(
+        "\n{} `lab show {id}` for the whole text, `lab check {id}{project_flag}` to grade your work, `lab hint {id}` when stuck.\n",
+        style.dim("Next:"),
+        id = lab.id
+    ));
+    out
+}
+
+fn render_parts(lab: &Lab, parts: &[Part], style: Style) -> String {
     let mut r = Renderer {
         style,
         out: String::new(),
         lists: Vec::new(),
         quote: 0,
         line_start: true,
+        links: link_definitions(lab),
     };
-    let mut checks = lab.checks.iter();
-    let mut task = 0usize;
-    let mut in_code: Option<Option<String>> = None; // Some(role) while inside a fenced block
-    let mut code = String::new();
-    let mut heading: Option<(HeadingLevel, String)> = None;
-    let mut link: Vec<String> = Vec::new();
-    // Tables: the header row, then body rows, each a list of cell texts.
-    let mut table: Option<Vec<Vec<String>>> = None;
-
-    for event in Parser::new_ext(&lab.body, Options::ENABLE_TABLES) {
-        if let Some(rows) = table.as_mut() {
-            match event {
-                Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => rows.push(Vec::new()),
-                Event::Start(Tag::TableCell) => {
-                    if let Some(row) = rows.last_mut() {
-                        row.push(String::new());
-                    }
-                }
-                Event::Text(t) | Event::Code(t) => {
-                    if let Some(cell) = rows.last_mut().and_then(|r| r.last_mut()) {
-                        cell.push_str(&t);
-                    }
-                }
-                Event::End(TagEnd::Table) => {
-                    let mut rows = table.take().unwrap_or_default();
-                    if !rows.is_empty() {
-                        let head = rows.remove(0);
-                        let head: Vec<&str> = head.iter().map(String::as_str).collect();
-                        let text = super::table::render(&head, &rows, style);
-                        r.block(&text.lines().map(|l| format!("  {l}\n")).collect::<String>());
-                    }
-                }
-                _ => {}
-            }
-            continue;
-        }
-        match event {
-            Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
-            Event::Start(Tag::Heading { level, .. }) => {
-                r.blank_line();
-                heading = Some((level, String::new()));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, text)) = heading.take() {
-                    let styled = match level {
-                        HeadingLevel::H1 => style.bold(&style.underline(&text)),
-                        HeadingLevel::H2 => {
-                            task += 1;
-                            let title = crate::course::load::task_title(&text);
-                            format!("{}{}", style.dim(&format!("Task {task} · ")), style.bold(&style.cyan(title)))
-                        }
-                        _ => style.bold(&text),
-                    };
-                    r.push(&styled);
-                }
-                r.newline();
-                r.newline();
-            }
-            Event::Start(Tag::Paragraph) => {}
-            Event::End(TagEnd::Paragraph) => {
-                r.newline();
-                if r.lists.is_empty() {
-                    r.newline();
+    for part in parts {
+        match part {
+            Part::Text(markdown) => r.markdown(markdown),
+            Part::Task(i) => {
+                if let Some(task) = lab.tasks.get(*i) {
+                    r.task_heading(task);
                 }
             }
-            Event::Start(Tag::BlockQuote(_)) => r.quote += 1,
-            Event::End(TagEnd::BlockQuote(_)) => r.quote = r.quote.saturating_sub(1),
-            Event::Start(Tag::List(first)) => {
-                if !r.lists.is_empty() {
-                    r.newline_if_needed();
-                }
-                r.lists.push(first);
-            }
-            Event::End(TagEnd::List(_)) => {
-                r.lists.pop();
-                if r.lists.is_empty() {
-                    r.newline();
+            Part::Stack => {
+                if let Some(stack) = &lab.stack {
+                    r.block(&stack_summary(stack, style));
                 }
             }
-            Event::Start(Tag::Item) => {
-                r.newline_if_needed();
-                let depth = r.lists.len().saturating_sub(1);
-                let bullet = match r.lists.last_mut() {
-                    Some(Some(n)) => {
-                        let b = format!("{n}. ");
-                        *n += 1;
-                        b
-                    }
-                    _ => "• ".to_string(),
-                };
-                r.push(&format!("{}{}", "  ".repeat(depth + 1), bullet));
-            }
-            Event::End(TagEnd::Item) => r.newline_if_needed(),
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let role = match &kind {
-                    CodeBlockKind::Fenced(info) => {
-                        let mut w = info.split_whitespace();
-                        match (w.next(), w.next()) {
-                            (Some("yaml" | "yml"), Some(role @ ("stack" | "check"))) => {
-                                Some(role.to_string())
-                            }
-                            _ => None,
-                        }
-                    }
-                    CodeBlockKind::Indented => None,
-                };
-                in_code = Some(role);
-                code.clear();
-            }
-            Event::End(TagEnd::CodeBlock) => match in_code.take().flatten().as_deref() {
-                Some("stack") => {
-                    if let Some(stack) = &lab.stack {
-                        r.block(&stack_summary(stack, style));
-                    }
-                }
-                Some(_) => {
-                    if let Some(check) = checks.next() {
-                        r.block(&check_summary(check, style));
-                    }
-                }
-                None => {
-                    let body: String = code
-                        .lines()
-                        .map(|l| format!("    {}\n", style.cyan(l)))
-                        .collect();
-                    r.block(&body);
-                }
-            },
-            Event::Text(t) => {
-                if in_code.is_some() {
-                    code.push_str(&t);
-                } else if let Some((_, text)) = heading.as_mut() {
-                    text.push_str(&t);
-                } else {
-                    r.push(&t);
+            Part::Check(i) => {
+                if let Some(check) = lab.checks.get(*i) {
+                    r.block(&check_summary(check, style));
                 }
             }
-            Event::Code(t) => match heading.as_mut() {
-                Some((_, text)) => text.push_str(&t),
-                None => r.push(&style.cyan(&format!("`{t}`"))),
-            },
-            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => {}
-            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => {}
-            Event::Start(Tag::Link { dest_url, .. }) => link.push(dest_url.to_string()),
-            Event::End(TagEnd::Link) => {
-                if let Some(url) = link.pop() {
-                    r.push(&style.dim(&format!(" ({url})")));
-                }
-            }
-            Event::SoftBreak => r.push(" "),
-            Event::HardBreak => r.newline(),
-            Event::Rule => {
-                r.newline_if_needed();
-                r.push(&style.dim(&"─".repeat(40)));
-                r.newline();
-                r.newline();
-            }
-            Event::Html(h) | Event::InlineHtml(h)
-                // Comments are for authors; other HTML is shown as written.
-                if !h.trim_start().starts_with("<!--") => {
-                    r.push(&h);
-                }
-            _ => {}
         }
     }
     let mut out = r.out.trim_end().to_string();
     out.push('\n');
     out
+}
+
+/// Link reference definitions of every text part, by label: a reference link in one part
+/// may be defined in another (often at the end of the file).
+fn link_definitions(lab: &Lab) -> HashMap<String, String> {
+    let mut defs = HashMap::new();
+    for part in &lab.document {
+        if let Part::Text(markdown) = part {
+            let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES);
+            for (label, def) in parser.reference_definitions().iter() {
+                defs.entry(link_label(label))
+                    .or_insert_with(|| def.dest.to_string());
+            }
+        }
+    }
+    defs
+}
+
+/// A link label as CommonMark compares them: case and runs of white space do not count.
+fn link_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 struct Renderer {
@@ -191,9 +115,178 @@ struct Renderer {
     lists: Vec<Option<u64>>,
     quote: usize,
     line_start: bool,
+    links: HashMap<String, String>,
 }
 
 impl Renderer {
+    /// A task's `## ` heading, numbered.
+    fn task_heading(&mut self, task: &Task) {
+        let style = self.style;
+        self.blank_line();
+        self.push(&format!(
+            "{}{}",
+            style.dim(&format!("Task {} · ", task.number)),
+            style.bold(&style.cyan(&task.title))
+        ));
+        self.newline();
+        self.newline();
+    }
+
+    /// Prose, as terminal text.
+    fn markdown(&mut self, markdown: &str) {
+        let style = self.style;
+        let links = &self.links;
+        let mut resolve = |link: BrokenLink<'_>| {
+            let dest = links.get(&link_label(&link.reference))?;
+            Some((CowStr::from(dest.clone()), CowStr::from("")))
+        };
+        let events: Vec<Event> = Parser::new_with_broken_link_callback(
+            markdown,
+            Options::ENABLE_TABLES,
+            Some(&mut resolve),
+        )
+        .collect();
+        let mut code: Option<String> = None; // Some while inside a code block
+        let mut heading: Option<(HeadingLevel, String)> = None;
+        let mut link: Vec<String> = Vec::new();
+        // Tables: the header row, then body rows, each a list of cell texts.
+        let mut table: Option<Vec<Vec<String>>> = None;
+
+        for event in events {
+            if let Some(rows) = table.as_mut() {
+                match event {
+                    Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                        rows.push(Vec::new())
+                    }
+                    Event::Start(Tag::TableCell) => {
+                        if let Some(row) = rows.last_mut() {
+                            row.push(String::new());
+                        }
+                    }
+                    Event::Text(t) | Event::Code(t) => {
+                        if let Some(cell) = rows.last_mut().and_then(|r| r.last_mut()) {
+                            cell.push_str(&t);
+                        }
+                    }
+                    Event::End(TagEnd::Table) => {
+                        let mut rows = table.take().unwrap_or_default();
+                        if !rows.is_empty() {
+                            let head = rows.remove(0);
+                            let head: Vec<&str> = head.iter().map(String::as_str).collect();
+                            let text = super::table::render(&head, &rows, style);
+                            self.block(
+                                &text.lines().map(|l| format!("  {l}\n")).collect::<String>(),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
+                Event::Start(Tag::Heading { level, .. }) => {
+                    self.blank_line();
+                    heading = Some((level, String::new()));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, text)) = heading.take() {
+                        let styled = match level {
+                            HeadingLevel::H1 => style.bold(&style.underline(&text)),
+                            // Task headings are parts of their own; a `## ` section in the
+                            // prose has no checks, and so no number (LAB_FORMAT v1.1).
+                            HeadingLevel::H2 => style.bold(&style.cyan(&text)),
+                            _ => style.bold(&text),
+                        };
+                        self.push(&styled);
+                    }
+                    self.newline();
+                    self.newline();
+                }
+                Event::Start(Tag::Paragraph) => {}
+                Event::End(TagEnd::Paragraph) => {
+                    self.newline();
+                    if self.lists.is_empty() {
+                        self.newline();
+                    }
+                }
+                Event::Start(Tag::BlockQuote(_)) => self.quote += 1,
+                Event::End(TagEnd::BlockQuote(_)) => self.quote = self.quote.saturating_sub(1),
+                Event::Start(Tag::List(first)) => {
+                    if !self.lists.is_empty() {
+                        self.newline_if_needed();
+                    }
+                    self.lists.push(first);
+                }
+                Event::End(TagEnd::List(_)) => {
+                    self.lists.pop();
+                    if self.lists.is_empty() {
+                        self.newline();
+                    }
+                }
+                Event::Start(Tag::Item) => {
+                    self.newline_if_needed();
+                    let depth = self.lists.len().saturating_sub(1);
+                    let bullet = match self.lists.last_mut() {
+                        Some(Some(n)) => {
+                            let b = format!("{n}. ");
+                            *n += 1;
+                            b
+                        }
+                        _ => "• ".to_string(),
+                    };
+                    self.push(&format!("{}{}", "  ".repeat(depth + 1), bullet));
+                }
+                Event::End(TagEnd::Item) => self.newline_if_needed(),
+                Event::Start(Tag::CodeBlock(_)) => code = Some(String::new()),
+                Event::End(TagEnd::CodeBlock) => {
+                    let body: String = code
+                        .take()
+                        .unwrap_or_default()
+                        .lines()
+                        .map(|l| format!("    {}\n", style.cyan(l)))
+                        .collect();
+                    self.block(&body);
+                }
+                Event::Text(t) => {
+                    if let Some(code) = code.as_mut() {
+                        code.push_str(&t);
+                    } else if let Some((_, text)) = heading.as_mut() {
+                        text.push_str(&t);
+                    } else {
+                        self.push(&t);
+                    }
+                }
+                Event::Code(t) => match heading.as_mut() {
+                    Some((_, text)) => text.push_str(&t),
+                    None => self.push(&style.cyan(&format!("`{t}`"))),
+                },
+                Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => {}
+                Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => {}
+                Event::Start(Tag::Link { dest_url, .. }) => link.push(dest_url.to_string()),
+                Event::End(TagEnd::Link) => {
+                    if let Some(url) = link.pop() {
+                        self.push(&style.dim(&format!(" ({url})")));
+                    }
+                }
+                Event::SoftBreak => self.push(" "),
+                Event::HardBreak => self.newline(),
+                Event::Rule => {
+                    self.newline_if_needed();
+                    self.push(&style.dim(&"─".repeat(40)));
+                    self.newline();
+                    self.newline();
+                }
+                Event::Html(h) | Event::InlineHtml(h)
+                    // Comments are for authors; other HTML is shown as written.
+                    if !h.trim_start().starts_with("<!--") => {
+                        self.push(&h);
+                    }
+                _ => {}
+            }
+        }
+    }
+
     fn push(&mut self, s: &str) {
         for (i, part) in s.split('\n').enumerate() {
             if i > 0 {
@@ -404,5 +497,56 @@ fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::course::{LoadOptions, parse_lab};
+
+    fn lab(text: &str) -> Lab {
+        parse_lab(
+            text,
+            "l",
+            Path::new("README.md"),
+            Path::new("/tmp"),
+            &LoadOptions::default(),
+        )
+        .unwrap_or_else(|d| panic!("{d}"))
+    }
+
+    const LAB: &str = "---\ntitle: T\n---\n# Lab\n\nSee [the docs][docs].\n\n## Setup\n\nNothing to grade.\n\n## Task 1: Build\n\n```yaml check\nid: built\ntitle: it is built\nfile: {path: out.txt}\n```\n\n## Clean up\n\nRemove it.\n\n[docs]: https://example.org/docs\n";
+
+    #[test]
+    fn only_sections_with_checks_are_numbered() {
+        let out = render(&lab(LAB), Style::PLAIN);
+        assert!(out.contains("\nSetup\n"), "{out}");
+        assert!(out.contains("\nTask 1 · Build\n"), "{out}");
+        assert!(out.contains("\nClean up\n"), "{out}");
+        assert!(!out.contains("Task 2"), "{out}");
+        assert!(out.contains("☐ it is built  (1 point)"), "{out}");
+    }
+
+    #[test]
+    fn a_reference_link_may_be_defined_in_another_part() {
+        let out = render(&lab(LAB), Style::PLAIN);
+        assert!(
+            out.contains("See the docs (https://example.org/docs)."),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn the_intro_runs_to_the_first_task_and_lists_the_tasks() {
+        let out = intro(&lab(LAB), "l", Style::PLAIN);
+        assert!(out.contains("Nothing to grade."), "{out}");
+        assert!(
+            !out.contains("Task 1 ·") && !out.contains("Remove it"),
+            "{out}"
+        );
+        assert!(out.contains("Tasks\n  1. Build  (1 points)\n"), "{out}");
     }
 }

@@ -1,0 +1,126 @@
+//! Field helpers that several kinds share: optional matchers, the `exit` default, service
+//! references, `contains`/`matches`, label and port lists.
+
+use super::Refs;
+use crate::course::decode::matcher::{self, regex_ok};
+use crate::course::decode::{Ctx, Fields, describe, string};
+use crate::model::{Literal, Matcher};
+
+/// `Some(None)`: absent; `Some(Some(m))`: present and valid; `None`: present and invalid.
+pub(super) fn opt_matcher(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Option<Matcher>> {
+    match f.get(key) {
+        None => Some(None),
+        Some(n) => matcher::decode(ctx, n, &f.field(key)).map(Some),
+    }
+}
+
+pub(super) fn exit_matcher(ctx: &mut Ctx, f: &Fields) -> Option<Matcher> {
+    match f.get("exit") {
+        None => Some(Matcher::Equals(Literal::Int(0))),
+        Some(n) => matcher::decode(ctx, n, &f.field("exit")),
+    }
+}
+
+/// A service named by `service:` or `from:`; remembered for the lab-level reference check.
+pub(super) fn service_ref(ctx: &mut Ctx, f: &Fields, key: &str, refs: &mut Refs) -> Option<String> {
+    let n = f.get(key)?;
+    let name = string(ctx, n, &f.field(key))?;
+    refs.push((name.clone(), n.pos));
+    Some(name)
+}
+
+/// `contains:` / `matches:` as fields of `logs` and `file`: `Some(Some(m))` when one is given.
+pub(super) fn text_matcher(ctx: &mut Ctx, f: &Fields, required: bool) -> Option<Option<Matcher>> {
+    let contains = opt_matcher(ctx, f, "contains")?;
+    let matches = match f.get("matches") {
+        None => None,
+        Some(n) => {
+            let re = string(ctx, n, &f.field("matches"))?;
+            regex_ok(ctx, &re, n.pos)?;
+            Some(Matcher::Matches(re))
+        }
+    };
+    let m = match (contains, matches) {
+        (Some(c), Some(m)) => Some(Matcher::All(vec![c, m])),
+        (c, m) => c.or(m),
+    };
+    if required && m.is_none() {
+        ctx.error(
+            f.pos,
+            format!("{} needs \"contains\" or \"matches\"", f.what),
+        );
+        return None;
+    }
+    Some(m)
+}
+
+pub(super) fn label_matchers(
+    ctx: &mut Ctx,
+    f: &Fields,
+    key: &str,
+) -> Option<Vec<(String, Matcher)>> {
+    let Some(n) = f.get(key) else {
+        return Some(Vec::new());
+    };
+    let Some(entries) = n.as_map() else {
+        ctx.error(
+            n.pos,
+            format!(
+                "expected a map of NAME: matcher for {}, found {}",
+                f.field(key),
+                n.kind_name()
+            ),
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (k, v) in entries {
+        let Some(name) = string(ctx, k, &f.field(key)) else {
+            ok = false;
+            continue;
+        };
+        match matcher::decode(ctx, v, &format!("\"{name}\" in {}", f.field(key))) {
+            Some(m) => out.push((name, m)),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+pub(super) fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<u16>> {
+    let Some(n) = f.get(key) else {
+        return Some(Vec::new());
+    };
+    let Some(items) = n.as_seq() else {
+        ctx.error(
+            n.pos,
+            format!(
+                "expected a list of ports for {}, found {}",
+                f.field(key),
+                n.kind_name()
+            ),
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let text = item.scalar_text().unwrap_or_default();
+        let bare = text.trim_end_matches("/tcp").trim_end_matches("/udp");
+        match bare.parse::<u16>() {
+            Ok(p) if p > 0 => out.push(p),
+            _ => {
+                ctx.error(
+                    item.pos,
+                    format!(
+                        "bad port {} in {} (write e.g. 8080 or \"8080/tcp\")",
+                        describe(item),
+                        f.field(key)
+                    ),
+                );
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
