@@ -265,6 +265,10 @@ case!(
     check("id: a\ntitle: T\nhttp: { path: / }\n")
 );
 case!(
+    check_http_https_refused,
+    check("id: a\ntitle: T\nhttp: { url: \"https://localhost:8443/\" }\n")
+);
+case!(
     check_from_unknown_service,
     check("id: a\ntitle: T\ndns: { name: web, from: client }\n")
 );
