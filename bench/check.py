@@ -5,6 +5,7 @@ guide's pexpect checker (seed_pexpect_check.py), alternating. The stack is start
 checker expects. Prints medians and the ratio.
 
 Usage: python3 bench/check.py [RUNS]   (needs ../shared/anchors/webstack, `pip install pexpect`)
+With LAB_BASELINE=/path/to/an/older/lab, that build grades alternating too (ratio lab / baseline).
 """
 import os, statistics, subprocess, sys, time
 
@@ -13,6 +14,7 @@ ANCHORS = os.environ.get("ANCHORS", os.path.join(ROOT, "..", "shared", "anchors"
 LAB = os.environ.get("LAB", os.path.join(ROOT, "target", "release", "lab"))
 ENV = dict(os.environ, LAB_COURSE=os.path.join(ROOT, "bench", "webstack"))
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+BASELINE = os.environ.get("LAB_BASELINE")
 
 
 def timed(cmd):
@@ -24,8 +26,13 @@ def timed(cmd):
 def main():
     subprocess.run([LAB, "start", "webstack", "--project", "seedstack", "-q"], env=ENV, check=True)
     try:
-        lab_t, seed_t, seed_flakes, seed_pass_t = [], [], [], []
+        lab_t, seed_t, seed_flakes, seed_pass_t, base_t = [], [], [], [], []
         for i in range(RUNS):
+            if BASELINE:
+                t, out = timed([BASELINE, "check", "webstack", "--project", "seedstack", "--format", "json"])
+                if out.returncode != 0:
+                    raise SystemExit("the baseline's lab check did not pass")
+                base_t.append(t)
             t, out = timed([LAB, "check", "webstack", "--project", "seedstack", "--format", "json"])
             if out.returncode != 0:
                 print(out.stdout, out.stderr)
@@ -49,6 +56,9 @@ def main():
         print(f"medians of {RUNS}: lab check {statistics.median(lab_t):.3f}s, "
               f"pexpect checker {statistics.median(seed_t):.3f}s, "
               f"ratio {statistics.median(lab_t) / statistics.median(seed_t):.3f} (goal <= 0.15)")
+        if base_t:
+            print(f"baseline {statistics.median(base_t):.3f}s; lab / baseline = "
+                  f"{statistics.median(lab_t) / statistics.median(base_t):.2f} (baseline: {BASELINE})")
         if seed_pass_t:
             print(f"on the runs where the pexpect checker passed ({len(seed_pass_t)}): "
                   f"median {statistics.median(seed_pass_t):.3f}s, ratio "

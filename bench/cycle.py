@@ -7,12 +7,15 @@ interval the engine waits before its first probe).
 
 Usage: python3 bench/cycle.py [RUNS]   (needs ../shared/anchors/webstack, `pip install docker`,
 Debian's docker-compose, busybox:1.36, and `cargo build --release`)
+With LAB_BASELINE=/path/to/an/older/lab, that build runs alternating too, to compare two builds
+of lab in one run (ratio lab / baseline).
 """
 import os, resource, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ANCHORS = os.environ.get("ANCHORS", os.path.join(ROOT, "..", "shared", "anchors", "webstack"))
 LAB = os.environ.get("LAB", os.path.join(ROOT, "target", "release", "lab"))
+BASELINE = os.environ.get("LAB_BASELINE")
 COURSE = os.path.join(ROOT, "bench", "webstack")
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
@@ -31,9 +34,9 @@ def peak_rss_mb(cmd, **kw):
     return int(out.stderr.strip().splitlines()[-1]) / 1024
 
 
-def lab_cycle():
+def lab_cycle(lab=LAB):
     env = dict(os.environ, LAB_COURSE=COURSE)
-    return timed([LAB, "start", "webstack", "-q"], env=env) + timed([LAB, "stop", "webstack", "--volumes"], env=env)
+    return timed([lab, "start", "webstack", "-q"], env=env) + timed([lab, "stop", "webstack", "--volumes"], env=env)
 
 
 def floor():
@@ -68,8 +71,12 @@ def main():
     subprocess.run(["docker", "rm", "-f", "seedstack-db", "seedstack-app", "seedstack-nginx", "seedstack-logger"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     results = {"lab": [], "sdk": [], "compose": []}
+    if BASELINE:
+        results["baseline"] = []
     for i in range(RUNS):
         results["lab"].append(lab_cycle())
+        if BASELINE:
+            results["baseline"].append(lab_cycle(BASELINE))
         results["sdk"].append(timed(["sh", os.path.join(ANCHORS, "seed_cycle.sh")]))
         results["compose"].append(timed(["sh", os.path.join(ANCHORS, "compose_cycle.sh")]))
         print(f"run {i + 1}/{RUNS}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in results.items()), flush=True)
@@ -84,8 +91,10 @@ def main():
     fl, one_start, oneshot = floor()
     print()
     print(f"medians of {RUNS} alternating runs (whole processes):")
-    for k in ("lab", "sdk", "compose"):
+    for k in results:
         print(f"  {k:8} {med[k]:6.2f}s")
+    if BASELINE:
+        print(f"  lab / baseline = {med['lab'] / med['baseline']:.2f}  (baseline: {BASELINE})")
     print(f"  lab / sdk     = {med['lab'] / med['sdk']:.2f}  (goal <= 0.5)")
     print(f"  lab / compose = {med['lab'] / med['compose']:.2f}")
     print(f"lab start alone: median {statistics.median(start_times):.2f}s; floor {fl:.2f}s "
