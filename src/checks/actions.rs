@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::context::RunContext;
 use super::kinds::exec::run_spec;
 use super::restore::{Undo, aliases, state};
-use super::target::find;
+use super::target::find_or_say as find;
 use crate::engine::control::{self, HelperSpec};
 use crate::engine::{Found, inspect};
 use crate::model::{Action, Target};
@@ -85,7 +85,7 @@ pub async fn run(ctx: &RunContext, action: &Action, timeout: Duration) -> Result
             Ok(())
         }
         Action::Exec(spec) => {
-            let out = run_spec(ctx, spec, timeout).await?;
+            let out = run_spec(ctx, spec, timeout).await.map_err(|o| o.message)?;
             match out.exit {
                 Some(0) => Ok(()),
                 Some(code) => Err(format!(

@@ -2,12 +2,15 @@
 
 use serde::Serialize;
 
-/// Pass, fail (it ran; the environment is not as asked) or error (it could not run).
+/// How a check ended (LAB_FORMAT §4.4): pass; fail (it ran, and the environment is not as
+/// asked); blocked (a check it `needs` did not pass, so it was not run); error (the grader
+/// could not look).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
     Fail,
+    Blocked,
     Error,
 }
 
@@ -16,6 +19,7 @@ impl Status {
         match self {
             Status::Pass => "pass",
             Status::Fail => "fail",
+            Status::Blocked => "blocked",
             Status::Error => "error",
         }
     }
@@ -28,32 +32,43 @@ pub struct Outcome {
     pub status: Status,
     pub message: String,
     pub evidence: String,
+    /// A fail that waiting cannot change (the object the student is to create does not
+    /// exist; nothing will bring a stopped container back): `eventually` does not retry it.
+    pub conclusive: bool,
 }
 
 /// Evidence is for reading, not archiving: a few KiB at most.
 pub const EVIDENCE_CAP: usize = 4096;
 
 impl Outcome {
-    pub fn pass(message: impl Into<String>) -> Self {
+    fn new(status: Status, message: impl Into<String>) -> Self {
         Outcome {
-            status: Status::Pass,
+            status,
             message: message.into(),
             evidence: String::new(),
+            conclusive: false,
         }
     }
+    pub fn pass(message: impl Into<String>) -> Self {
+        Outcome::new(Status::Pass, message)
+    }
     pub fn fail(message: impl Into<String>) -> Self {
+        Outcome::new(Status::Fail, message)
+    }
+    /// A fail about something the student has not made yet: final at once.
+    pub fn missing(message: impl Into<String>) -> Self {
         Outcome {
-            status: Status::Fail,
-            message: message.into(),
-            evidence: String::new(),
+            conclusive: true,
+            ..Outcome::new(Status::Fail, message)
         }
     }
     pub fn error(message: impl Into<String>) -> Self {
-        Outcome {
-            status: Status::Error,
-            message: message.into(),
-            evidence: String::new(),
-        }
+        Outcome::new(Status::Error, message)
+    }
+    /// This fail will not change by waiting.
+    pub fn conclusive(mut self) -> Self {
+        self.conclusive = true;
+        self
     }
     pub fn evidence(mut self, text: impl AsRef<str>) -> Self {
         self.evidence = cap(text.as_ref(), EVIDENCE_CAP);

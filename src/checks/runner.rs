@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use serde::Serialize;
 
 use super::context::RunContext;
@@ -54,8 +55,10 @@ pub enum RunEvent<'a> {
     },
 }
 
-/// Run `checks`. At most `concurrency` look-only checks at once; `default_timeout` is the
-/// lab's (or lab's default) per-attempt timeout.
+/// Run `checks`. Checks that only look run side by side, at most `concurrency` at once;
+/// checks that act (`before:`) run alone, in lab order, once nothing else runs, and what
+/// they changed is put back before anything else looks. A check runs only after the checks
+/// it `needs`; if one of those did not pass, it is `blocked` and not run at all.
 pub async fn run_checks(
     ctx: Arc<RunContext>,
     checks: &[Check],
@@ -65,31 +68,44 @@ pub async fn run_checks(
     on_event(RunEvent::Started {
         total: checks.len(),
     });
-    let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
+    let mut plan = Schedule::new(checks);
     let default_timeout = ctx.default_timeout;
-
-    // Checks that only look can run side by side; checks that act (kill, restart, ...)
-    // would disturb the others, so they run afterwards, alone, in lab order.
-    let (looking, acting): (Vec<usize>, Vec<usize>) =
-        (0..checks.len()).partition(|&i| checks[i].before.is_empty());
     let ctx_ref = &ctx;
-    let mut stream = futures_util::stream::iter(looking.into_iter().map(|i| {
-        let check = &checks[i];
-        async move {
-            on_event(RunEvent::CheckStarted { index: i, check });
-            (i, run_one(ctx_ref, check, default_timeout).await)
+    let mut running = FuturesUnordered::new();
+    loop {
+        // What can be decided without running: checks blocked by a need that did not pass.
+        for (i, r) in plan.blocked() {
+            on_event(RunEvent::CheckStarted {
+                index: i,
+                check: &checks[i],
+            });
+            on_event(RunEvent::CheckFinished {
+                index: i,
+                result: &r,
+            });
+            plan.done(i, r);
         }
-    }))
-    .buffer_unordered(concurrency.max(1));
-    while let Some((i, r)) = stream.next().await {
-        on_event(RunEvent::CheckFinished {
-            index: i,
-            result: &r,
-        });
-        results[i] = Some(r);
-    }
-    drop(stream);
-    for i in acting {
+        // Looking checks whose needs passed, as many as may run at once.
+        while running.len() < concurrency.max(1) {
+            let Some(i) = plan.next_ready(|c| c.before.is_empty()) else {
+                break;
+            };
+            let check = &checks[i];
+            on_event(RunEvent::CheckStarted { index: i, check });
+            running.push(async move { (i, run_one(ctx_ref, check, default_timeout).await) });
+        }
+        if let Some((i, r)) = running.next().await {
+            on_event(RunEvent::CheckFinished {
+                index: i,
+                result: &r,
+            });
+            plan.done(i, r);
+            continue;
+        }
+        // Nothing looking is left to run: the next acting check, alone.
+        let Some(i) = plan.next_ready(|c| !c.before.is_empty()) else {
+            break;
+        };
         on_event(RunEvent::CheckStarted {
             index: i,
             check: &checks[i],
@@ -107,9 +123,132 @@ pub async fn run_checks(
             index: i,
             result: &r,
         });
-        results[i] = Some(r);
+        plan.done(i, r);
     }
-    results.into_iter().flatten().collect()
+    plan.finish()
+}
+
+/// Which checks are done, and which may run next.
+struct Schedule<'c> {
+    checks: &'c [Check],
+    /// Per check, the indices of the checks it needs.
+    needs: Vec<Vec<usize>>,
+    started: Vec<bool>,
+    results: Vec<Option<CheckResult>>,
+}
+
+impl<'c> Schedule<'c> {
+    fn new(checks: &'c [Check]) -> Self {
+        let index = |id: &String| checks.iter().position(|c| &c.id == id);
+        Schedule {
+            checks,
+            // An id that is not among the checks run (lint refuses unknown ids; `--only`
+            // may leave one out) does not hold anything up.
+            needs: checks
+                .iter()
+                .map(|c| c.needs.iter().filter_map(index).collect())
+                .collect(),
+            started: vec![false; checks.len()],
+            results: vec![None; checks.len()],
+        }
+    }
+
+    fn needs_done(&self, i: usize) -> bool {
+        self.needs[i].iter().all(|j| self.results[*j].is_some())
+    }
+
+    fn needs_passed(&self, i: usize) -> bool {
+        self.needs[i].iter().all(|j| {
+            self.results[*j]
+                .as_ref()
+                .is_some_and(|r| r.status == Status::Pass)
+        })
+    }
+
+    /// The first check not started whose needs all passed and that `fits`.
+    fn next_ready(&mut self, fits: impl Fn(&Check) -> bool) -> Option<usize> {
+        let i = (0..self.checks.len()).find(|&i| {
+            !self.started[i] && self.needs_done(i) && self.needs_passed(i) && fits(&self.checks[i])
+        })?;
+        self.started[i] = true;
+        Some(i)
+    }
+
+    /// Checks whose needs are done and did not all pass: blocked, with the result to report.
+    fn blocked(&mut self) -> Vec<(usize, CheckResult)> {
+        let mut out = Vec::new();
+        for i in 0..self.checks.len() {
+            if self.started[i] || !self.needs_done(i) || self.needs_passed(i) {
+                continue;
+            }
+            self.started[i] = true;
+            let root = self.root_blocker(i);
+            out.push((i, blocked_result(&self.checks[i], &self.checks[root])));
+        }
+        out
+    }
+
+    /// The check at the start of the chain that blocks `i`: the first need that did not
+    /// pass, followed through needs that were themselves blocked.
+    fn root_blocker(&self, mut i: usize) -> usize {
+        for _ in 0..self.checks.len() {
+            let Some(j) = self.needs[i].iter().copied().find(|j| {
+                self.results[*j]
+                    .as_ref()
+                    .is_some_and(|r| r.status != Status::Pass)
+            }) else {
+                break;
+            };
+            i = j;
+            if self.results[j]
+                .as_ref()
+                .is_some_and(|r| r.status != Status::Blocked)
+            {
+                break;
+            }
+        }
+        i
+    }
+
+    fn done(&mut self, i: usize, r: CheckResult) {
+        self.results[i] = Some(r);
+    }
+
+    /// Results in lab order; a check that could never run (its needs go round in a circle,
+    /// which lint refuses) is reported as an error rather than left out.
+    fn finish(self) -> Vec<CheckResult> {
+        self.results
+            .into_iter()
+            .zip(self.checks)
+            .map(|(r, c)| {
+                r.unwrap_or_else(|| {
+                    result_of(
+                        c,
+                        Outcome::error("it was never run: its needs go round in a circle"),
+                        0,
+                        Duration::ZERO,
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// "blocked by <id>": not run, no points, with the blocking check's hint.
+fn blocked_result(check: &Check, by: &Check) -> CheckResult {
+    let mut r = result_of(
+        check,
+        Outcome {
+            status: Status::Blocked,
+            message: format!("blocked by {} ({})", by.id, by.title),
+            evidence: String::new(),
+            conclusive: true,
+        },
+        0,
+        Duration::ZERO,
+    );
+    r.hint = by.hint.clone().or_else(|| check.hint.clone());
+    r
 }
 
 /// One check: its actions, then attempts until it passes or its time is up.
@@ -144,7 +283,12 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
                         Outcome::error(format!("the check did not finish within {}", Dur(timeout)))
                     }
                 };
+            // A fail that waiting cannot change ends it at once, unless this check's own
+            // actions are what may bring the object back (a crash and a restart policy).
+            let settled =
+                outcome.status == Status::Fail && outcome.conclusive && check.before.is_empty();
             let done = outcome.status == Status::Pass
+                || settled
                 || deadline.is_none_or(|d| Instant::now() + pause >= d);
             if done {
                 break 'outcome outcome;
@@ -153,6 +297,10 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
             pause = (pause * 2).min(Duration::from_secs(1));
         }
     };
+    result_of(check, outcome, attempts, start.elapsed())
+}
+
+fn result_of(check: &Check, outcome: Outcome, attempts: u32, duration: Duration) -> CheckResult {
     let passed = outcome.status == Status::Pass;
     CheckResult {
         id: check.id.clone(),
@@ -171,7 +319,7 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
         },
         hint: if passed { None } else { check.hint.clone() },
         evidence: outcome.evidence,
-        duration: start.elapsed(),
+        duration,
         attempts,
     }
 }

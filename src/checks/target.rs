@@ -4,33 +4,43 @@
 use std::time::Duration;
 
 use super::context::RunContext;
+use super::outcome::Outcome;
 use crate::engine::exec::{ExecOutput, ExecRequest, exec};
 use crate::engine::{Found, find};
 use crate::model::{CommandLine, Target};
 
-/// The container a target names. `Target::Host` is not a container: an error.
-pub async fn find(ctx: &RunContext, target: &Target) -> Result<Found, String> {
-    let engine = ctx.engine()?;
+/// The container a target names, or the outcome of not finding it (LAB_FORMAT §4.4): a
+/// container the student is to create that does not exist is a `fail` at once; a lab
+/// service without a container, or an engine that does not answer, an `error`.
+pub async fn find(ctx: &RunContext, target: &Target) -> Result<Found, Outcome> {
+    let engine = ctx.engine().map_err(Outcome::error)?;
     match target {
         Target::Service(svc) => find_service(ctx, svc).await,
         Target::Container(name) => match find::container(engine, name).await {
             Ok(Some(f)) => Ok(f),
-            Ok(None) => Err(format!("there is no container named \"{name}\"")),
-            Err(e) => Err(format!("could not inspect container \"{name}\": {e}")),
+            Ok(None) => Err(Outcome::missing(format!("there is no container {name}"))),
+            Err(e) => Err(Outcome::error(format!(
+                "could not look up the container {name}: {e}"
+            ))),
         },
-        Target::Host => Err("the host is not a container".into()),
+        Target::Host => Err(Outcome::error("the host is not a container")),
     }
 }
 
-pub async fn find_service(ctx: &RunContext, service: &str) -> Result<Found, String> {
-    let engine = ctx.engine()?;
+/// As [`find`], for actions and probes, which report a problem as a sentence.
+pub async fn find_or_say(ctx: &RunContext, target: &Target) -> Result<Found, String> {
+    find(ctx, target).await.map_err(|o| o.message)
+}
+
+pub async fn find_service(ctx: &RunContext, service: &str) -> Result<Found, Outcome> {
+    let engine = ctx.engine().map_err(Outcome::error)?;
     match find::service(engine, &ctx.project, service).await {
         Ok(Some(f)) => Ok(f),
-        Ok(None) => Err(format!(
-            "service \"{service}\" has no container in project \"{}\" (is the lab started?)",
+        Ok(None) => Err(Outcome::error(format!(
+            "the lab's service {service} has no container (project {}); `lab start` brings it back",
             ctx.project
-        )),
-        Err(e) => Err(format!("could not list containers: {e}")),
+        ))),
+        Err(e) => Err(Outcome::error(format!("could not list containers: {e}"))),
     }
 }
 
@@ -61,7 +71,7 @@ pub async fn in_service(
     cmd: Vec<String>,
     timeout: Duration,
 ) -> Result<ExecOutput, String> {
-    let found = find(ctx, &Target::Service(from.to_string())).await?;
+    let found = find_or_say(ctx, &Target::Service(from.to_string())).await?;
     let req = ExecRequest {
         cmd,
         ..Default::default()

@@ -79,6 +79,6 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
     }
     Ok(match report.status {
         Status::Pass => exit::OK,
-        Status::Fail | Status::Error => exit::CHECKS_FAILED,
+        Status::Fail | Status::Blocked | Status::Error => exit::CHECKS_FAILED,
     })
 }

@@ -56,6 +56,9 @@ impl From<crate::session::grade::GradeError> for CliError {
             GradeError::Interrupted { problems } => {
                 CliError::Interrupted(Some(problems.join("; ")))
             }
+            e @ (GradeError::NotRunning { .. } | GradeError::Engine(_)) => {
+                CliError::Environment(e.to_string())
+            }
             other => CliError::Invalid(other.to_string()),
         }
     }

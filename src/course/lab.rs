@@ -62,6 +62,7 @@ pub(super) fn decode_lab(
         }
     }
     check_service_refs(ctx, &body);
+    super::needs::check(ctx, &body.checks, &body.needs);
 
     let header = header?;
     let document = body.document();
@@ -148,6 +149,8 @@ struct Body<'d> {
     refs: Refs,
     /// Check ids and the line each was first used at.
     ids: BTreeMap<String, u32>,
+    /// Per check (by index), what it needs and where that was written.
+    needs: Vec<decode::check::Needs>,
 }
 
 impl<'d> Body<'d> {
@@ -162,6 +165,7 @@ impl<'d> Body<'d> {
             checks: Vec::new(),
             refs: Vec::new(),
             ids: BTreeMap::new(),
+            needs: Vec::new(),
         }
     }
 
@@ -225,7 +229,9 @@ impl<'d> Body<'d> {
         // The heading before a check always opened a task (see `opens_task`).
         let task = self.tasks.len().checked_sub(1);
         let id_pos = id_position(&node);
-        let Some(check) = decode::check::decode(ctx, &node, task, b.first_line, &mut self.refs)
+        let mut needs = Vec::new();
+        let Some(check) =
+            decode::check::decode(ctx, &node, task, b.first_line, &mut self.refs, &mut needs)
         else {
             return;
         };
@@ -245,6 +251,7 @@ impl<'d> Body<'d> {
         }
         self.take(&b.span, model::Part::Check(self.checks.len()));
         self.checks.push(check);
+        self.needs.push(needs);
     }
 }
 

@@ -6,6 +6,7 @@ pub mod diag;
 mod lab;
 pub mod load;
 pub mod markdown;
+mod needs;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics};

@@ -41,6 +41,8 @@ pub struct Check {
     pub eventually: Option<Dur>,
     pub starts_passing: bool,
     pub before: Vec<Action>,
+    /// Checks (of this lab) that must pass before this one is run (LAB_FORMAT §4.5).
+    pub needs: Vec<String>,
     pub kind: CheckKind,
     /// Index into the lab's tasks; `None` for checks before the first `## ` heading.
     pub task: Option<usize>,

@@ -13,7 +13,12 @@ pub struct GithubOutput {
 
 pub fn render(r: &Report) -> GithubOutput {
     let mut annotations = String::new();
-    for c in r.checks.iter().filter(|c| c.status != Status::Pass) {
+    // Blocked checks are not annotated: the check that blocks them is.
+    for c in r
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+    {
         let mut msg = c.message.clone();
         if let Some(h) = &c.hint {
             msg.push_str(&format!(" — hint: {h}"));
@@ -44,6 +49,7 @@ pub fn render(r: &Report) -> GithubOutput {
         let mark = match c.status {
             Status::Pass => "✅",
             Status::Fail => "❌",
+            Status::Blocked => "⏸️",
             Status::Error => "⚠️",
         };
         let task = c

@@ -26,6 +26,12 @@ pub fn render(r: &Report) -> String {
                     }
                     s
                 }
+                Status::Blocked => {
+                    let mut s = TestCaseStatus::skipped();
+                    s.set_message(c.message.clone());
+                    s.set_type("blocked");
+                    s
+                }
                 Status::Error => {
                     let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
                     s.set_message(c.message.clone());

@@ -51,7 +51,10 @@ impl Report {
     pub fn new(lab: &Lab, project: &str, checks: Vec<CheckResult>, duration: Duration) -> Report {
         let score = checks.iter().map(|c| c.points).sum();
         let max_score = checks.iter().map(|c| c.max_points).sum();
-        let status = if checks.iter().any(|c| c.status == Status::Fail) {
+        let status = if checks
+            .iter()
+            .any(|c| matches!(c.status, Status::Fail | Status::Blocked))
+        {
             Status::Fail
         } else if checks.iter().any(|c| c.status == Status::Error) {
             Status::Error

@@ -10,7 +10,7 @@ pub fn render(r: &Report) -> String {
         let title = c.title.replace('#', "\\#");
         match c.status {
             Status::Pass => out.push_str(&format!("ok {n} - {title}\n")),
-            Status::Fail | Status::Error => {
+            Status::Fail | Status::Blocked | Status::Error => {
                 out.push_str(&format!("not ok {n} - {title}\n"));
                 out.push_str("  ---\n");
                 out.push_str(&format!("  id: {}\n", yaml_str(&c.id)));

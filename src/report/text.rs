@@ -23,6 +23,7 @@ pub fn render(r: &Report, verbose: bool, style: Style) -> String {
             let (mark, colour): (&str, fn(&Style, &str) -> String) = match c.status {
                 Status::Pass => ("✓", Style::green),
                 Status::Fail => ("✗", Style::red),
+                Status::Blocked => ("–", Style::dim),
                 Status::Error => ("!", Style::yellow),
             };
             let points = format!("{}/{}", c.points, c.max_points);
@@ -45,12 +46,16 @@ pub fn render(r: &Report, verbose: bool, style: Style) -> String {
             }
         }
     }
-    let (p, f, e) = (
+    let (p, f, b, e) = (
         r.count(Status::Pass),
         r.count(Status::Fail),
+        r.count(Status::Blocked),
         r.count(Status::Error),
     );
     let mut summary = format!("{p} passed, {f} failed");
+    if b > 0 {
+        summary.push_str(&format!(", {b} blocked"));
+    }
     if e > 0 {
         summary.push_str(&format!(", {e} could not run"));
     }

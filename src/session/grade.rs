@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Event, Events};
 use crate::checks::{DEFAULT_TIMEOUT, RunContext, RunEvent, run_checks};
-use crate::engine::{Engine, control};
+use crate::engine::{Engine, control, find};
 use crate::model::Lab;
 use crate::report::Report;
 
@@ -33,6 +33,13 @@ pub enum GradeError {
     UnknownCheck { lab: String, id: String },
     #[error("the workspace {} is not a folder", .0.display())]
     Workspace(PathBuf),
+    /// The lab has a stack and none of it runs: there is nothing to grade.
+    #[error("{lab} is not running{}; start it with `lab start {lab}{}`",
+        if project == lab { String::new() } else { format!(" (project {project})") },
+        if project == lab { String::new() } else { format!(" --project {project}") })]
+    NotRunning { lab: String, project: String },
+    #[error("could not look at the engine: {0}")]
+    Engine(String),
     /// Ctrl-C; `problems` says what could not be put back.
     #[error("interrupted")]
     Interrupted { problems: Vec<String> },
@@ -42,6 +49,7 @@ impl GradeError {
     pub fn exit_code(&self) -> u8 {
         match self {
             GradeError::Interrupted { .. } => crate::exit::INTERRUPTED,
+            GradeError::NotRunning { .. } | GradeError::Engine(_) => crate::exit::ENVIRONMENT,
             _ => crate::exit::INVALID_INPUT,
         }
     }
@@ -66,6 +74,17 @@ pub async fn grade(
     }
     if !opts.workspace.is_dir() {
         return Err(GradeError::Workspace(opts.workspace.clone()));
+    }
+    if let (Some(engine), Some(_)) = (engine, &lab.stack) {
+        let ours = find::list(engine, &find::Filter::project(&opts.project))
+            .await
+            .map_err(|e| GradeError::Engine(e.to_string()))?;
+        if ours.is_empty() {
+            return Err(GradeError::NotRunning {
+                lab: lab.id.clone(),
+                project: opts.project.clone(),
+            });
+        }
     }
     let checks: Vec<_> = lab
         .checks

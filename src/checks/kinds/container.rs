@@ -15,7 +15,7 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck) -> Outcome {
     };
     let found = match find(ctx, target).await {
         Ok(f) => f,
-        Err(e) => return Outcome::error(e),
+        Err(o) => return o,
     };
     let engine = match ctx.engine() {
         Ok(d) => d,

@@ -12,7 +12,7 @@ use crate::model::{ExecCheck, ExecSpec, Matcher};
 pub async fn run(ctx: &RunContext, c: &ExecCheck, timeout: Duration) -> Outcome {
     let out = match run_spec(ctx, &c.spec, timeout).await {
         Ok(o) => o,
-        Err(e) => return Outcome::error(e),
+        Err(o) => return o,
     };
     let evidence = evidence(&c.spec, &out);
     if out.timed_out {
@@ -38,7 +38,7 @@ pub async fn run_spec(
     ctx: &RunContext,
     spec: &ExecSpec,
     timeout: Duration,
-) -> Result<ExecOutput, String> {
+) -> Result<ExecOutput, Outcome> {
     let found = find(ctx, &spec.target).await?;
     let req = ExecRequest {
         cmd: argv(&spec.cmd),
@@ -46,7 +46,9 @@ pub async fn run_spec(
         workdir: spec.workdir.clone(),
         env: spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect(),
     };
-    exec_in(ctx, &found.id, &req, timeout).await
+    exec_in(ctx, &found.id, &req, timeout)
+        .await
+        .map_err(Outcome::error)
 }
 
 /// Compare an exit code and two outputs with their matchers (shared with `command`).

@@ -37,7 +37,7 @@ async fn container(
 ) -> Outcome {
     let found = match find(ctx, target).await {
         Ok(f) => f,
-        Err(e) => return Outcome::error(e),
+        Err(o) => return o,
     };
     let engine = match ctx.engine() {
         Ok(d) => d,

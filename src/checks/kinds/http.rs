@@ -35,6 +35,7 @@ pub async fn run(ctx: &RunContext, c: &HttpCheck, timeout: Duration) -> Outcome 
         Ok(r) => r,
         Err(Failure::Error(e)) => return Outcome::error(e),
         Err(Failure::Unreachable(e)) => return Outcome::fail(e),
+        Err(Failure::Found(o)) => return o,
     };
     judge(c, &resp, &url)
 }
@@ -92,6 +93,8 @@ fn judge(c: &HttpCheck, r: &Response, url: &str) -> Outcome {
 enum Failure {
     /// The check could not run (bad URL, engine trouble).
     Error(String),
+    /// What finding the target concluded (a container that does not exist).
+    Found(Outcome),
     /// The service did not answer: the environment is not as asked.
     Unreachable(String),
 }
@@ -133,7 +136,7 @@ async fn from_host(
         (None, Some(t)) => {
             let (h, p) = host_address(ctx, t, c.port.unwrap_or(80))
                 .await
-                .map_err(Failure::Error)?;
+                .map_err(Failure::Found)?;
             (h, p, c.path.clone())
         }
         (None, None) => {

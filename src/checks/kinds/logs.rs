@@ -16,7 +16,7 @@ const LOG_CAP: usize = 1024 * 1024;
 pub async fn run(ctx: &RunContext, c: &LogsCheck, timeout: Duration) -> Outcome {
     let found = match find(ctx, &c.target).await {
         Ok(f) => f,
-        Err(e) => return Outcome::error(e),
+        Err(o) => return o,
     };
     let engine = match ctx.engine() {
         Ok(d) => d,

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::checks::context::RunContext;
+use crate::checks::outcome::Outcome;
 use crate::checks::target::find;
 use crate::engine::inspect;
 use crate::model::Target;
@@ -14,15 +15,16 @@ pub async fn host_address(
     ctx: &RunContext,
     target: &Target,
     port: u16,
-) -> Result<(String, u16), String> {
+) -> Result<(String, u16), Outcome> {
     if *target == Target::Host {
         return Ok(("127.0.0.1".into(), port));
     }
     let found = find(ctx, target).await?;
-    let v = inspect::container(ctx.engine()?, &found.id)
+    let engine = ctx.engine().map_err(Outcome::error)?;
+    let v = inspect::container(engine, &found.id)
         .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{} went away while it was looked at", found.name))?;
+        .map_err(|e| Outcome::error(e.to_string()))?
+        .ok_or_else(|| Outcome::missing(format!("there is no container {}", found.name)))?;
     if let Some(bindings) = v
         .pointer(&format!("/NetworkSettings/Ports/{port}~1tcp"))
         .and_then(Value::as_array)
@@ -55,9 +57,9 @@ pub async fn host_address(
         });
     match ip {
         Some(ip) => Ok((ip.to_string(), port)),
-        None => Err(format!(
+        None => Err(Outcome::fail(format!(
             "{} has neither a published port {port} nor a network address",
             found.name
-        )),
+        ))),
     }
 }

@@ -38,9 +38,7 @@ async fn inspect(
 
 fn existence(kind: &str, name: &str, want: bool, found: bool) -> Option<Outcome> {
     match (want, found) {
-        (true, false) => Some(Outcome::fail(format!(
-            "expected a {kind} named {name}, there is none"
-        ))),
+        (true, false) => Some(Outcome::missing(format!("there is no {kind} {name}"))),
         (false, true) => Some(Outcome::fail(format!(
             "expected no {kind} named {name}, but it exists"
         ))),

@@ -36,7 +36,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                 (Some(s), _) => {
                     match host_address(ctx, &Target::Service(s.clone()), c.port).await {
                         Ok(a) => a,
-                        Err(e) => return Outcome::error(e),
+                        Err(o) => return o,
                     }
                 }
                 (None, Some(h)) => (h.clone(), c.port),

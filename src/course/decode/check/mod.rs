@@ -18,7 +18,7 @@ use std::str::FromStr;
 
 use super::action::{Refs, decode_list};
 use super::{Ctx, Fields, Schema, is_kebab, string};
-use crate::course::yaml::Node;
+use crate::course::yaml::{Node, Pos, Value};
 use crate::model::{Check, CheckKind, KindTag};
 
 const COMMON: &[&str] = &[
@@ -30,7 +30,12 @@ const COMMON: &[&str] = &[
     "eventually",
     "starts_passing",
     "before",
+    "needs",
 ];
+
+/// The checks a check `needs`, each with where it was written (checked by the lab: the
+/// ids exist, and no chain of needs comes back to where it started).
+pub type Needs = Vec<(String, Pos)>;
 
 /// Decode one check block. `refs` collects the services it names (checked by the lab).
 pub fn decode(
@@ -39,6 +44,7 @@ pub fn decode(
     task: Option<usize>,
     line: u32,
     refs: &mut Refs,
+    needs: &mut Needs,
 ) -> Option<Check> {
     let mut all_keys: Vec<&str> = COMMON.to_vec();
     all_keys.extend(KindTag::all().map(KindTag::name));
@@ -77,6 +83,10 @@ pub fn decode(
     let before = f
         .get("before")
         .map(|n| decode_list(ctx, n, refs))
+        .unwrap_or_default();
+    *needs = f
+        .get("needs")
+        .map(|n| need_list(ctx, n))
         .unwrap_or_default();
 
     let kinds: Vec<(KindTag, &Node, &Node)> = f
@@ -126,10 +136,27 @@ pub fn decode(
         eventually,
         starts_passing,
         before,
+        needs: needs.iter().map(|(id, _)| id.clone()).collect(),
         kind: kind?,
         task,
         line,
     })
+}
+
+/// `needs: [id, …]` (a single id is taken as a list of one).
+fn need_list(ctx: &mut Ctx, node: &Node) -> Needs {
+    let items: Vec<&Node> = match &node.value {
+        Value::Seq(items) => items.iter().collect(),
+        Value::Null => Vec::new(),
+        _ => vec![node],
+    };
+    items
+        .into_iter()
+        .filter_map(|n| {
+            let id = string(ctx, n, "an entry of \"needs\"")?;
+            Some((id, n.pos))
+        })
+        .collect()
 }
 
 /// Decode the body of the one kind a check names.
