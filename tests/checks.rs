@@ -188,7 +188,7 @@ async fn every_kind_fails() {
             .unwrap_or_default()
     };
     assert!(
-        msg("exec-exit").contains("expected the exit code to be 0, got 3"),
+        msg("exec-exit").contains("expected the command to exit with 0; it exited with 3"),
         "{}",
         msg("exec-exit")
     );
@@ -199,12 +199,12 @@ async fn every_kind_fails() {
     );
     let container = msg("container-no");
     for part in [
-        "expected state exited, found running",
-        "expected health healthy, found none",
-        "read-only root filesystem",
+        "expected it to be exited; it is running",
+        "expected it to report healthy; it has no health check",
+        "expected a read-only root filesystem; it is writable",
         "capability ALL to be dropped",
         "memory limit",
-        "PIDs limit",
+        "processes",
     ] {
         assert!(container.contains(part), "missing {part:?} in {container}");
     }
@@ -213,7 +213,7 @@ async fn every_kind_fails() {
         .find(|r| r.id == "expect-no")
         .expect("expect-no");
     assert!(
-        timeout.message.contains("waited 1s for /NEVER-APPEARS/"),
+        timeout.message.contains("waited 1s for \"NEVER-APPEARS\""),
         "{}",
         timeout.message
     );

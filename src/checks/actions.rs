@@ -178,3 +178,72 @@ async fn crash(
         .await
         .map_err(|e| format!("kill {target}: {e}"))
 }
+
+/// Register an `after:` action as a step of the restore log: it runs when the check is done,
+/// or when the run is interrupted.
+pub async fn register_after(ctx: &RunContext, action: &Action) -> Result<(), String> {
+    let found = |t: &Target| {
+        let t = t.clone();
+        async move { find(ctx, &t).await }
+    };
+    let undo = match action {
+        Action::Start(t) => {
+            let f = found(t).await?;
+            Undo::Run {
+                id: f.id,
+                name: f.name,
+            }
+        }
+        Action::Stop(t) => {
+            let f = found(t).await?;
+            Undo::Stop {
+                id: f.id,
+                name: f.name,
+            }
+        }
+        Action::Pause(t) => {
+            let f = found(t).await?;
+            Undo::Pause {
+                id: f.id,
+                name: f.name,
+            }
+        }
+        Action::Unpause(t) => {
+            let f = found(t).await?;
+            Undo::Unpause {
+                id: f.id,
+                name: f.name,
+            }
+        }
+        Action::Exec(spec) => {
+            let f = found(&spec.target).await?;
+            Undo::Exec {
+                id: f.id,
+                name: f.name,
+                cmd: super::target::argv(&spec.cmd),
+                user: spec.user.clone(),
+            }
+        }
+        Action::Connect(c) => {
+            let f = found(&c.target).await?;
+            Undo::Connect {
+                id: f.id,
+                name: f.name,
+                network: network_name(ctx, &c.network).await,
+                aliases: c.aliases.clone(),
+            }
+        }
+        Action::Disconnect(c) => {
+            let f = found(&c.target).await?;
+            Undo::Disconnect {
+                id: f.id,
+                name: f.name,
+                network: network_name(ctx, &c.network).await,
+            }
+        }
+        // Refused by lint: they say nothing about where to go back to.
+        Action::Kill(_) | Action::Restart(_) | Action::Sleep(_) => return Ok(()),
+    };
+    ctx.restore.push(undo);
+    Ok(())
+}

@@ -26,6 +26,9 @@ pub struct RunContext {
     pub run: String,
     /// What actions changed, to put back.
     pub restore: Restore,
+    /// The lab's own network names (`default` and the stack's), which the engine knows as
+    /// `<project>-<name>`: checks may name them either way.
+    pub networks: Vec<String>,
 }
 
 impl RunContext {
@@ -45,6 +48,7 @@ impl RunContext {
             helper_image: crate::engine::HELPER_IMAGE.to_string(),
             run: crate::engine::new_run_id(),
             restore: Restore::default(),
+            networks: vec!["default".to_string()],
         }
     }
 

@@ -50,34 +50,6 @@ pub fn json_text(v: &serde_json::Value) -> String {
     }
 }
 
-/// How a matcher reads in a message: `contains "hi"`, `matches /^ok/`.
-pub fn describe(m: &Matcher) -> String {
-    match m {
-        Matcher::Equals(l) => format!("equals {}", quote(&l.text())),
-        Matcher::Contains(s) => format!("contains {}", quote(s)),
-        Matcher::Matches(re) => format!("matches /{re}/"),
-        Matcher::Not(inner) => format!("not ({})", describe(inner)),
-        Matcher::All(ms) => ms.iter().map(describe).collect::<Vec<_>>().join(" and "),
-        Matcher::Any(ms) => format!(
-            "one of: {}",
-            ms.iter().map(describe).collect::<Vec<_>>().join(", ")
-        ),
-        Matcher::Lt(n) => format!("is less than {n}"),
-        Matcher::Gt(n) => format!("is greater than {n}"),
-    }
-}
-
-/// Text for a message: quoted, one line, shortened.
-pub fn quote(s: &str) -> String {
-    let one_line: String = s.trim().replace('\n', "⏎");
-    let short: String = one_line.chars().take(80).collect();
-    if short.len() < one_line.len() {
-        format!("\"{short}…\"")
-    } else {
-        format!("\"{short}\"")
-    }
-}
-
 fn number(text: &str) -> Option<f64> {
     text.trim().parse::<f64>().ok()
 }
@@ -123,14 +95,5 @@ mod tests {
         assert!(json(&Matcher::Lt(10.0), &json!(3)));
         assert!(json(&c("bus"), &json!("busybox:1.36")));
         assert!(json(&Matcher::Equals(Literal::Null), &json!(null)));
-    }
-
-    #[test]
-    fn descriptions() {
-        assert_eq!(
-            describe(&Matcher::Not(Box::new(c("x")))),
-            "not (contains \"x\")"
-        );
-        assert_eq!(quote(&"a".repeat(100)).chars().count(), 83);
     }
 }

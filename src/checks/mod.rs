@@ -11,6 +11,7 @@ pub mod restore;
 pub mod runner;
 pub mod session_io;
 pub mod target;
+pub mod words;
 
 pub use context::{DEFAULT_TIMEOUT, RunContext};
 pub use outcome::{Outcome, Status};

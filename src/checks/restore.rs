@@ -33,6 +33,13 @@ pub enum Undo {
         name: String,
         network: String,
     },
+    /// A command that puts something back (an `after:` exec), run as it is.
+    Exec {
+        id: String,
+        name: String,
+        cmd: Vec<String>,
+        user: Option<String>,
+    },
 }
 
 /// The log of one run (shared by its checks and by whoever cleans up after it).
@@ -108,7 +115,8 @@ async fn undo(engine: &Engine, step: &Undo) -> Result<(), String> {
         | Undo::Unpause { id, .. }
         | Undo::Pause { id, .. }
         | Undo::Connect { id, .. }
-        | Undo::Disconnect { id, .. } => id,
+        | Undo::Disconnect { id, .. }
+        | Undo::Exec { id, .. } => id,
     };
     // Gone (the student removed it meanwhile): nothing to put back.
     let Some((status, nets)) = state(engine, id).await else {
@@ -141,6 +149,30 @@ async fn undo(engine: &Engine, step: &Undo) -> Result<(), String> {
             control::disconnect(engine, network, id)
                 .await
                 .map_err(|e| (name, e))
+        }
+        Undo::Exec {
+            name, cmd, user, ..
+        } if status == "running" => {
+            let req = crate::engine::exec::ExecRequest {
+                cmd: cmd.clone(),
+                user: user.clone(),
+                ..Default::default()
+            };
+            let timeout = std::time::Duration::from_secs(10);
+            match crate::engine::exec::exec(engine, id, &req, timeout, 4096).await {
+                Ok(out) if out.exit == Some(0) => Ok(()),
+                Ok(out) => Err((
+                    name,
+                    crate::engine::EngineError::Refused(format!(
+                        "{} ended with {}",
+                        shell_words::join(cmd),
+                        out.exit
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "no exit code".into())
+                    )),
+                )),
+                Err(e) => Err((name, e)),
+            }
         }
         _ => return Ok(()),
     };

@@ -87,7 +87,7 @@ pub async fn run_checks(
         }
         // Looking checks whose needs passed, as many as may run at once.
         while running.len() < concurrency.max(1) {
-            let Some(i) = plan.next_ready(|c| c.before.is_empty()) else {
+            let Some(i) = plan.next_ready(|c| !c.acts()) else {
                 break;
             };
             let check = &checks[i];
@@ -103,7 +103,7 @@ pub async fn run_checks(
             continue;
         }
         // Nothing looking is left to run: the next acting check, alone.
-        let Some(i) = plan.next_ready(|c| !c.before.is_empty()) else {
+        let Some(i) = plan.next_ready(Check::acts) else {
             break;
         };
         on_event(RunEvent::CheckStarted {
@@ -256,6 +256,18 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
     let timeout = check.timeout.map(|t| t.0).unwrap_or(default_timeout);
     let start = Instant::now();
     let mut attempts = 0;
+    // What `after:` does is registered first, so it runs even if the check is interrupted,
+    // and last, once what the actions below changed has been put back.
+    for action in &check.after {
+        if let Err(e) = actions::register_after(ctx, action).await {
+            return result_of(
+                check,
+                Outcome::error(format!("preparing what to do afterwards: {e}")),
+                0,
+                start.elapsed(),
+            );
+        }
+    }
     let outcome = 'outcome: {
         for action in &check.before {
             let r = tokio::time::timeout(timeout + GRACE, actions::run(ctx, action, timeout)).await;

@@ -41,6 +41,9 @@ pub struct Check {
     pub eventually: Option<Dur>,
     pub starts_passing: bool,
     pub before: Vec<Action>,
+    /// Actions that put back what `before:` disturbed, once the check is done (and when
+    /// grading is interrupted): an extension of the format.
+    pub after: Vec<Action>,
     /// Checks (of this lab) that must pass before this one is run (LAB_FORMAT §4.5).
     pub needs: Vec<String>,
     pub kind: CheckKind,
@@ -113,6 +116,13 @@ impl KindTag {
     /// The key that names this kind in a check block.
     pub fn name(self) -> &'static str {
         self.into()
+    }
+}
+
+impl Check {
+    /// Whether it changes the environment (and so runs alone, after the checks that look).
+    pub fn acts(&self) -> bool {
+        !self.before.is_empty() || !self.after.is_empty()
     }
 }
 
@@ -217,6 +227,8 @@ pub struct InspectAssertion {
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ContainerCheck {
     pub target: Option<Target>,
+    /// `false`: the container must not exist (e.g. one removed with `--rm`).
+    pub exists: bool,
     pub state: Option<String>,
     pub health: Option<String>,
     pub exit_code: Option<Matcher>,
@@ -224,9 +236,10 @@ pub struct ContainerCheck {
     pub labels: Vec<(String, Matcher)>,
     pub env: Vec<(String, Matcher)>,
     pub networks: Vec<String>,
+    /// Networks the container must not be on.
+    pub not_networks: Vec<String>,
     pub ports: Vec<u16>,
-    /// Mount destinations inside the container.
-    pub mounts: Vec<String>,
+    pub mounts: Vec<MountCheck>,
     pub restart_policy: Option<String>,
     pub user: Option<Matcher>,
     pub read_only: Option<bool>,
@@ -237,7 +250,27 @@ pub struct ContainerCheck {
     pub cpus: Option<f64>,
     pub pids_limit: Option<i64>,
     pub log_driver: Option<String>,
+    /// Log driver options, compared as the driver reads them (`1m` = `1M` for sizes).
+    pub log_options: Vec<(String, String)>,
+    /// The stop signal, without `SIG` (`QUIT`); `QUIT`, `SIGQUIT` and `3` are the same.
+    pub stop_signal: Option<String>,
+    pub stop_grace_period: Option<Dur>,
+    /// `true`: it runs the image's default command (no command given at `docker run`).
+    pub default_command: Option<bool>,
+    /// `false`: it runs as a user other than root.
+    pub root: Option<bool>,
+    /// `true` / `false`: its health test, run now in the container, passes / fails.
+    pub health_test: Option<bool>,
     pub inspect: Vec<InspectAssertion>,
+}
+
+/// A mount a container must have: at `path`, and, when given, read-only or not, from this
+/// source (a volume's name as the stack or the student names it, or a host path).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MountCheck {
+    pub path: String,
+    pub read_only: Option<bool>,
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

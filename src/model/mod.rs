@@ -7,13 +7,14 @@ mod action;
 mod check;
 mod course;
 mod matcher;
+pub mod signal;
 mod stack;
 mod units;
 
 pub use action::{Action, ConnectAction, ExecSpec, KillAction};
 pub use check::{
     Check, CheckKind, CommandCheck, ContainerCheck, DnsCheck, ExecCheck, ExpectCheck, ExpectStep,
-    FileCheck, HttpCheck, ImageCheck, InspectAssertion, KindTag, LogStream, LogsCheck,
+    FileCheck, HttpCheck, ImageCheck, InspectAssertion, KindTag, LogStream, LogsCheck, MountCheck,
     NetworkCheck, Target, TcpCheck, VolumeCheck,
 };
 pub use course::{Course, Lab, Part, Submission, Task};

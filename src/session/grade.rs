@@ -99,6 +99,10 @@ pub async fn grade(
         lab.dir.clone(),
     );
     ctx.default_timeout = lab.timeout.map(|t| t.0).unwrap_or(DEFAULT_TIMEOUT);
+    if let Some(stack) = &lab.stack {
+        ctx.networks
+            .extend(stack.networks.iter().map(|n| n.name.clone()));
+    }
     let ctx = Arc::new(ctx);
     let on_event = |e: RunEvent| match e {
         RunEvent::Started { total } => events.emit(Event::GradeStarted { total }),

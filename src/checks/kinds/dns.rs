@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{describe, text};
+use crate::checks::matcher::text;
 use crate::checks::outcome::Outcome;
 use crate::checks::target::in_service;
+use crate::checks::words::{and_list, wanted};
 use crate::model::DnsCheck;
 
 pub async fn run(ctx: &RunContext, c: &DnsCheck, timeout: Duration) -> Outcome {
@@ -44,10 +45,10 @@ pub async fn run(ctx: &RunContext, c: &DnsCheck, timeout: Duration) -> Outcome {
         .evidence(evidence),
         (true, true) => match &c.address {
             Some(m) if !addresses.iter().any(|a| text(m, a)) => Outcome::fail(format!(
-                "expected {} to resolve to an address that {}; it resolves to {}",
+                "expected an address of {} to {}; it resolves to {}",
                 c.name,
-                describe(m),
-                addresses.join(", ")
+                wanted(m),
+                and_list(&addresses)
             ))
             .evidence(evidence),
             _ => Outcome::pass(format!(

@@ -3,11 +3,12 @@
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{describe, quote, text};
+use crate::checks::matcher::text;
 use crate::checks::outcome::Outcome;
 use crate::checks::target::{argv, exec_in, find};
+use crate::checks::words::{seen, unmet, wanted};
 use crate::engine::exec::{ExecOutput, ExecRequest};
-use crate::model::{ExecCheck, ExecSpec, Matcher};
+use crate::model::{ExecCheck, ExecSpec, Literal, Matcher};
 
 pub async fn run(ctx: &RunContext, c: &ExecCheck, timeout: Duration) -> Outcome {
     let out = match run_spec(ctx, &c.spec, timeout).await {
@@ -51,7 +52,9 @@ pub async fn run_spec(
         .map_err(Outcome::error)
 }
 
-/// Compare an exit code and two outputs with their matchers (shared with `command`).
+/// Compare an exit code and two outputs with their matchers (shared with `command`). A
+/// message about the output also says how the command ended and what it said on stderr,
+/// when that explains why the output is not what was expected.
 pub fn judge_output(
     exit: &Matcher,
     stdout: Option<&Matcher>,
@@ -61,43 +64,64 @@ pub fn judge_output(
     err: &str,
 ) -> Outcome {
     let code_text = code.map(|c| c.to_string()).unwrap_or_else(|| "none".into());
+    let stderr_note = if err.trim().is_empty() {
+        String::new()
+    } else {
+        format!("; on stderr it said {}", seen(err))
+    };
     if !text(exit, &code_text) {
+        let ended = match code {
+            Some(c) => format!("it exited with {c}"),
+            None => "it did not finish".to_string(),
+        };
         return Outcome::fail(format!(
-            "expected the exit code to be {}, got {code_text}",
-            describe_exit(exit)
+            "expected {}; {ended}{stderr_note}",
+            exit_wanted(exit)
         ));
     }
     if let Some(m) = stdout
         && !text(m, out)
     {
+        let part = unmet(m, &|p| text(p, out));
+        let ended = match code {
+            Some(0) | None => String::new(),
+            Some(c) => format!("; it exited with {c}"),
+        };
         return Outcome::fail(format!(
-            "expected the output to be such that it {}; it was {}",
-            describe(m),
-            quote(out)
+            "expected the output to {}; it printed {}{ended}{stderr_note}",
+            wanted(part),
+            seen(out)
         ));
     }
     if let Some(m) = stderr
         && !text(m, err)
     {
+        let part = unmet(m, &|p| text(p, err));
         return Outcome::fail(format!(
-            "expected the error output to be such that it {}; it was {}",
-            describe(m),
-            quote(err)
+            "expected the error output to {}; it was {}",
+            wanted(part),
+            seen(err)
         ));
     }
-    Outcome::pass(format!("exit code {code_text}, output as expected"))
+    Outcome::pass(format!(
+        "it exited with {code_text} and printed what was expected"
+    ))
 }
 
-fn describe_exit(m: &Matcher) -> String {
+/// "the command to exit with 0", "the command to fail (exit with anything but 0)".
+fn exit_wanted(m: &Matcher) -> String {
     match m {
-        Matcher::Equals(l) => l.text(),
-        other => describe(other),
+        Matcher::Equals(l) => format!("the command to exit with {}", l.text()),
+        Matcher::Not(inner) if matches!(**inner, Matcher::Equals(Literal::Int(0))) => {
+            "the command to fail (exit with anything but 0)".to_string()
+        }
+        other => format!("its exit code to {}", wanted(other)),
     }
 }
 
 fn evidence(spec: &ExecSpec, out: &ExecOutput) -> String {
     transcript(
-        &argv(&spec.cmd).join(" "),
+        &shell_words::join(argv(&spec.cmd)),
         &out.stdout,
         &out.stderr,
         out.exit,

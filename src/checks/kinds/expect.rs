@@ -121,14 +121,16 @@ where
                     Ok(_) => Ok(()),
                     Err(expectrl::Error::ExpectTimeout) => {
                         return Outcome::fail(format!(
-                            "step {n}: waited {} for /{pattern}/ from {who}; it did not appear",
-                            Dur(wait)
+                            "step {n}: waited {} for {} from {who}; it did not come",
+                            Dur(wait),
+                            shown_pattern(pattern)
                         ))
                         .evidence(transcript.tail(EVIDENCE_TAIL));
                     }
                     Err(expectrl::Error::Eof) => {
                         return Outcome::fail(format!(
-                            "step {n}: {who} ended before /{pattern}/ appeared"
+                            "step {n}: {who} ended before {} came",
+                            shown_pattern(pattern)
                         ))
                         .evidence(transcript.tail(EVIDENCE_TAIL));
                     }
@@ -158,4 +160,37 @@ where
     }
     Outcome::pass(format!("all {} steps matched", steps.len()))
         .evidence(transcript.tail(EVIDENCE_TAIL))
+}
+
+/// A pattern as a message shows it: the text itself when it is plain text (`\[y/N\]` is
+/// "[y/N]"), else "the output the task expects" (a pattern can be the answer itself).
+fn shown_pattern(pattern: &str) -> String {
+    let mut text = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) if !e.is_ascii_alphanumeric() => text.push(e),
+                _ => return "the output the task expects".into(),
+            },
+            '.' | '^' | '$' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' => {
+                return "the output the task expects".into();
+            }
+            c => text.push(c),
+        }
+    }
+    format!("\"{text}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_patterns_are_shown_as_text() {
+        assert_eq!(super::shown_pattern("automation: OK"), "\"automation: OK\"");
+        assert_eq!(super::shown_pattern("\\[y/N\\]"), "\"[y/N]\"");
+        assert_eq!(
+            super::shown_pattern("CONF=db:[0-9]+"),
+            "the output the task expects"
+        );
+    }
 }

@@ -5,9 +5,10 @@ use std::io::Read;
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{describe, text};
+use crate::checks::matcher::text;
 use crate::checks::outcome::Outcome;
 use crate::checks::target::find;
+use crate::checks::words::{unmet, wanted};
 use crate::engine::files;
 use crate::model::FileCheck;
 use crate::text::{cap, printable};
@@ -81,22 +82,23 @@ fn judge(c: &FileCheck, s: &Seen, place: &str) -> Outcome {
         && !text(m, &content)
     {
         return Outcome::fail(format!(
-            "expected {} in {place} to be such that it {}; it is not",
+            "expected {} in {place} to {}; it does not",
             c.path,
-            describe(m)
+            wanted(unmet(m, &|p| text(p, &content)))
         ))
         .evidence(evidence);
     }
     if let Some(re) = &c.matches
         && !text(&crate::model::Matcher::Matches(re.clone()), &content)
     {
+        // The pattern is not shown: it is often the answer.
         return Outcome::fail(format!(
-            "expected {} in {place} to match /{re}/; it does not",
+            "{} in {place} does not have the content the task asks for",
             c.path
         ))
         .evidence(evidence);
     }
-    Outcome::pass(format!("{} in {place} is as expected", c.path)).evidence(evidence)
+    Outcome::pass(format!("{} in {place} is as the task asks", c.path)).evidence(evidence)
 }
 
 fn workspace_file(ctx: &RunContext, path: &str) -> Result<Option<Seen>, String> {

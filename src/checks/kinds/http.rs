@@ -10,9 +10,10 @@ use hyper_util::rt::TokioIo;
 
 use super::net::host_address;
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{describe, quote, text};
+use crate::checks::matcher::text;
 use crate::checks::outcome::Outcome;
 use crate::checks::target::in_service;
+use crate::checks::words::{seen, unmet, wanted};
 use crate::model::HttpCheck;
 use crate::text::{Capped, Keep, cap, printable};
 
@@ -47,21 +48,24 @@ fn judge(c: &HttpCheck, r: &Response, url: &str) -> Outcome {
     }
     evidence.push('\n');
     evidence.push_str(&cap(&r.body, 1024));
-    if !text(&c.status, &r.status.to_string()) {
-        return Outcome::fail(format!(
-            "expected {url} to answer with a status that {}, it answered {}",
-            describe(&c.status),
-            r.status
-        ))
-        .evidence(evidence);
+    let status = r.status.to_string();
+    if !text(&c.status, &status) {
+        let asked = match &c.status {
+            crate::model::Matcher::Equals(l) => format!("{url} to answer {}", l.text()),
+            m => format!(
+                "the status of {url} to {}",
+                wanted(unmet(m, &|p| text(p, &status)))
+            ),
+        };
+        return Outcome::fail(format!("expected {asked}; it answered {status}")).evidence(evidence);
     }
     if let Some(m) = &c.expect_body
         && !text(m, &r.body)
     {
         return Outcome::fail(format!(
-            "expected the body of {url} to be such that it {}; it was {}",
-            describe(m),
-            quote(&r.body)
+            "expected the page at {url} to {}; it was {}",
+            wanted(unmet(m, &|p| text(p, &r.body))),
+            seen(&r.body)
         ))
         .evidence(evidence);
     }
@@ -75,15 +79,17 @@ fn judge(c: &HttpCheck, r: &Response, url: &str) -> Outcome {
             Some(v) if text(m, v) => {}
             Some(v) => {
                 return Outcome::fail(format!(
-                    "expected header {name} that {}, found {}",
-                    describe(m),
-                    quote(v)
+                    "expected the answer's {name} header to {}; it was {}",
+                    wanted(unmet(m, &|p| text(p, v))),
+                    seen(v)
                 ))
                 .evidence(evidence);
             }
             None => {
-                return Outcome::fail(format!("expected a header {name}, there is none"))
-                    .evidence(evidence);
+                return Outcome::fail(format!(
+                    "expected the answer to have a {name} header; it has none"
+                ))
+                .evidence(evidence);
             }
         }
     }

@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{describe, text};
+use crate::checks::matcher::text;
 use crate::checks::outcome::Outcome;
 use crate::checks::target::find;
+use crate::checks::words::{unmet, wanted};
 use crate::engine::logs::{LogsRequest, read};
 use crate::model::{LogStream, LogsCheck};
 use crate::text::printable;
@@ -47,9 +48,9 @@ pub async fn run(ctx: &RunContext, c: &LogsCheck, timeout: Duration) -> Outcome 
         Outcome::pass(format!("the logs of {} match", found.name)).evidence(last)
     } else {
         Outcome::fail(format!(
-            "expected the logs of {} to be such that they {}; they do not",
+            "expected the logs of {} to {}; they do not",
             found.name,
-            describe(&c.matcher)
+            wanted(unmet(&c.matcher, &|p| text(p, &logs)))
         ))
         .evidence(last)
     }

@@ -26,7 +26,7 @@ pub async fn run(ctx: &RunContext, kind: &CheckKind, timeout: Duration) -> Outco
         CheckKind::Http(c) => http::run(ctx, c, timeout).await,
         CheckKind::Tcp(c) => tcp::run(ctx, c, timeout).await,
         CheckKind::Dns(c) => dns::run(ctx, c, timeout).await,
-        CheckKind::Container(c) => container::run(ctx, c).await,
+        CheckKind::Container(c) => container::run(ctx, c, timeout).await,
         CheckKind::Network(c) => objects::network(ctx, c).await,
         CheckKind::Volume(c) => objects::volume(ctx, c).await,
         CheckKind::Image(c) => objects::image(ctx, c).await,

@@ -3,8 +3,9 @@
 use serde_json::Value;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{describe, json, json_text, quote};
+use crate::checks::matcher::{json, json_text};
 use crate::checks::outcome::Outcome;
+use crate::checks::words::{and_list, seen, unmet, wanted};
 use crate::engine::inspect;
 use crate::model::{ImageCheck, Matcher, NetworkCheck, VolumeCheck};
 
@@ -40,9 +41,9 @@ fn existence(kind: &str, name: &str, want: bool, found: bool) -> Option<Outcome>
     match (want, found) {
         (true, false) => Some(Outcome::missing(format!("there is no {kind} {name}"))),
         (false, true) => Some(Outcome::fail(format!(
-            "expected no {kind} named {name}, but it exists"
+            "expected no {kind} {name}; there is one"
         ))),
-        (false, false) => Some(Outcome::pass(format!("there is no {kind} named {name}"))),
+        (false, false) => Some(Outcome::pass(format!("there is no {kind} {name}"))),
         (true, true) => None,
     }
 }
@@ -54,20 +55,20 @@ pub fn labels(v: &Value, ptr: &str, want: &[(String, Matcher)], p: &mut Vec<Stri
         match have.get(k) {
             Some(val) if json(m, val) => {}
             Some(val) => p.push(format!(
-                "expected label {k} that {}, found {}",
-                describe(m),
-                quote(&json_text(val))
+                "expected its label {k} to {}; it is {}",
+                wanted(unmet(m, &|x| json(x, val))),
+                seen(&json_text(val))
             )),
-            None => p.push(format!("expected a label {k}, found none")),
+            None => p.push(format!("expected a label {k}; it has none")),
         }
     }
 }
 
 fn verdict(kind: &str, name: &str, p: Vec<String>, evidence: String) -> Outcome {
     if p.is_empty() {
-        Outcome::pass(format!("{kind} {name} is as expected")).evidence(evidence)
+        Outcome::pass(format!("the {kind} {name} is as the task asks")).evidence(evidence)
     } else {
-        Outcome::fail(format!("{kind} {name}: {}", p.join("; "))).evidence(evidence)
+        Outcome::fail(format!("the {kind} {name}: {}", p.join("; "))).evidence(evidence)
     }
 }
 
@@ -95,7 +96,7 @@ fn driver(v: &Value, want: Option<&String>, p: &mut Vec<String>) {
     if let Some(d) = want {
         let got = json_text(v.pointer("/Driver").unwrap_or(&Value::Null));
         if &got != d {
-            p.push(format!("expected driver {d}, found {got}"));
+            p.push(format!("expected the driver {d}; it uses {got}"));
         }
     }
 }
@@ -114,11 +115,11 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
             .and_then(Value::as_bool)
             .unwrap_or(false);
         if got != want {
-            p.push(format!(
-                "expected it {}internal, it is {}",
-                if want { "" } else { "not " },
-                if got { "internal" } else { "not internal" }
-            ));
+            p.push(if want {
+                "expected it to be internal (no way out of it); it is not".to_string()
+            } else {
+                "expected it not to be internal; it is".to_string()
+            });
         }
     }
     let attached: Vec<String> = v
@@ -134,11 +135,15 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
         let scoped = format!("{}-{want}", ctx.project);
         if !attached.iter().any(|a| a == want || *a == scoped) {
             p.push(format!(
-                "expected {want} to be attached, found {}",
+                "expected {want} to be on it; {}",
                 if attached.is_empty() {
-                    "none".into()
+                    "no container is".to_string()
                 } else {
-                    attached.join(", ")
+                    format!(
+                        "only {} {}",
+                        and_list(&attached),
+                        if attached.len() == 1 { "is" } else { "are" }
+                    )
                 }
             ));
         }
@@ -183,10 +188,10 @@ pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
         let got = json_text(v.pointer("/Config/User").unwrap_or(&Value::Null));
         if !crate::checks::matcher::text(m, &got) {
             p.push(format!(
-                "expected a user that {}, found {}",
-                describe(m),
+                "expected its user to {}; it is {}",
+                wanted(unmet(m, &|x| crate::checks::matcher::text(x, &got))),
                 if got.is_empty() {
-                    "root (none set)".into()
+                    "root (no user is set)".into()
                 } else {
                     got
                 }
@@ -201,9 +206,9 @@ pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
             .is_some_and(|t| t.first().and_then(Value::as_str) != Some("NONE") && !t.is_empty());
         if got != want {
             p.push(if want {
-                "expected a HEALTHCHECK in the image, there is none".into()
+                "expected the image to have a HEALTHCHECK; it has none".into()
             } else {
-                "expected no HEALTHCHECK in the image, there is one".into()
+                "expected the image to have no HEALTHCHECK; it has one".into()
             });
         }
     }
@@ -218,11 +223,11 @@ pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
             .any(|e| e.split('/').next() == Some(&port.to_string()))
         {
             p.push(format!(
-                "expected port {port} to be exposed, found {}",
+                "expected the image to expose port {port}; it exposes {}",
                 if exposed.is_empty() {
                     "none".into()
                 } else {
-                    exposed.join(", ")
+                    and_list(&exposed)
                 }
             ));
         }

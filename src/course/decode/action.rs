@@ -40,6 +40,38 @@ pub fn decode_list(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Vec<Action> {
     items.iter().filter_map(|n| decode(ctx, n, refs)).collect()
 }
 
+/// `after:`: actions that put things back once the check is done (also when grading is
+/// interrupted), so only those that state where to go back to: start, stop, pause, unpause,
+/// exec, connect, disconnect.
+pub fn decode_after(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Vec<Action> {
+    let Some(items) = node.as_seq() else {
+        ctx.error(
+            node.pos,
+            format!(
+                "expected a list of actions for \"after\", found {}",
+                node.kind_name()
+            ),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for n in items {
+        let Some(action) = decode(ctx, n, refs) else {
+            continue;
+        };
+        match action {
+            Action::Kill(_) | Action::Restart(_) | Action::Sleep(_) => {
+                ctx.error(
+                    n.pos,
+                    "\"after\" puts things back, so it takes start, stop, pause, unpause, exec, connect or disconnect",
+                );
+            }
+            a => out.push(a),
+        }
+    }
+    out
+}
+
 fn decode(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Option<Action> {
     let entries = match &node.value {
         Value::Map(e) if e.len() == 1 => e,

@@ -5,14 +5,15 @@ use super::Refs;
 use super::fields::{label_matchers, opt_matcher, port_list};
 use crate::course::decode::action::fields_target;
 use crate::course::decode::matcher;
-use crate::course::decode::{Ctx, Fields, Schema, string};
+use crate::course::decode::{Ctx, Fields, Schema, string, string_map};
 use crate::course::diag::nearest;
 use crate::course::yaml::{Node, Value};
-use crate::model::{ContainerCheck, InspectAssertion, Matcher};
+use crate::model::{ContainerCheck, InspectAssertion, Matcher, MountCheck};
 
 const CONTAINER: Schema = Schema::known(&[
     "service",
     "container",
+    "exists",
     "state",
     "health",
     "exit_code",
@@ -20,6 +21,7 @@ const CONTAINER: Schema = Schema::known(&[
     "labels",
     "env",
     "networks",
+    "not_networks",
     "ports",
     "mounts",
     "restart_policy",
@@ -32,8 +34,15 @@ const CONTAINER: Schema = Schema::known(&[
     "cpus",
     "pids_limit",
     "log_driver",
+    "log_options",
+    "stop_signal",
+    "stop_grace_period",
+    "default_command",
+    "root",
+    "health_test",
     "inspect",
 ]);
+const MOUNT: Schema = Schema::known(&["path", "read_only", "source"]);
 const INSPECT: Schema = Schema::known(&[
     "path", "equals", "contains", "matches", "not", "all", "any", "lt", "gt",
 ]);
@@ -59,6 +68,7 @@ pub(super) fn decode(
     let target = fields_target(ctx, f, refs);
     let mut c = ContainerCheck {
         target,
+        exists: f.bool(ctx, "exists").unwrap_or(true),
         ..ContainerCheck::default()
     };
     let mut ok = c.target.is_some();
@@ -103,11 +113,18 @@ pub(super) fn decode(
         Vec::new()
     });
     c.networks = f.str_list(ctx, "networks");
+    c.not_networks = f.str_list(ctx, "not_networks");
     c.ports = port_list(ctx, f, "ports").unwrap_or_else(|| {
         ok = false;
         Vec::new()
     });
-    c.mounts = f.str_list(ctx, "mounts");
+    c.mounts = match f.get("mounts") {
+        Some(n) => mounts(ctx, n, &f.field("mounts")).unwrap_or_else(|| {
+            ok = false;
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
     c.read_only = f.bool(ctx, "read_only");
     c.cap_add = f.str_list(ctx, "cap_add");
     c.cap_drop = f.str_list(ctx, "cap_drop");
@@ -116,6 +133,59 @@ pub(super) fn decode(
     c.cpus = f.float(ctx, "cpus");
     c.pids_limit = f.int(ctx, "pids_limit", -1, i64::from(i32::MAX));
     c.log_driver = f.str(ctx, "log_driver");
+    c.log_options = f
+        .get("log_options")
+        .map(|n| string_map(ctx, n, &f.field("log_options")))
+        .unwrap_or_default();
+    if let Some(n) = f.get("stop_signal") {
+        let text = n.scalar_text().unwrap_or_default();
+        match crate::model::signal::normalize(&text) {
+            Some(sig) => c.stop_signal = Some(sig),
+            None => {
+                ctx.error(
+                    n.pos,
+                    format!("\"{text}\" is not a signal (write e.g. SIGQUIT, QUIT or 3)"),
+                );
+                ok = false;
+            }
+        }
+    }
+    c.stop_grace_period = f.dur(ctx, "stop_grace_period");
+    c.default_command = f.bool(ctx, "default_command");
+    c.root = f.bool(ctx, "root");
+    c.health_test = match f.get("health_test") {
+        None => None,
+        Some(n) => match n.scalar_text().as_deref() {
+            Some("passes") => Some(true),
+            Some("fails") => Some(false),
+            other => {
+                ctx.error(
+                    n.pos,
+                    format!(
+                        "health_test is \"passes\" or \"fails\", found {}",
+                        other
+                            .map(|o| format!("\"{o}\""))
+                            .unwrap_or_else(|| n.kind_name().into())
+                    ),
+                );
+                ok = false;
+                None
+            }
+        },
+    };
+    if !c.exists
+        && f.keys()
+            .any(|(k, _, _)| !matches!(k, "service" | "container" | "exists"))
+    {
+        ctx.error(
+            f.pos,
+            format!(
+                "{} says the container must not exist, so it cannot also ask for its fields",
+                f.what
+            ),
+        );
+        ok = false;
+    }
     if let Some(n) = f.get("inspect") {
         match n.as_seq() {
             Some(items) => {
@@ -140,6 +210,47 @@ pub(super) fn decode(
         }
     }
     ok.then_some(c)
+}
+
+/// `mounts: [/data, {path: /var/log, read_only: true, source: logs}]`.
+fn mounts(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Vec<MountCheck>> {
+    let Some(items) = node.as_seq() else {
+        ctx.error(
+            node.pos,
+            format!(
+                "expected a list of mount paths for {what}, found {}",
+                node.kind_name()
+            ),
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in items {
+        if item.as_map().is_some() {
+            let Some(f) = Fields::open(ctx, item, "a mount", &MOUNT, false) else {
+                ok = false;
+                continue;
+            };
+            match f.req_str(ctx, "path") {
+                Some(path) => out.push(MountCheck {
+                    path,
+                    read_only: f.bool(ctx, "read_only"),
+                    source: f.str(ctx, "source"),
+                }),
+                None => ok = false,
+            }
+        } else if let Some(path) = string(ctx, item, what) {
+            out.push(MountCheck {
+                path,
+                read_only: None,
+                source: None,
+            });
+        } else {
+            ok = false;
+        }
+    }
+    ok.then_some(out)
 }
 
 fn inspect(ctx: &mut Ctx, node: &Node) -> Option<InspectAssertion> {

@@ -40,14 +40,25 @@ pub(super) fn text_matcher(ctx: &mut Ctx, f: &Fields, required: bool) -> Option<
             Some(Matcher::Matches(re))
         }
     };
-    let m = match (contains, matches) {
-        (Some(c), Some(m)) => Some(Matcher::All(vec![c, m])),
-        (c, m) => c.or(m),
+    // `equals`: the whole text, trimmed (a greeting and nothing else).
+    let equals = match f.get("equals") {
+        None => None,
+        Some(n) => Some(Matcher::Equals(crate::model::Literal::Str(string(
+            ctx,
+            n,
+            &f.field("equals"),
+        )?))),
+    };
+    let parts: Vec<Matcher> = [contains, matches, equals].into_iter().flatten().collect();
+    let m = match parts.len() {
+        0 => None,
+        1 => parts.into_iter().next(),
+        _ => Some(Matcher::All(parts)),
     };
     if required && m.is_none() {
         ctx.error(
             f.pos,
-            format!("{} needs \"contains\" or \"matches\"", f.what),
+            format!("{} needs \"contains\", \"matches\" or \"equals\"", f.what),
         );
         return None;
     }

@@ -12,6 +12,7 @@ const LOGS: Schema = Schema::known(&[
     "container",
     "contains",
     "matches",
+    "equals",
     "stream",
     "tail",
 ]);

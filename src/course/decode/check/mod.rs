@@ -30,6 +30,7 @@ const COMMON: &[&str] = &[
     "eventually",
     "starts_passing",
     "before",
+    "after",
     "needs",
 ];
 
@@ -84,6 +85,10 @@ pub fn decode(
         .get("before")
         .map(|n| decode_list(ctx, n, refs))
         .unwrap_or_default();
+    let after = f
+        .get("after")
+        .map(|n| super::action::decode_after(ctx, n, refs))
+        .unwrap_or_default();
     *needs = f
         .get("needs")
         .map(|n| need_list(ctx, n))
@@ -136,6 +141,7 @@ pub fn decode(
         eventually,
         starts_passing,
         before,
+        after,
         needs: needs.iter().map(|(id, _)| id.clone()).collect(),
         kind: kind?,
         task,

@@ -27,17 +27,7 @@ pub fn command(ctx: &mut Ctx, node: &Node, what: &str) -> Option<CommandLine> {
 
 /// `SIGTERM`, `term`, `15` → the upper-case name without `SIG` (`TERM`); `None` if unknown.
 pub fn normalize_signal(sig: &str) -> Option<String> {
-    const NAMES: &[&str] = &[
-        "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
-        "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
-        "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
-    ];
-    let s = sig.trim().to_ascii_uppercase();
-    if let Ok(n) = s.parse::<usize>() {
-        return (1..=31).contains(&n).then(|| NAMES[n - 1].to_string());
-    }
-    let bare = s.strip_prefix("SIG").unwrap_or(&s);
-    NAMES.contains(&bare).then(|| bare.to_string())
+    crate::model::signal::normalize(sig)
 }
 
 #[cfg(test)]

@@ -1,0 +1,197 @@
+//! `container`: the engine's view of one container matches every field given. The fields
+//! are compared in `compare` (plain data); what needs the engine once more (the image's
+//! default command, running the health test now) is looked up here.
+
+mod compare;
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::checks::context::RunContext;
+use crate::checks::matcher::json_text;
+use crate::checks::outcome::Outcome;
+use crate::checks::target::find;
+use crate::checks::words::{and_list, seen};
+use crate::engine::exec::{ExecRequest, exec};
+use crate::engine::inspect;
+use crate::model::ContainerCheck;
+
+pub use compare::compare;
+
+pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Outcome {
+    let Some(target) = &c.target else {
+        return Outcome::error("the check names no container");
+    };
+    let found = match find(ctx, target).await {
+        Ok(f) if !c.exists => {
+            return Outcome::fail(format!("expected no container {}; there is one", f.name));
+        }
+        Ok(f) => f,
+        Err(o) if !c.exists && o.conclusive => {
+            return Outcome::pass(format!("there is no container {target}"));
+        }
+        Err(o) => return o,
+    };
+    let engine = match ctx.engine() {
+        Ok(d) => d,
+        Err(e) => return Outcome::error(e),
+    };
+    let v = match inspect::container(engine, &found.id).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            return Outcome::error(format!("{} went away while it was looked at", found.name));
+        }
+        Err(e) => return Outcome::error(e.to_string()),
+    };
+    let mut problems = compare(c, &v, &ctx.project, &ctx.networks);
+    if let Some(true) = c.default_command
+        && let Some(p) = default_command(ctx, &v).await
+    {
+        problems.push(p);
+    }
+    if let Some(want) = c.health_test
+        && let Some(p) = health_test(ctx, &found.id, &v, want, timeout).await
+    {
+        problems.push(p);
+    }
+    let evidence = summary(&v);
+    if problems.is_empty() {
+        return Outcome::pass(format!("{} is as the task asks", found.name)).evidence(evidence);
+    }
+    let outcome = Outcome::fail(format!("{}: {}", found.name, problems.join("; ")));
+    let outcome = if settled(c, &v) {
+        outcome.conclusive()
+    } else {
+        outcome
+    };
+    outcome.evidence(evidence)
+}
+
+/// Whether waiting cannot change the verdict: the check wants it running (or healthy) and
+/// it is stopped with no restart policy to bring it back, or it has no health check at all.
+fn settled(c: &ContainerCheck, v: &Value) -> bool {
+    let status = json_text(v.pointer("/State/Status").unwrap_or(&Value::Null));
+    let policy = json_text(
+        v.pointer("/HostConfig/RestartPolicy/Name")
+            .unwrap_or(&Value::Null),
+    );
+    let stopped = matches!(status.as_str(), "created" | "exited" | "dead")
+        && matches!(policy.as_str(), "" | "no");
+    let wants_running = matches!(
+        c.state.as_deref(),
+        Some("running" | "paused" | "restarting")
+    ) || c.health.as_deref().is_some_and(|h| h != "none");
+    let no_health = v.pointer("/State/Health").is_none_or(Value::is_null)
+        && c.health.as_deref().is_some_and(|h| h != "none");
+    (wants_running && stopped) || no_health
+}
+
+/// The image's default command, unless the container was given its own.
+async fn default_command(ctx: &RunContext, v: &Value) -> Option<String> {
+    let engine = ctx.engine().ok()?;
+    let image_id = v.pointer("/Image").and_then(Value::as_str)?;
+    let image = inspect::image(engine, image_id).await.ok()??;
+    let words = |doc: &Value, key: &str| -> Vec<String> {
+        doc.pointer(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(json_text).collect())
+            .unwrap_or_default()
+    };
+    let given = (words(v, "/Config/Entrypoint"), words(v, "/Config/Cmd"));
+    let default = (
+        words(&image, "/Config/Entrypoint"),
+        words(&image, "/Config/Cmd"),
+    );
+    if given == default {
+        return None;
+    }
+    let line = [given.0, given.1].concat();
+    Some(format!(
+        "expected it to run its image's default command; it was given its own: {}",
+        seen(&shell_words::join(line))
+    ))
+}
+
+/// Run the container's configured health test once, now, as the engine would.
+async fn health_test(
+    ctx: &RunContext,
+    id: &str,
+    v: &Value,
+    want_pass: bool,
+    timeout: Duration,
+) -> Option<String> {
+    let test: Vec<String> = v
+        .pointer("/Config/Healthcheck/Test")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(json_text).collect())
+        .unwrap_or_default();
+    let cmd = match test.as_slice() {
+        [kind, args @ ..] if kind == "CMD" && !args.is_empty() => args.to_vec(),
+        [kind, line] if kind == "CMD-SHELL" => {
+            vec!["/bin/sh".into(), "-c".into(), line.clone()]
+        }
+        _ => return Some("expected a health check; it has none".into()),
+    };
+    let engine = ctx.engine().ok()?;
+    let req = ExecRequest {
+        cmd,
+        ..Default::default()
+    };
+    let out = match exec(engine, id, &req, timeout, 4096).await {
+        Ok(o) => o,
+        Err(e) => return Some(format!("could not run its health check: {e}")),
+    };
+    let passed = out.exit == Some(0);
+    match (want_pass, passed) {
+        (true, false) => Some(format!(
+            "expected its health check to pass now; it fails ({})",
+            match out.exit {
+                Some(c) => format!("exit {c}"),
+                None => "it did not finish".into(),
+            }
+        )),
+        (false, true) => Some(
+            "expected its health check to fail now, since what it should watch is broken; it still passes"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+/// The fields students usually look at, as evidence (empty ones left out).
+fn summary(v: &Value) -> String {
+    let s = |ptr: &str| json_text(v.pointer(ptr).unwrap_or(&Value::Null));
+    let mut lines = vec![
+        format!("name: {}", s("/Name").trim_start_matches('/')),
+        format!("image: {}", s("/Config/Image")),
+        format!(
+            "state: {} (exit code {})",
+            s("/State/Status"),
+            s("/State/ExitCode")
+        ),
+    ];
+    let health = s("/State/Health/Status");
+    if !health.is_empty() && health != "null" {
+        lines.push(format!("health: {health}"));
+    }
+    let policy = s("/HostConfig/RestartPolicy/Name");
+    if !policy.is_empty() {
+        lines.push(format!("restart policy: {policy}"));
+    }
+    let user = s("/Config/User");
+    if !user.is_empty() {
+        lines.push(format!("user: {user}"));
+    }
+    let nets: Vec<String> = v
+        .pointer("/NetworkSettings/Networks")
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    if !nets.is_empty() {
+        lines.push(format!("networks: {}", and_list(&nets)));
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
