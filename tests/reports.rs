@@ -16,6 +16,7 @@ fn report() -> Report {
         ## Task one: files\n\n\
         ```yaml check\nid: answers\ntitle: answers.txt names the states\npoints: 2\nfile: { path: answers.txt, contains: paused }\n```\n\n\
         ```yaml check\nid: missing\ntitle: notes.md exists\nhint: Write notes.md with what you learned.\nfile: { path: notes.md }\n```\n\n\
+        ```yaml check\nid: notes-say\ntitle: notes.md says what a volume is\nneeds: [missing]\nfile: { path: notes.md, contains: volume }\n```\n\n\
         ## Task two: commands # and hashes\n\n\
         ```yaml check\nid: prints\ntitle: the script prints ok\npoints: 3\ncommand: { run: \"printf 'ok\\\\n'; printf 'warn\\\\n' >&2\", stdout: ok }\n```\n\n\
         ```yaml check\nid: exits\ntitle: the script exits 0\nhint: \"Read the error: it says what is missing.\"\ncommand: { run: \"echo 'no such file: config.yaml' >&2; exit 2\" }\n```\n\n\

@@ -374,7 +374,7 @@ fn limits(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
 fn bytes(n: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
     for (size, unit) in UNITS {
-        if n >= size && n % size == 0 {
+        if n >= size && n.is_multiple_of(size) {
             return format!("{} {unit}", n / size);
         }
     }
@@ -434,10 +434,10 @@ fn lifecycle(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
 /// Two values of one option as the engine reads them: sizes in any unit (`1m` = `1M` =
 /// `1048576`), numbers as numbers, signals by any name, else text without case.
 fn same_value(key: &str, want: &str, got: &str) -> bool {
-    if key.contains("size") || key.ends_with("limit") {
-        if let (Ok(a), Ok(b)) = (ByteSize::parse(want), ByteSize::parse(got)) {
-            return a == b;
-        }
+    if (key.contains("size") || key.ends_with("limit"))
+        && let (Ok(a), Ok(b)) = (ByteSize::parse(want), ByteSize::parse(got))
+    {
+        return a == b;
     }
     if let (Ok(a), Ok(b)) = (want.trim().parse::<f64>(), got.trim().parse::<f64>()) {
         return a == b;
