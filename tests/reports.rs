@@ -60,7 +60,7 @@ fn text_verbose() {
 fn json() {
     let r = report().render(Format::Json, false, Style::PLAIN);
     let v: serde_json::Value = serde_json::from_str(&r).expect("valid JSON");
-    assert_eq!(v["tests"].as_array().map(Vec::len), Some(6));
+    assert_eq!(v["tests"].as_array().map(Vec::len), Some(7));
     insta::assert_snapshot!(r);
 }
 
@@ -81,7 +81,7 @@ fn github() {
     let g = github::render(&report());
     assert!(
         g.annotations
-            .contains("::notice title=Autograding complete::Points 5/8")
+            .contains("::notice title=Autograding complete::Points 5/9")
     );
     insta::assert_snapshot!("github_annotations", g.annotations);
     insta::assert_snapshot!("github_summary", g.summary);
@@ -110,9 +110,10 @@ fn tap_is_read_by_prove() {
         .output()
         .expect("prove");
     let text = String::from_utf8_lossy(&out.stdout);
-    // prove parses it: it counts the failing tests (3 of 6), and does not complain about the version.
+    // prove parses it: it counts the failing tests (4 of 7: a blocked check is not a pass),
+    // and does not complain about the version.
     assert!(
-        text.contains("Failed 3/6 subtests"),
+        text.contains("Failed 4/7 subtests"),
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
