@@ -129,21 +129,40 @@ pub async fn running(
     })
 }
 
-/// The container of `service` in the running lab (see [`running`]), with the engine and
-/// the lab's project.
+/// The container a command on a running lab means by `name`: a service of the lab's stack,
+/// or a container by name (`week1-ticker`, or one the student made). Returns the engine,
+/// the container and the lab's project.
 pub async fn service_container(
     global: &Global,
     lab: Option<&str>,
     project: Option<&str>,
-    service: &str,
+    name: &str,
 ) -> Result<(Engine, Found, String), CliError> {
     let Running {
-        engine, project, ..
+        engine,
+        project,
+        course,
+        lab,
     } = running(global, lab, project).await?;
-    match find::service(&engine, &project, service).await? {
-        Some(found) => Ok((engine, found, project)),
-        None => Err(CliError::Invalid(format!(
-            "service \"{service}\" has no container in project \"{project}\" (is the lab started?)"
-        ))),
+    if let Some(found) = find::service(&engine, &project, name).await? {
+        return Ok((engine, found, project));
     }
+    for candidate in [name.to_string(), format!("{project}-{name}")] {
+        if let Some(found) = find::container(&engine, &candidate).await? {
+            return Ok((engine, found, project));
+        }
+    }
+    let services: Vec<String> = course
+        .lab(&lab)
+        .and_then(|l| l.stack.as_ref())
+        .map(|s| s.services.iter().map(|s| s.name.clone()).collect())
+        .unwrap_or_default();
+    let listed = if services.is_empty() {
+        format!("{lab} has no services")
+    } else {
+        format!("the services of {lab}: {}", services.join(", "))
+    };
+    Err(CliError::Invalid(format!(
+        "no service or container \"{name}\" in project {project}; {listed} (or name one of your containers)"
+    )))
 }

@@ -11,7 +11,7 @@ use crate::exit;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The service (as the lab's stack names it).
+    /// The service (as the lab's stack names it) or a container by name.
     service: String,
     /// Keep printing new lines as they come.
     #[arg(long, short)]

@@ -4,6 +4,7 @@ mod check;
 mod completions;
 mod context;
 mod error;
+mod files;
 mod hint;
 mod interrupt;
 mod lint;
@@ -91,6 +92,8 @@ pub enum Command {
     Reset(reset::Args),
     /// The hints of a lab, or of one of its checks.
     Hint(hint::Args),
+    /// The folder of a lab's own files (Dockerfiles, configs), for commands run elsewhere.
+    Files(files::Args),
     /// Prove labs are gradable: fresh → checks fail, solved → checks pass, nothing left.
     Verify(verify::Args),
     /// Scaffold a new lab and its reference solution (for authors).
@@ -152,7 +155,8 @@ pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
         Command::List(args) => list::run(g, args),
         Command::Show(args) => show::run(g, args),
         Command::Lint(args) => lint::run(g, args),
-        Command::Hint(args) => hint::run(g, args),
+        Command::Hint(args) => hint::run(g, args).await,
+        Command::Files(args) => files::run(g, args),
         Command::New(args) => new::run(g, args),
         Command::Completions(args) => completions::run(args),
     }

@@ -11,7 +11,7 @@ use crate::ui::attach::{Ended, interactive, run as pump};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The service (as the lab's stack names it).
+    /// The service (as the lab's stack names it) or a container by name.
     service: String,
     /// The command to run (default: bash, else sh).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]

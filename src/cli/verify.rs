@@ -88,11 +88,20 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
         let rows: Vec<Vec<String>> = verdicts
             .iter()
             .map(|v| {
+                let good = v.variants.iter().filter(|x| x.ok()).count();
+                let variants = if v.variants.is_empty() {
+                    out_style.dim("-")
+                } else if good == v.variants.len() {
+                    out_style.green(&format!("{good}/{}", v.variants.len()))
+                } else {
+                    out_style.red(&format!("{good}/{}", v.variants.len()))
+                };
                 vec![
                     v.lab.clone(),
                     yes_no(v.fresh_ok),
                     yes_no(v.solved_ok),
                     yes_no(v.clean_ok),
+                    variants,
                     format!("{:.1}s", v.duration.as_secs_f64()),
                 ]
             })
@@ -103,6 +112,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
                 "FAILS FRESH",
                 "PASSES SOLVED",
                 "LEAVES NOTHING",
+                "VARIANTS",
                 "TIME",
             ],
             &rows,

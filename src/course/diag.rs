@@ -238,10 +238,19 @@ pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     let w = word.to_ascii_lowercase();
     known
         .iter()
+        .filter(|k| !other_number(&w, k))
         .map(|k| (strsim::damerau_levenshtein(&w, k), *k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d < k.len().max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
+}
+
+/// `week5` and `week1`: the same word with another number is not a typo of it (a number
+/// is typed on purpose), so it is not suggested.
+fn other_number(a: &str, b: &str) -> bool {
+    let letters = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
+    let digits = |s: &str| -> String { s.chars().filter(char::is_ascii_digit).collect() };
+    letters(a) == letters(b) && digits(a) != digits(b) && !digits(a).is_empty()
 }
 
 #[cfg(test)]
@@ -265,6 +274,8 @@ mod tests {
             Some("healthcheck")
         );
         assert_eq!(nearest("imgae", &["healthcheck", "image"]), Some("image"));
+        assert_eq!(nearest("week5", &["week1", "week2"]), None);
+        assert_eq!(nearest("wek2", &["week1", "week2"]), Some("week2"));
         assert_eq!(nearest("zzz", &["healthcheck", "image"]), None);
     }
 }

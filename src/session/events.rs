@@ -44,6 +44,8 @@ pub enum VerifyPhase {
     Solving,
     GradingSolved,
     Stopping,
+    /// Grading one of the lab's variants (other ways, right and wrong).
+    Variant,
 }
 
 type Sink = Arc<dyn Fn(&Event) + Send + Sync>;

@@ -12,6 +12,7 @@ pub mod events;
 pub mod grade;
 pub mod solve;
 pub mod up;
+pub mod variants;
 pub mod verify;
 
 pub use events::{Event, Events};

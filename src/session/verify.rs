@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::grade::{GradeError, GradeOptions, grade};
 use super::solve::{Script, SolveError};
 use super::up::{UpError, UpOptions, up};
+use super::variants::{self, VariantVerdict};
 use super::{Event, Events, down, events::VerifyPhase};
 use crate::checks::Status;
 use crate::engine::Engine;
@@ -31,6 +32,8 @@ pub struct LabVerdict {
     pub fresh_ok: bool,
     pub solved_ok: bool,
     pub clean_ok: bool,
+    /// The other ways to do the lab (`solutions/<id>/variants/`), each on a fresh lab.
+    pub variants: Vec<VariantVerdict>,
     #[serde(serialize_with = "secs")]
     pub duration: Duration,
 }
@@ -177,6 +180,7 @@ pub async fn verify_lab(
         fresh_ok: false,
         solved_ok: false,
         clean_ok: false,
+        variants: Vec::new(),
         duration: Duration::ZERO,
     };
     match is_empty(engine, project).await {
@@ -211,6 +215,20 @@ pub async fn verify_lab(
         v.problems.push(format!(
             "resources labelled io.lab.project={project} remain after stop"
         ));
+    }
+    // The other ways, right and wrong, each on a fresh lab of its own.
+    let (variants, mut bad) = variants::find(course, lab);
+    v.problems.append(&mut bad);
+    for variant in &variants {
+        events.emit(Event::Verify {
+            lab: lab.id.clone(),
+            phase: VerifyPhase::Variant,
+        });
+        let verdict = variants::run(engine, course, lab, project, variant, cancel).await?;
+        for p in &verdict.problems {
+            v.problems.push(format!("variant {}: {p}", verdict.name));
+        }
+        v.variants.push(verdict);
     }
     v.duration = start.elapsed();
     Ok(v)
