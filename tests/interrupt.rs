@@ -170,7 +170,14 @@ fn check_interrupted_puts_back_what_it_changed() {
             "after {ms} ms the crashed service was not brought back: {err}"
         );
         let helpers = Command::new("docker")
-            .args(["ps", "-aq", "--filter", "label=io.lab.helper"])
+            .args([
+                "ps",
+                "-aq",
+                "--filter",
+                "label=io.lab.helper",
+                "--filter",
+                &format!("label=io.lab.project={}", p.name),
+            ])
             .output()
             .expect("docker ps");
         let helpers = String::from_utf8_lossy(&helpers.stdout).trim().to_string();

@@ -97,6 +97,12 @@ pub async fn run(ctx: &RunContext, action: &Action, timeout: Duration) -> Result
             }
         }
         Action::Kill(k) => crash(ctx, &k.target, &k.signal, timeout).await,
+        Action::Command(script) => {
+            // The student's program: how it ends is for the check to judge by its effects.
+            super::kinds::command::run_shell(ctx, script, timeout)
+                .await
+                .map(|_| ())
+        }
         Action::Connect(c) => {
             let f = target(&c.target).await?;
             let net = network_name(ctx, &c.network).await;
@@ -182,10 +188,26 @@ async fn crash(
 /// Register an `after:` action as a step of the restore log: it runs when the check is done,
 /// or when the run is interrupted.
 pub async fn register_after(ctx: &RunContext, action: &Action) -> Result<(), String> {
+    // A container that does not exist has nothing to be put back: skip it quietly (the
+    // check itself says what is missing).
     let found = |t: &Target| {
         let t = t.clone();
-        async move { find(ctx, &t).await }
+        async move { find(ctx, &t).await.map_err(|_| ()) }
     };
+    let Ok(undo) = after_step(ctx, action, found).await else {
+        return Ok(());
+    };
+    if let Some(undo) = undo {
+        ctx.restore.push(undo);
+    }
+    Ok(())
+}
+
+async fn after_step<F, Fut>(ctx: &RunContext, action: &Action, found: F) -> Result<Option<Undo>, ()>
+where
+    F: Fn(&Target) -> Fut,
+    Fut: std::future::Future<Output = Result<Found, ()>>,
+{
     let undo = match action {
         Action::Start(t) => {
             let f = found(t).await?;
@@ -242,8 +264,9 @@ pub async fn register_after(ctx: &RunContext, action: &Action) -> Result<(), Str
             }
         }
         // Refused by lint: they say nothing about where to go back to.
-        Action::Kill(_) | Action::Restart(_) | Action::Sleep(_) => return Ok(()),
+        Action::Kill(_) | Action::Restart(_) | Action::Sleep(_) | Action::Command(_) => {
+            return Ok(None);
+        }
     };
-    ctx.restore.push(undo);
-    Ok(())
+    Ok(Some(undo))
 }

@@ -29,6 +29,8 @@ pub struct RunContext {
     /// The lab's own network names (`default` and the stack's), which the engine knows as
     /// `<project>-<name>`: checks may name them either way.
     pub networks: Vec<String>,
+    /// The lab's own volume names, likewise.
+    pub volumes: Vec<String>,
 }
 
 impl RunContext {
@@ -49,6 +51,7 @@ impl RunContext {
             run: crate::engine::new_run_id(),
             restore: Restore::default(),
             networks: vec!["default".to_string()],
+            volumes: Vec::new(),
         }
     }
 

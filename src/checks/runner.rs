@@ -295,10 +295,10 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
                         Outcome::error(format!("the check did not finish within {}", Dur(timeout)))
                     }
                 };
-            // A fail that waiting cannot change ends it at once, unless this check's own
-            // actions are what may bring the object back (a crash and a restart policy).
-            let settled =
-                outcome.status == Status::Fail && outcome.conclusive && check.before.is_empty();
+            // A fail that waiting cannot change ends it at once: what the student is to
+            // create does not exist (no action of ours creates anything), or a container
+            // is stopped with no restart policy to bring it back.
+            let settled = outcome.status == Status::Fail && outcome.conclusive;
             let done = outcome.status == Status::Pass
                 || settled
                 || deadline.is_none_or(|d| Instant::now() + pause >= d);

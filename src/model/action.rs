@@ -20,6 +20,10 @@ pub enum Action {
     Sleep(Dur),
     Disconnect(ConnectAction),
     Connect(ConnectAction),
+    /// A shell command on the student's machine, in the workspace (an extension): a
+    /// student's script run the way a task says to run it. Its exit code does not matter;
+    /// the check looks at what it changed.
+    Command(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

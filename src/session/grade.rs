@@ -102,6 +102,7 @@ pub async fn grade(
     if let Some(stack) = &lab.stack {
         ctx.networks
             .extend(stack.networks.iter().map(|n| n.name.clone()));
+        ctx.volumes = stack.volumes.iter().map(|v| v.name.clone()).collect();
     }
     let ctx = Arc::new(ctx);
     let on_event = |e: RunEvent| match e {

@@ -16,7 +16,9 @@ const ACTIONS: &[&str] = &[
     "sleep",
     "disconnect",
     "connect",
+    "command",
 ];
+const COMMAND: Schema = Schema::known(&["run"]);
 
 const TARGET_ONLY: Schema = Schema::known(&["service", "container"]);
 const KILL: Schema = Schema::known(&["service", "container", "signal"]);
@@ -60,7 +62,7 @@ pub fn decode_after(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Vec<Action> 
             continue;
         };
         match action {
-            Action::Kill(_) | Action::Restart(_) | Action::Sleep(_) => {
+            Action::Kill(_) | Action::Restart(_) | Action::Sleep(_) | Action::Command(_) => {
                 ctx.error(
                     n.pos,
                     "\"after\" puts things back, so it takes start, stop, pause, unpause, exec, connect or disconnect",
@@ -118,6 +120,15 @@ fn decode(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Option<Action> {
             Action::Kill(KillAction { target: t, signal })
         }
         "exec" => Action::Exec(exec_spec(ctx, v, &what, refs)?),
+        // A shell command on the host, in the workspace: `command: "./automate.sh"` or
+        // `command: {run: …}`. What it does is what the check looks at.
+        "command" => match &v.value {
+            Value::Str(s) => Action::Command(s.clone()),
+            _ => {
+                let f = Fields::open(ctx, v, &what, &COMMAND, false)?;
+                Action::Command(f.req_str(ctx, "run")?)
+            }
+        },
         "connect" | "disconnect" => {
             let f = Fields::open(ctx, v, &what, &CONNECT, false)?;
             let t = fields_target(ctx, &f, refs)?;

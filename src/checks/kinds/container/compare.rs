@@ -44,13 +44,20 @@ fn sec_opt(o: &str) -> String {
     o.strip_suffix(":true").map(str::to_string).unwrap_or(o)
 }
 
-/// Every difference, as a sentence. `networks` are the lab's own network names (`default`
-/// and the stack's), which the engine knows as `<project>-<name>`.
-pub fn compare(c: &ContainerCheck, v: &Value, project: &str, networks: &[String]) -> Vec<String> {
+/// The lab's own names: its project, and the network and volume names of its stack
+/// (`default` among the networks), which the engine knows as `<project>-<name>`.
+pub struct Scope<'a> {
+    pub project: &'a str,
+    pub networks: &'a [String],
+    pub volumes: &'a [String],
+}
+
+/// Every difference, as a sentence.
+pub fn compare(c: &ContainerCheck, v: &Value, scope: &Scope) -> Vec<String> {
     let mut p = Vec::new();
     state(c, v, &mut p);
     config(c, v, &mut p);
-    attachments(c, v, project, networks, &mut p);
+    attachments(c, v, scope, &mut p);
     security(c, v, &mut p);
     limits(c, v, &mut p);
     lifecycle(c, v, &mut p);
@@ -177,13 +184,8 @@ fn is_root(user: &str) -> bool {
     name.is_empty() || name == "root" || name == "0"
 }
 
-fn attachments(
-    c: &ContainerCheck,
-    v: &Value,
-    project: &str,
-    networks: &[String],
-    p: &mut Vec<String>,
-) {
+fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>) {
+    let (project, networks, volumes) = (scope.project, scope.networks, scope.volumes);
     let nets: Vec<String> = at(v, "/NetworkSettings/Networks")
         .as_object()
         .map(|o| o.keys().cloned().collect())
@@ -256,17 +258,23 @@ fn attachments(
         }
         if let Some(src) = &want.source {
             let (name, source) = (s(m, "/Name"), s(m, "/Source"));
-            let matches = name == *src || name == full(src) || source == *src;
+            // A volume of the lab's stack is named `<project>-<name>` on the engine.
+            let scoped = format!("{project}-{src}");
+            let matches = name == *src || name == scoped || source == *src;
             if !matches {
                 let from = if name.is_empty() {
                     format!("the host folder {source}")
                 } else {
                     format!("the volume {name}")
                 };
+                let wanted_from = if volumes.iter().any(|v| v == src) {
+                    format!("the volume {scoped}")
+                } else {
+                    src.to_string()
+                };
                 p.push(format!(
-                    "expected the mount at {} to come from {}; it comes from {from}",
-                    want.path,
-                    full(src)
+                    "expected the mount at {} to come from {wanted_from}; it comes from {from}",
+                    want.path
                 ));
             }
         }

@@ -44,7 +44,12 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Out
         }
         Err(e) => return Outcome::error(e.to_string()),
     };
-    let mut problems = compare(c, &v, &ctx.project, &ctx.networks);
+    let scope = compare::Scope {
+        project: &ctx.project,
+        networks: &ctx.networks,
+        volumes: &ctx.volumes,
+    };
+    let mut problems = compare(c, &v, &scope);
     if let Some(true) = c.default_command
         && let Some(p) = default_command(ctx, &v).await
     {
