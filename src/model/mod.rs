@@ -12,9 +12,10 @@ mod units;
 
 pub use action::{Action, ConnectAction, ExecSpec, KillAction};
 pub use check::{
-    Check, CheckKind, CommandCheck, ContainerCheck, DnsCheck, ExecCheck, ExpectCheck, ExpectStep,
-    FileCheck, HttpCheck, ImageCheck, InspectAssertion, KindTag, LogStream, LogsCheck,
-    NetworkCheck, Target, TcpCheck, VolumeCheck,
+    AnswerCheck, AnswerExpect, AnswerInspect, Check, CheckKind, CommandCheck, ContainerCheck,
+    DnsCheck, DockerfileCheck, ExecCheck, ExpectCheck, ExpectStep, FileCheck, HttpCheck,
+    ImageCheck, InspectAssertion, KindTag, LogStream, LogsCheck, NetworkCheck, Target, TcpCheck,
+    VolumeCheck,
 };
 pub use course::{Course, Lab, Part, Submission, Task};
 pub use matcher::{Literal, Matcher};
