@@ -339,12 +339,21 @@ pub enum AnswerExpect {
 /// Where an `inspect:` answer comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnswerInspect {
-    /// A container (`service:` / `container:`), or `None` for the engine's own info.
-    pub target: Option<Target>,
+    pub source: InspectSource,
     /// A JSON pointer; a `*` segment stands for any key or index.
     pub path: String,
     /// Any leading part of the expected value at least this long is accepted.
     pub prefix: Option<u32>,
+}
+
+/// What an answer's `inspect:` looks at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectSource {
+    /// A container's inspect output (`service:` or `container:`).
+    Container(Target),
+    /// The engine's own information (`engine: true`, what `docker info` shows).
+    Engine,
 }
 
 /// `dockerfile`: a Dockerfile in the workspace, read by a parser (LAB_FORMAT §4.6).

@@ -14,8 +14,8 @@ pub use action::{Action, ConnectAction, ExecSpec, KillAction};
 pub use check::{
     AnswerCheck, AnswerExpect, AnswerInspect, Check, CheckKind, CommandCheck, ContainerCheck,
     DnsCheck, DockerfileCheck, ExecCheck, ExpectCheck, ExpectStep, FileCheck, HttpCheck,
-    ImageCheck, InspectAssertion, KindTag, LogStream, LogsCheck, NetworkCheck, Target, TcpCheck,
-    VolumeCheck,
+    ImageCheck, InspectAssertion, InspectSource, KindTag, LogStream, LogsCheck, NetworkCheck,
+    Target, TcpCheck, VolumeCheck,
 };
 pub use course::{Course, Lab, Part, Submission, Task};
 pub use matcher::{Literal, Matcher};

@@ -13,7 +13,7 @@ use crate::checks::matcher::quote;
 use crate::checks::outcome::Outcome;
 use crate::checks::target::find;
 use crate::engine::inspect;
-use crate::model::{AnswerCheck, AnswerExpect, AnswerInspect};
+use crate::model::{AnswerCheck, AnswerExpect, AnswerInspect, InspectSource};
 
 pub use read::{normalize, same};
 
@@ -106,8 +106,8 @@ fn accepts(student: &str, expected: &str, prefix: Option<u32>) -> bool {
 /// The values the engine has where `inspect:` points.
 async fn expected(ctx: &RunContext, i: &AnswerInspect) -> Result<Vec<String>, Outcome> {
     let engine = ctx.engine().map_err(Outcome::error)?;
-    let (doc, what) = match &i.target {
-        Some(t) => {
+    let (doc, what) = match &i.source {
+        InspectSource::Container(t) => {
             let found = find(ctx, t).await?;
             match inspect::container(engine, &found.id).await {
                 Ok(Some(v)) => (v, found.name),
@@ -120,7 +120,7 @@ async fn expected(ctx: &RunContext, i: &AnswerInspect) -> Result<Vec<String>, Ou
                 Err(e) => return Err(Outcome::error(e.to_string())),
             }
         }
-        None => match inspect::engine(engine).await {
+        InspectSource::Engine => match inspect::engine(engine).await {
             Ok(v) => (v, "the engine".to_string()),
             Err(e) => return Err(Outcome::error(e.to_string())),
         },

@@ -6,7 +6,7 @@ use crate::course::decode::action::fields_target;
 use crate::course::decode::matcher::regex_ok;
 use crate::course::decode::{Ctx, Fields, Schema, describe, string};
 use crate::course::yaml::{Node, Value};
-use crate::model::{AnswerCheck, AnswerExpect, AnswerInspect};
+use crate::model::{AnswerCheck, AnswerExpect, AnswerInspect, InspectSource};
 
 const ANSWER: Schema = Schema::known(&[
     "file", "key", "equals", "sha256", "matches", "inspect", "prefix",
@@ -21,7 +21,10 @@ pub(super) fn decode(
     what: &str,
     refs: &mut Refs,
 ) -> Option<AnswerCheck> {
+    let errors_before = ctx.diags.len();
     let f = Fields::open(ctx, body, what, &ANSWER, false)?;
+    // A misspelt expectation was reported as an unknown key, with a suggestion.
+    let unknown_keys = ctx.diags.len() > errors_before;
     let file = match f.get("file") {
         None => Some("answers.md".to_string()),
         Some(n) => non_empty(ctx, n, &f.field("file")),
@@ -41,6 +44,7 @@ pub(super) fn decode(
     }
     let given: Vec<&str> = EXPECTATIONS.iter().copied().filter(|k| f.has(k)).collect();
     let expect = match given.as_slice() {
+        [] if unknown_keys => None,
         [] => {
             ctx.error(
                 f.pos,
@@ -115,7 +119,7 @@ fn inspect(ctx: &mut Ctx, node: &Node, what: &str, refs: &mut Refs) -> Option<An
         return None;
     }
     let named = f.has("service") || f.has("container");
-    let target = match (engine.unwrap_or(false), named) {
+    let source = match (engine.unwrap_or(false), named) {
         (true, true) => {
             let pos = f.key_pos("engine").unwrap_or(f.pos);
             ctx.error(
@@ -124,8 +128,8 @@ fn inspect(ctx: &mut Ctx, node: &Node, what: &str, refs: &mut Refs) -> Option<An
             );
             None
         }
-        (true, false) => Some(None),
-        (false, true) => fields_target(ctx, &f, refs).map(Some),
+        (true, false) => Some(InspectSource::Engine),
+        (false, true) => fields_target(ctx, &f, refs).map(InspectSource::Container),
         (false, false) => {
             ctx.error(
                 f.pos,
@@ -156,7 +160,7 @@ fn inspect(ctx: &mut Ctx, node: &Node, what: &str, refs: &mut Refs) -> Option<An
         return None;
     }
     Some(AnswerInspect {
-        target: target?,
+        source: source?,
         path: path?,
         prefix,
     })

@@ -29,7 +29,10 @@ const ASSERTIONS: &[&str] = &[
 ];
 
 pub(super) fn decode(ctx: &mut Ctx, body: &Node, what: &str) -> Option<DockerfileCheck> {
+    let errors_before = ctx.diags.len();
     let f = Fields::open(ctx, body, what, &DOCKERFILE, false)?;
+    // A misspelt assertion was reported as an unknown key, with a suggestion.
+    let unknown_keys = ctx.diags.len() > errors_before;
     let path = f.required(ctx, "path").and_then(|n| {
         let p = string(ctx, n, &f.field("path"))?;
         if p.trim().is_empty() {
@@ -59,6 +62,9 @@ pub(super) fn decode(ctx: &mut Ctx, body: &Node, what: &str) -> Option<Dockerfil
     let healthcheck = f.bool(ctx, "healthcheck");
     let labels = label_matchers(ctx, &f, "labels");
     if !ASSERTIONS.iter().any(|k| f.has(k)) {
+        if unknown_keys {
+            return None;
+        }
         ctx.error(
             f.pos,
             format!(
