@@ -42,6 +42,7 @@ pub async fn run(ctx: &RunContext, c: &AnswerCheck) -> Outcome {
                 "{} has a line for {} but no value after the colon",
                 c.file, c.key
             ))
+            .evidence(format!("{}:{}: {}", c.file, lines[0].number, lines[0].text))
         };
     };
     let evidence = format!("{}:{}: {}", c.file, line.number, line.text);
