@@ -398,6 +398,8 @@ mod tests {
             "# a comment\nFROM \\\n  busybox:1.36\n",
             "FROM busybox:1.36 AS base\nRUN echo hi\nFROM base\nCMD [\"sh\"]\n",
             "FROM alpine:3.20 AS build\nRUN make\nFROM busybox:1.36 AS base\nFROM BASE AS final\n",
+            // The authoring guide's example.
+            "ARG BASE=busybox:1.36\nFROM --platform=$BUILDPLATFORM ${BASE} AS base\nCMD [\"echo\", \"Greetings\"]\n\nfrom base\n",
         ];
         for f in files {
             let m = meaning(f);
