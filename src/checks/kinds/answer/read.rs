@@ -71,13 +71,22 @@ pub fn key_value(line: &str) -> Option<(String, String)> {
     if key.is_empty() || opened == key_raw.chars().count() {
         return None;
     }
-    // `**key:** value`: the emphasis opened before the key closes after the colon.
+    // `**key:** value`: the emphasis opened before the key closes after the colon; in
+    // `` `key: value` `` it closes at the end of the line.
     let mut value = value_raw;
-    for _ in closed..opened {
-        match value.strip_prefix(DECORATION) {
-            Some(rest) => value = rest,
-            None => break,
-        }
+    let mut unclosed = opened.saturating_sub(closed);
+    while unclosed > 0
+        && let Some(rest) = value.strip_prefix(DECORATION)
+    {
+        value = rest;
+        unclosed -= 1;
+    }
+    let mut value = value.trim_end();
+    while unclosed > 0
+        && let Some(rest) = value.strip_suffix(DECORATION)
+    {
+        value = rest;
+        unclosed -= 1;
     }
     Some((key.to_string(), undecorate(value)))
 }
@@ -335,6 +344,17 @@ mod tests {
                 "http://localhost:8080/x",
             ),
             ("exit code: 0", "Exit  Code", "0"),
+            ("`passphrase: copper-kettle`", "passphrase", "copper-kettle"),
+            (
+                "**passphrase: copper-kettle**",
+                "passphrase",
+                "copper-kettle",
+            ),
+            (
+                "**passphrase:** *copper-kettle*",
+                "passphrase",
+                "copper-kettle",
+            ),
         ];
         for (line, key, want) in cases {
             assert_eq!(
