@@ -43,7 +43,7 @@ fn lint_finds_the_course_from_a_subfolder_and_takes_a_lab_path() {
     let o = lab(&["lint", "labs/services/README.md"], &example());
     assert_eq!(o.status.code(), Some(0));
     assert!(
-        stdout(&o).contains("lab \"services\": 3 tasks, 11 checks"),
+        stdout(&o).contains("lab \"services\": 3 tasks, 12 checks"),
         "{}",
         stdout(&o)
     );
@@ -97,7 +97,7 @@ fn list_shows_labs_in_order() {
     let o = lab(&["list", "--json"], &example());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["labs"][1]["id"], "services");
-    assert_eq!(v["labs"][1]["points"], 14);
+    assert_eq!(v["labs"][1]["points"], 15);
 }
 
 #[test]

@@ -220,6 +220,96 @@ case!(
     check_unknown_service,
     check("id: a\ntitle: T\nexec: { service: wbe, cmd: \"true\" }\n")
 );
+// Kind answer (LAB_FORMAT §4.5)
+case!(
+    answer_no_expectation,
+    check("id: a\ntitle: T\nanswer: { key: passphrase }\n")
+);
+case!(
+    answer_two_expectations,
+    check("id: a\ntitle: T\nanswer: { key: passphrase, equals: x, sha256: \"ab\" }\n")
+);
+case!(
+    answer_missing_key,
+    check("id: a\ntitle: T\nanswer: { equals: copper-kettle }\n")
+);
+case!(
+    answer_key_with_colon,
+    check("id: a\ntitle: T\nanswer: { key: \"pass: phrase\", equals: x }\n")
+);
+case!(
+    answer_misspelt_field,
+    check("id: a\ntitle: T\nanswer: { key: passphrase, equal: copper-kettle }\n")
+);
+case!(
+    answer_prefix_without_inspect,
+    check("id: a\ntitle: T\nanswer: { key: id, equals: abc, prefix: 12 }\n")
+);
+case!(
+    answer_prefix_outside_inspect,
+    check(
+        "id: a\ntitle: T\nanswer:\n  key: id\n  inspect: { service: web, path: /Id }\n  prefix: 12\n"
+    )
+);
+case!(
+    answer_invalid_regex,
+    check("id: a\ntitle: T\nanswer: { key: version, matches: \"v(1\" }\n")
+);
+case!(
+    answer_bad_sha256,
+    check("id: a\ntitle: T\nanswer: { key: passphrase, sha256: [copper-kettle] }\n")
+);
+case!(
+    answer_empty_equals,
+    check("id: a\ntitle: T\nanswer: { key: passphrase, equals: [] }\n")
+);
+case!(
+    answer_pointer_without_slash,
+    check("id: a\ntitle: T\nanswer: { key: id, inspect: { service: web, path: Id } }\n")
+);
+case!(
+    answer_inspect_nothing_to_look_at,
+    check("id: a\ntitle: T\nanswer: { key: id, inspect: { path: /Id } }\n")
+);
+case!(
+    answer_inspect_engine_and_container,
+    check(
+        "id: a\ntitle: T\nanswer: { key: k, inspect: { engine: true, container: x, path: /KernelVersion } }\n"
+    )
+);
+case!(
+    answer_inspect_unknown_service,
+    check(
+        "id: a\ntitle: T\nanswer: { key: id, inspect: { service: wbe, path: /Id, prefix: 12 } }\n"
+    )
+);
+case!(
+    answer_inspect_bad_prefix,
+    check(
+        "id: a\ntitle: T\nanswer: { key: id, inspect: { container: x, path: /Id, prefix: 0 } }\n"
+    )
+);
+// Kind dockerfile (LAB_FORMAT §4.6)
+case!(
+    dockerfile_missing_path,
+    check("id: a\ntitle: T\ndockerfile: { from: busybox:1.36 }\n")
+);
+case!(
+    dockerfile_asks_nothing,
+    check("id: a\ntitle: T\ndockerfile: { path: greeter/Dockerfile }\n")
+);
+case!(
+    dockerfile_bad_port,
+    check("id: a\ntitle: T\ndockerfile: { path: Dockerfile, expose: [http] }\n")
+);
+case!(
+    dockerfile_misspelt_field,
+    check("id: a\ntitle: T\ndockerfile: { path: Dockerfile, healthchek: true }\n")
+);
+case!(
+    dockerfile_bad_from,
+    check("id: a\ntitle: T\ndockerfile: { path: Dockerfile, from: \"busybox 1.36\" }\n")
+);
 case!(
     check_service_without_stack,
     lab("```yaml check\nid: a\ntitle: T\ncontainer: { service: web, state: running }\n```\n")

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod context;
+pub mod equiv;
 pub mod kinds;
 pub mod matcher;
 pub mod outcome;

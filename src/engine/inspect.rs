@@ -43,3 +43,10 @@ pub async fn image(engine: &Engine, name: &str) -> Result<Option<Value>, EngineE
     let r = engine.api().inspect_image(name).await;
     found(&format!("image {name}"), r)
 }
+
+/// The engine's own information (what `docker info` shows: `/KernelVersion`, `/ServerVersion`).
+pub async fn engine(engine: &Engine) -> Result<Value, EngineError> {
+    let r = engine.api().info().await;
+    found("the engine", r)?
+        .ok_or_else(|| EngineError::Refused("the engine gave no information about itself".into()))
+}

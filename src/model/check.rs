@@ -68,6 +68,8 @@ pub enum CheckKind {
     Logs(LogsCheck),
     File(FileCheck),
     Command(CommandCheck),
+    Answer(AnswerCheck),
+    Dockerfile(DockerfileCheck),
 }
 
 /// The kinds of check, as a check block names them (`exec:`, `http:`, ...): the one list of
@@ -105,6 +107,8 @@ pub enum KindTag {
     Logs,
     File,
     Command,
+    Answer,
+    Dockerfile,
 }
 
 impl KindTag {
@@ -141,6 +145,8 @@ impl CheckKind {
             CheckKind::Logs(_) => KindTag::Logs,
             CheckKind::File(_) => KindTag::File,
             CheckKind::Command(_) => KindTag::Command,
+            CheckKind::Answer(_) => KindTag::Answer,
+            CheckKind::Dockerfile(_) => KindTag::Dockerfile,
         }
     }
 
@@ -340,6 +346,68 @@ pub struct CommandCheck {
     pub stderr: Option<Matcher>,
 }
 
+/// `answer` (LAB_FORMAT §4.5): a line `key: value` in a workspace answers file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerCheck {
+    /// Relative to the workspace; `answers.md` unless given.
+    pub file: String,
+    pub key: String,
+    pub expect: AnswerExpect,
+}
+
+/// What an answer must be: exactly one of these.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerExpect {
+    /// Any of these values (compared normalised; numbers as numbers).
+    Equals(Vec<String>),
+    /// Lowercase hex SHA-256 digests of the normalised value; any of them.
+    Sha256(Vec<String>),
+    /// A regular expression the value must match (ignoring case), checked at load.
+    Matches(String),
+    /// The value the live engine has at a JSON pointer.
+    Inspect(AnswerInspect),
+}
+
+/// Where an `inspect:` answer comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerInspect {
+    pub source: InspectSource,
+    /// A JSON pointer; a `*` segment stands for any key or index.
+    pub path: String,
+    /// Any leading part of the expected value at least this long is accepted.
+    pub prefix: Option<u32>,
+}
+
+/// What an answer's `inspect:` looks at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectSource {
+    /// A container's inspect output (`service:` or `container:`).
+    Container(Target),
+    /// The engine's own information (`engine: true`, what `docker info` shows).
+    Engine,
+}
+
+/// `dockerfile`: a Dockerfile in the workspace, read by a parser (LAB_FORMAT §4.6).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct DockerfileCheck {
+    /// Relative to the workspace.
+    pub path: String,
+    /// The final stage's base image, compared as an image reference.
+    pub from: Option<String>,
+    /// The final image has (true) or lacks (false) a CMD or ENTRYPOINT.
+    pub default_command: Option<bool>,
+    /// ENTRYPOINT and CMD words, joined with spaces.
+    pub command: Option<Matcher>,
+    pub expose: Vec<u16>,
+    /// The final USER; the matcher sees `root` when there is none (the image runs as root).
+    pub user: Option<Matcher>,
+    /// A HEALTHCHECK other than NONE (true) or none (false).
+    pub healthcheck: Option<bool>,
+    pub labels: Vec<(String, Matcher)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::KindTag;
@@ -348,7 +416,7 @@ mod tests {
     fn kind_names_are_snake_case_and_parse_back() {
         let names: Vec<&str> = KindTag::all().map(KindTag::name).collect();
         assert_eq!(names.first(), Some(&"exec"));
-        assert_eq!(names.last(), Some(&"command"));
+        assert_eq!(names.last(), Some(&"dockerfile"));
         for tag in KindTag::all() {
             assert_eq!(tag.name().parse::<KindTag>(), Ok(tag));
             assert_eq!(tag.to_string(), tag.name());

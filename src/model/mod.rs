@@ -13,8 +13,9 @@ mod units;
 
 pub use action::{Action, ConnectAction, ExecSpec, KillAction};
 pub use check::{
-    Check, CheckKind, CommandCheck, ContainerCheck, DnsCheck, ExecCheck, ExpectCheck, ExpectStep,
-    FileCheck, HttpCheck, ImageCheck, InspectAssertion, KindTag, LogStream, LogsCheck, MountCheck,
+    AnswerCheck, AnswerExpect, AnswerInspect, Check, CheckKind, CommandCheck, ContainerCheck,
+    DnsCheck, DockerfileCheck, ExecCheck, ExpectCheck, ExpectStep, FileCheck, HttpCheck,
+    ImageCheck, InspectAssertion, InspectSource, KindTag, LogStream, LogsCheck, MountCheck,
     NetworkCheck, Target, TcpCheck, VolumeCheck,
 };
 pub use course::{Course, Lab, Part, Submission, Task};

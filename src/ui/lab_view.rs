@@ -474,6 +474,8 @@ pub fn describe_kind(kind: &CheckKind) -> String {
             None => format!("looks at {} in your workspace", f.path),
         },
         CheckKind::Command(_) => "runs a command on your machine".into(),
+        CheckKind::Answer(a) => format!("reads {} in {}", a.key, a.file),
+        CheckKind::Dockerfile(d) => format!("reads {} in your workspace", d.path),
     }
 }
 

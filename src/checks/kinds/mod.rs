@@ -1,8 +1,10 @@
 //! One file per check kind; `run` dispatches.
 
+pub mod answer;
 pub mod command;
 pub mod container;
 pub mod dns;
+pub mod dockerfile;
 pub mod exec;
 pub mod expect;
 pub mod file;
@@ -33,5 +35,7 @@ pub async fn run(ctx: &RunContext, kind: &CheckKind, timeout: Duration) -> Outco
         CheckKind::Logs(c) => logs::run(ctx, c, timeout).await,
         CheckKind::File(c) => file::run(ctx, c, timeout).await,
         CheckKind::Command(c) => command::run(ctx, c, timeout).await,
+        CheckKind::Answer(c) => answer::run(ctx, c).await,
+        CheckKind::Dockerfile(c) => dockerfile::run(ctx, c).await,
     }
 }

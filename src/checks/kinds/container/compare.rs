@@ -115,10 +115,17 @@ fn state(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
 fn config(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
     if let Some(m) = &c.image {
         let got = s(v, "/Config/Image");
-        if !text(m, &got) {
+        // `busybox:1.36` and `docker.io/library/busybox:1.36` are one image.
+        let same = |x: &Matcher| match x {
+            Matcher::Equals(crate::model::Literal::Str(want)) => {
+                crate::checks::equiv::same_image(want, &got)
+            }
+            other => text(other, &got) || text(other, &crate::checks::equiv::image_ref(&got)),
+        };
+        if !same(m) && !text(m, &got) {
             p.push(format!(
                 "expected its image to {}; it runs {got}",
-                wanted(unmet(m, &|x| text(x, &got)))
+                wanted(unmet(m, &same))
             ));
         }
     }

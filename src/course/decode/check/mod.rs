@@ -2,9 +2,11 @@
 //! own file. The kinds are [`KindTag`]'s; [`decode_kind`] matches on it exhaustively, so a
 //! new kind makes the compiler point here.
 
+mod answer;
 mod command;
 mod container;
 mod dns;
+mod dockerfile;
 mod exec;
 mod expect;
 mod fields;
@@ -190,5 +192,7 @@ fn decode_kind(
         KindTag::Logs => logs::decode(ctx, body, what, refs).map(CheckKind::Logs),
         KindTag::File => file::decode(ctx, body, what, refs).map(CheckKind::File),
         KindTag::Command => command::decode(ctx, body, what).map(CheckKind::Command),
+        KindTag::Answer => answer::decode(ctx, body, what, refs).map(CheckKind::Answer),
+        KindTag::Dockerfile => dockerfile::decode(ctx, body, what).map(CheckKind::Dockerfile),
     }
 }

@@ -1,0 +1,166 @@
+//! What Docker treats as the same image reference (LAB_FORMAT §4.6): `busybox:1.36` =
+//! `docker.io/library/busybox:1.36` = `index.docker.io/library/busybox:1.36`; no tag means
+//! `latest`; a digest (`@sha256:…`) names the image by its content.
+
+/// An image reference in Docker's canonical form: registry, repository path, tag, digest.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageRef {
+    /// `docker.io/library/busybox`: the registry always given, lowercase.
+    pub name: String,
+    /// `Some("latest")` when neither a tag nor a digest was written.
+    pub tag: Option<String>,
+    /// `sha256:…`, lowercase.
+    pub digest: Option<String>,
+}
+
+const DEFAULT_REGISTRY: &str = "docker.io";
+
+impl ImageRef {
+    /// Read a reference the way the Docker CLI does (`ParseNormalizedNamed`). It never
+    /// fails: text that is no valid reference still gets a form that compares only to
+    /// itself.
+    pub fn parse(reference: &str) -> ImageRef {
+        let reference = reference.trim();
+        let (rest, digest) = match reference.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_ascii_lowercase())),
+            None => (reference, None),
+        };
+        // A tag follows the last ':' that has no '/' after it (`localhost:5000/app` has none).
+        let (path, tag) = match rest.rsplit_once(':') {
+            Some((p, t)) if !t.contains('/') => (p, Some(t.to_string())),
+            _ => (rest, None),
+        };
+        let (registry, repo) = match path.split_once('/') {
+            // Docker: the first part is a registry when it looks like a host name.
+            Some((first, more))
+                if first.contains(['.', ':'])
+                    || first == "localhost"
+                    || first.chars().any(|c| c.is_ascii_uppercase()) =>
+            {
+                (first.to_ascii_lowercase(), more.to_string())
+            }
+            _ => (DEFAULT_REGISTRY.to_string(), path.to_string()),
+        };
+        let registry = match registry.as_str() {
+            "index.docker.io" | "registry-1.docker.io" => DEFAULT_REGISTRY.to_string(),
+            _ => registry,
+        };
+        let mut repo = repo.to_ascii_lowercase();
+        if registry == DEFAULT_REGISTRY && !repo.contains('/') {
+            repo = format!("library/{repo}");
+        }
+        let tag = match (tag, &digest) {
+            (None, None) => Some("latest".to_string()),
+            (t, _) => t,
+        };
+        ImageRef {
+            name: format!("{registry}/{repo}"),
+            tag,
+            digest,
+        }
+    }
+
+    /// `docker.io/library/busybox:1.36`, `…/busybox@sha256:…` (a digest outranks a tag, as
+    /// in Docker, which pulls by digest when both are written).
+    pub fn canonical(&self) -> String {
+        match (&self.digest, &self.tag) {
+            (Some(d), _) => format!("{}@{d}", self.name),
+            (None, Some(t)) => format!("{}:{t}", self.name),
+            (None, None) => format!("{}:latest", self.name),
+        }
+    }
+
+    /// Whether two references name the same image. Digests compare by digest; a reference
+    /// with a tag and a digest (`busybox:1.36@sha256:…`) also matches the same name and tag
+    /// without one, since that is the image its author pinned.
+    pub fn same(&self, other: &ImageRef) -> bool {
+        if self.name != other.name {
+            return false;
+        }
+        match (&self.digest, &other.digest) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => self.tag == other.tag,
+            // Only one is pinned: the same when the pinned one also gives the same tag.
+            (Some(_), None) | (None, Some(_)) => self.tag.is_some() && self.tag == other.tag,
+        }
+    }
+}
+
+/// The canonical text of an image reference: equal texts name the same image.
+pub fn image_ref(reference: &str) -> String {
+    ImageRef::parse(reference).canonical()
+}
+
+/// Whether two image references name the same image (see [`ImageRef::same`]).
+pub fn same_image(a: &str, b: &str) -> bool {
+    ImageRef::parse(a).same(&ImageRef::parse(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIGEST: &str = "sha256:2a03a6059f21e150ae84b0973863609494aad70f0a80eaeb64bddd8d92465812";
+
+    #[test]
+    fn docker_hub_short_and_long_forms_are_one_image() {
+        let want = "docker.io/library/busybox:1.36";
+        for form in [
+            "busybox:1.36",
+            "library/busybox:1.36",
+            "docker.io/busybox:1.36",
+            "docker.io/library/busybox:1.36",
+            "index.docker.io/library/busybox:1.36",
+            "  busybox:1.36 ",
+        ] {
+            assert_eq!(image_ref(form), want, "{form}");
+        }
+    }
+
+    #[test]
+    fn no_tag_means_latest() {
+        assert_eq!(image_ref("busybox"), "docker.io/library/busybox:latest");
+        assert!(same_image("busybox", "busybox:latest"));
+        assert!(!same_image("busybox", "busybox:1.36"));
+    }
+
+    #[test]
+    fn other_registries_and_ports_are_kept() {
+        assert_eq!(image_ref("ghcr.io/owner/app"), "ghcr.io/owner/app:latest");
+        assert_eq!(image_ref("localhost:5000/app:v1"), "localhost:5000/app:v1");
+        assert_eq!(image_ref("localhost/app"), "localhost/app:latest");
+        assert_eq!(image_ref("owner/app:2"), "docker.io/owner/app:2");
+        assert!(!same_image("ghcr.io/library/busybox:1.36", "busybox:1.36"));
+    }
+
+    #[test]
+    fn digests_compare_by_digest() {
+        let pinned = format!("busybox@{DIGEST}");
+        assert_eq!(
+            image_ref(&pinned),
+            format!("docker.io/library/busybox@{DIGEST}")
+        );
+        assert!(same_image(
+            &pinned,
+            &format!("docker.io/library/busybox@{DIGEST}")
+        ));
+        assert!(same_image(&pinned, &format!("busybox:1.36@{DIGEST}")));
+        assert!(!same_image(&pinned, "busybox@sha256:0000"));
+        // A tag pinned by digest is still that tag; a bare digest says nothing of tags.
+        assert!(same_image(
+            "busybox:1.36",
+            &format!("busybox:1.36@{DIGEST}")
+        ));
+        assert!(!same_image("busybox:1.36", &pinned));
+        assert!(!same_image(
+            "busybox:1.35",
+            &format!("busybox:1.36@{DIGEST}")
+        ));
+    }
+
+    #[test]
+    fn case_of_the_name_does_not_matter_but_the_tag_does() {
+        assert!(same_image("BusyBox:1.36", "busybox:1.36"));
+        assert!(!same_image("busybox:V1", "busybox:v1"));
+    }
+}

@@ -1,0 +1,254 @@
+//! `answer` (LAB_FORMAT §4.5): a line `key: value` in a workspace answers file, compared
+//! with a value, a digest, a pattern, or what the live engine reports. Messages show what
+//! the student wrote, never the expected value.
+
+pub mod read;
+
+use std::io::Read;
+
+use serde_json::Value;
+
+use crate::checks::context::RunContext;
+use crate::checks::outcome::Outcome;
+use crate::checks::target::find;
+use crate::checks::words::seen as quote;
+use crate::engine::inspect;
+use crate::model::{AnswerCheck, AnswerExpect, AnswerInspect, InspectSource};
+
+pub use read::{normalize, same};
+
+/// Answers files are read up to this much.
+const FILE_CAP: u64 = 1024 * 1024;
+
+pub async fn run(ctx: &RunContext, c: &AnswerCheck) -> Outcome {
+    let text = match workspace_text(ctx, &c.file) {
+        Ok(Some(t)) => t,
+        Ok(None) => {
+            return Outcome::missing(format!("there is no {} in your workspace", c.file));
+        }
+        Err(o) => return o,
+    };
+    let lines = read::lines_for(&text, &c.key);
+    // The first line with a value counts: a template's empty `key:` above it is no answer.
+    let Some(line) = lines.iter().find(|l| !l.value.is_empty()) else {
+        return if lines.is_empty() {
+            Outcome::missing(format!(
+                "{} has no line for {key}: write \"{key}: …\" on a line of its own",
+                c.file,
+                key = c.key
+            ))
+        } else {
+            Outcome::missing(format!(
+                "{} has a line for {} but no value after the colon",
+                c.file, c.key
+            ))
+            .evidence(format!("{}:{}: {}", c.file, lines[0].number, lines[0].text))
+        };
+    };
+    let evidence = format!("{}:{}: {}", c.file, line.number, line.text);
+    let right = match &c.expect {
+        AnswerExpect::Equals(values) => values.iter().any(|v| read::same(&line.value, v)),
+        AnswerExpect::Sha256(digests) => read::digests(&line.value)
+            .iter()
+            .any(|d| digests.iter().any(|w| w.eq_ignore_ascii_case(d))),
+        AnswerExpect::Matches(re) => regex::RegexBuilder::new(re)
+            .case_insensitive(true)
+            .size_limit(1 << 20)
+            .build()
+            .is_ok_and(|r| r.is_match(&line.value)),
+        AnswerExpect::Inspect(i) => match expected(ctx, i).await {
+            Ok(values) => values.iter().any(|v| accepts(&line.value, v, i.prefix)),
+            Err(o) => return o,
+        },
+    };
+    if right {
+        return Outcome::pass(format!("{} gives the right {}", c.file, c.key)).evidence(evidence);
+    }
+    let mut message = format!(
+        "{} says {} is {}; that is not right",
+        c.file,
+        c.key,
+        quote(&line.value)
+    );
+    if let AnswerExpect::Inspect(AnswerInspect {
+        prefix: Some(n), ..
+    }) = &c.expect
+        && line.value.chars().count() < *n as usize
+    {
+        message.push_str(&format!(" (give at least {n} characters of it)"));
+    }
+    let later = lines
+        .iter()
+        .filter(|l| l.number > line.number && !l.value.is_empty())
+        .find(|l| !read::same(&l.value, &line.value));
+    if let Some(l) = later {
+        message.push_str(&format!(
+            "; line {} gives {} again, but the first one counts",
+            l.number, c.key
+        ));
+    }
+    Outcome::fail(message).evidence(evidence)
+}
+
+/// Whether the student's value is `expected`, or (with `prefix`) a leading part of it at
+/// least that long. An image id may be written with or without its `sha256:`.
+fn accepts(student: &str, expected: &str, prefix: Option<u32>) -> bool {
+    let forms = [Some(expected), expected.strip_prefix("sha256:")];
+    forms.into_iter().flatten().any(|want| {
+        if read::same(student, want) {
+            return true;
+        }
+        let Some(n) = prefix else { return false };
+        let (s, w) = (read::normalize(student), read::normalize(want));
+        s.chars().count() >= n as usize && w.starts_with(&s)
+    })
+}
+
+/// The values the engine has where `inspect:` points.
+async fn expected(ctx: &RunContext, i: &AnswerInspect) -> Result<Vec<String>, Outcome> {
+    let engine = ctx.engine().map_err(Outcome::error)?;
+    let (doc, what) = match &i.source {
+        InspectSource::Container(t) => {
+            let found = find(ctx, t).await?;
+            match inspect::container(engine, &found.id).await {
+                Ok(Some(v)) => (v, found.name),
+                Ok(None) => {
+                    return Err(Outcome::error(format!(
+                        "{} went away while it was looked at",
+                        found.name
+                    )));
+                }
+                Err(e) => return Err(Outcome::error(e.to_string())),
+            }
+        }
+        InspectSource::Engine => match inspect::engine(engine).await {
+            Ok(v) => (v, "the engine".to_string()),
+            Err(e) => return Err(Outcome::error(e.to_string())),
+        },
+    };
+    let values: Vec<String> = pointer_all(&doc, &i.path)
+        .into_iter()
+        .filter_map(scalar)
+        .collect();
+    if values.is_empty() {
+        // The lab points at a field this object does not have: the grader cannot tell.
+        return Err(Outcome::error(format!(
+            "{what} reports nothing at {}, so this answer cannot be graded",
+            i.path
+        )));
+    }
+    Ok(values)
+}
+
+/// A value a student could write: strings as they are, numbers and booleans as text.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Every value at a JSON pointer in which a `*` segment stands for any key or index
+/// (`/NetworkSettings/Networks/*/IPAddress`).
+pub fn pointer_all<'v>(doc: &'v Value, path: &str) -> Vec<&'v Value> {
+    let mut here = vec![doc];
+    for raw in path.split('/').skip(1) {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        here = here
+            .into_iter()
+            .flat_map(|v| -> Vec<&Value> {
+                match (v, segment.as_str()) {
+                    (Value::Object(o), "*") => o.values().collect(),
+                    (Value::Array(a), "*") => a.iter().collect(),
+                    (Value::Object(o), key) => o.get(key).into_iter().collect(),
+                    (Value::Array(a), index) => index
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| a.get(i))
+                        .into_iter()
+                        .collect(),
+                    _ => Vec::new(),
+                }
+            })
+            .collect();
+    }
+    here
+}
+
+/// The answers file, `Ok(None)` when it is not there.
+fn workspace_text(ctx: &RunContext, file: &str) -> Result<Option<String>, Outcome> {
+    let full = ctx.workspace.join(file);
+    let opened = match std::fs::File::open(&full) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Outcome::error(format!(
+                "could not read {}: {e}",
+                full.display()
+            )));
+        }
+    };
+    if opened.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Outcome::missing(format!(
+            "{file} in your workspace is a folder; the answers go in a file"
+        )));
+    }
+    let mut bytes = Vec::new();
+    opened
+        .take(FILE_CAP)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Outcome::error(format!("could not read {}: {e}", full.display())))?;
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pointers_with_stars_find_every_value() {
+        let doc = json!({
+            "Id": "abc",
+            "NetworkSettings": {"Networks": {
+                "a": {"IPAddress": "10.0.0.2"},
+                "b": {"IPAddress": "10.1.0.3"}
+            }},
+            "Args": ["x", "y"],
+            "a/b": {"~c": 1}
+        });
+        let texts = |p: &str| -> Vec<String> {
+            pointer_all(&doc, p)
+                .into_iter()
+                .filter_map(scalar)
+                .collect()
+        };
+        assert_eq!(
+            texts("/NetworkSettings/Networks/*/IPAddress"),
+            ["10.0.0.2", "10.1.0.3"]
+        );
+        assert_eq!(texts("/Id"), ["abc"]);
+        assert_eq!(texts("/Args/1"), ["y"]);
+        assert_eq!(texts("/Args/*"), ["x", "y"]);
+        assert_eq!(texts("/a~1b/~0c"), ["1"]);
+        assert!(texts("/Nope/*").is_empty());
+        assert!(texts("/Args/9").is_empty());
+    }
+
+    #[test]
+    fn prefixes_of_ids() {
+        let id = "4f2a9c1b7e3d5a6f8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a";
+        assert!(accepts("4f2a9c1b7e3d", id, Some(12)));
+        assert!(accepts("4F2A9C1B7E3D5A", id, Some(12)));
+        assert!(accepts(id, id, Some(12)));
+        assert!(!accepts("4f2a9c1b7e3", id, Some(12)));
+        assert!(!accepts("4f2a9c1b7e3e", id, Some(12)));
+        assert!(!accepts("4f2a9c1b7e3d", id, None));
+        let image = format!("sha256:{id}");
+        assert!(accepts("4f2a9c1b7e3d", &image, Some(12)));
+        assert!(accepts(&image, &image, None));
+        assert!(accepts(id, &image, None));
+    }
+}

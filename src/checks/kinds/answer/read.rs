@@ -1,0 +1,445 @@
+//! Reading `key: value` lines the way a person writes them in Markdown (LAB_FORMAT §4.5):
+//! list markers, headings, quotes, bold, backticks, CRLF and a trailing remark in
+//! parentheses are decoration, not part of the key or the value.
+//!
+//! Lines inside fenced code blocks count like any other: a student who pastes the task's
+//! template into a code block means the answers in it.
+
+use sha2::{Digest, Sha256};
+
+/// One line of the answers file that gives the key asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based.
+    pub number: usize,
+    /// The line as written (without its line ending).
+    pub text: String,
+    /// The value with its decoration removed, case kept: what the student wrote.
+    pub value: String,
+}
+
+/// Characters that wrap a key or a value for looks: emphasis, code, quotes.
+const DECORATION: &[char] = &['*', '_', '`', '"', '\'', '“', '”', '‘', '’', '„', '«', '»'];
+
+/// Pairs that may surround a value, outermost first.
+const PAIRS: &[(&str, &str)] = &[
+    ("**", "**"),
+    ("__", "__"),
+    ("*", "*"),
+    ("_", "_"),
+    ("`", "`"),
+    ("\"", "\""),
+    ("'", "'"),
+    ("“", "”"),
+    ("‘", "’"),
+    ("„", "“"),
+    ("«", "»"),
+];
+
+/// Every line that gives `key`, in order.
+pub fn lines_for(text: &str, key: &str) -> Vec<Line> {
+    let want = normalize_key(key);
+    text.split('\n')
+        .enumerate()
+        .filter_map(|(i, raw)| {
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            let (k, v) = key_value(raw)?;
+            (normalize_key(&k) == want).then(|| Line {
+                number: i + 1,
+                text: raw.to_string(),
+                value: v,
+            })
+        })
+        .collect()
+}
+
+/// A line read as `key: value`, both undecorated; `None` when it is no such line.
+pub fn key_value(line: &str) -> Option<(String, String)> {
+    let body = strip_markers(line);
+    let (key_raw, value_raw) = body.split_once(':')?;
+    let key_raw = key_raw.trim();
+    let opened = key_raw
+        .chars()
+        .take_while(|c| DECORATION.contains(c))
+        .count();
+    let closed = key_raw
+        .chars()
+        .rev()
+        .take_while(|c| DECORATION.contains(c))
+        .count();
+    let key = key_raw.trim_matches(DECORATION).trim();
+    if key.is_empty() || opened == key_raw.chars().count() {
+        return None;
+    }
+    // `**key:** value`: the emphasis opened before the key closes after the colon; in
+    // `` `key: value` `` it closes at the end of the line.
+    let mut value = value_raw;
+    let mut unclosed = opened.saturating_sub(closed);
+    while unclosed > 0
+        && let Some(rest) = value.strip_prefix(DECORATION)
+    {
+        value = rest;
+        unclosed -= 1;
+    }
+    let mut value = value.trim_end();
+    while unclosed > 0
+        && let Some(rest) = value.strip_suffix(DECORATION)
+    {
+        value = rest;
+        unclosed -= 1;
+    }
+    Some((key.to_string(), undecorate(value)))
+}
+
+/// Blockquotes, headings, list markers and task boxes in front of a line.
+fn strip_markers(line: &str) -> &str {
+    let mut s = line.trim_start();
+    loop {
+        let before = s;
+        if let Some(rest) = s.strip_prefix('>') {
+            s = rest.trim_start();
+        }
+        let hashes = s.chars().take_while(|&c| c == '#').count();
+        if (1..=6).contains(&hashes) && s[hashes..].starts_with([' ', '\t']) {
+            s = s[hashes..].trim_start();
+        }
+        if let Some(rest) = s.strip_prefix(['-', '*', '+'])
+            && rest.starts_with([' ', '\t'])
+        {
+            s = rest.trim_start();
+        }
+        let digits = s.chars().take_while(char::is_ascii_digit).count();
+        if (1..=9).contains(&digits)
+            && let Some(rest) = s[digits..].strip_prefix(['.', ')'])
+            && rest.starts_with([' ', '\t'])
+        {
+            s = rest.trim_start();
+        }
+        for task_box in ["[ ]", "[x]", "[X]"] {
+            if let Some(rest) = s.strip_prefix(task_box)
+                && rest.starts_with([' ', '\t'])
+            {
+                s = rest.trim_start();
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// A value without what surrounds it for looks: spaces, quotes, emphasis, backticks, and a
+/// trailing remark in parentheses (`137 (SIGKILL)` is `137`). Case is kept.
+pub fn undecorate(value: &str) -> String {
+    let mut v = value.trim();
+    loop {
+        let before = v;
+        v = without_remark(v).trim();
+        for (open, close) in PAIRS {
+            if v.len() >= open.len() + close.len()
+                && let Some(inner) = v.strip_prefix(open).and_then(|r| r.strip_suffix(close))
+            {
+                v = inner.trim();
+                break;
+            }
+        }
+        if v == before {
+            return v.to_string();
+        }
+    }
+}
+
+/// `137 (SIGKILL)` → `137`: a parenthesised remark at the end, after a space, when
+/// something comes before it (`(none)` alone is the value itself, `f(x)` is no remark).
+fn without_remark(v: &str) -> &str {
+    if !v.ends_with(')') {
+        return v;
+    }
+    let mut depth = 0usize;
+    for (i, c) in v.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    let head = &v[..i];
+                    let spaced = head.ends_with([' ', '\t']);
+                    return if spaced && !head.trim().is_empty() {
+                        head
+                    } else {
+                        v
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    v
+}
+
+/// How keys compare: case and runs of spaces do not matter.
+fn normalize_key(key: &str) -> String {
+    key.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The one normal form of an answer, used both to compare and for `sha256:` digests:
+/// decoration removed ([`undecorate`]), runs of white space made one space, lowercase.
+/// An author computes a digest of the normalised value, e.g.
+/// `printf %s copper-kettle | sha256sum`.
+pub fn normalize(value: &str) -> String {
+    normalize_key(&undecorate(value))
+}
+
+/// Whether a student's value is an expected one: normalised texts equal, or both numbers
+/// and equal as numbers (`137` = `137.0`).
+pub fn same(student: &str, expected: &str) -> bool {
+    let (a, b) = (normalize(student), normalize(expected));
+    match (number(&a), number(&b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// A number as answers compare them: two whole numbers exactly (ids longer than a float
+/// holds stay apart), otherwise as floats.
+#[derive(Debug, Clone, Copy)]
+enum Number {
+    Whole(i128),
+    Real(f64),
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Self) -> bool {
+        match (*self, *other) {
+            (Number::Whole(a), Number::Whole(b)) => a == b,
+            (a, b) => a.as_f64() == b.as_f64(),
+        }
+    }
+}
+
+impl Number {
+    fn as_f64(self) -> f64 {
+        match self {
+            Number::Whole(i) => i as f64,
+            Number::Real(f) => f,
+        }
+    }
+}
+
+fn number(text: &str) -> Option<Number> {
+    if let Ok(i) = text.parse::<i128>() {
+        return Some(Number::Whole(i));
+    }
+    // `inf` and `nan` parse as floats; in an answer they are words.
+    let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
+    Some(Number::Real(f))
+}
+
+/// The lowercase hex SHA-256 digests a value's `sha256:` may be: of its normal form, and
+/// for a number also of its plain form (`137` for `137.0`, `1.5` for `1.50`).
+pub fn digests(value: &str) -> Vec<String> {
+    let norm = normalize(value);
+    let mut forms = vec![norm.clone()];
+    if let Some(n) = number(&norm) {
+        let plain = match n {
+            Number::Whole(i) => i.to_string(),
+            Number::Real(f) if f.fract() == 0.0 && f.abs() < 1e15 => (f as i64).to_string(),
+            Number::Real(f) => f.to_string(),
+        };
+        if plain != norm {
+            forms.push(plain);
+        }
+    }
+    forms.iter().map(|f| sha256_hex(f)).collect()
+}
+
+/// Lowercase hex SHA-256 of a text's UTF-8 bytes.
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value_of(text: &str, key: &str) -> Option<String> {
+        lines_for(text, key).into_iter().next().map(|l| l.value)
+    }
+
+    #[test]
+    fn the_ways_people_write_a_line() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("passphrase: copper-kettle", "passphrase", "copper-kettle"),
+            ("- passphrase: copper-kettle", "passphrase", "copper-kettle"),
+            ("+ passphrase: copper-kettle", "passphrase", "copper-kettle"),
+            (
+                "* **Passphrase:** `copper-kettle`",
+                "passphrase",
+                "copper-kettle",
+            ),
+            (
+                "**passphrase**: copper-kettle",
+                "passphrase",
+                "copper-kettle",
+            ),
+            ("*passphrase*: copper-kettle", "passphrase", "copper-kettle"),
+            ("`passphrase`: copper-kettle", "passphrase", "copper-kettle"),
+            (
+                "\"passphrase\": \"copper-kettle\"",
+                "passphrase",
+                "copper-kettle",
+            ),
+            (
+                "1. passphrase: \"copper-kettle\"",
+                "passphrase",
+                "copper-kettle",
+            ),
+            (
+                "2) passphrase: copper-kettle",
+                "passphrase",
+                "copper-kettle",
+            ),
+            ("passphrase: ‘copper-kettle’", "passphrase", "copper-kettle"),
+            ("passphrase: “copper-kettle”", "passphrase", "copper-kettle"),
+            ("passphrase: 'copper-kettle'", "passphrase", "copper-kettle"),
+            (
+                "passphrase: **`copper-kettle`**",
+                "passphrase",
+                "copper-kettle",
+            ),
+            (
+                "\t  passphrase :\tcopper-kettle  ",
+                "passphrase",
+                "copper-kettle",
+            ),
+            ("PASSPHRASE: Copper-Kettle", "passphrase", "Copper-Kettle"),
+            (
+                "## passphrase: copper-kettle",
+                "passphrase",
+                "copper-kettle",
+            ),
+            (
+                "> - [x] passphrase: copper-kettle",
+                "passphrase",
+                "copper-kettle",
+            ),
+            ("napper-exit-code: 137 (SIGKILL)", "napper-exit-code", "137"),
+            (
+                "napper-exit-code: `137` (SIGKILL)",
+                "napper-exit-code",
+                "137",
+            ),
+            (
+                "napper-exit-code: `137 (SIGKILL)`",
+                "napper-exit-code",
+                "137",
+            ),
+            ("kernel: `6.1.0-18-amd64`", "kernel", "6.1.0-18-amd64"),
+            (
+                "url: http://localhost:8080/x",
+                "url",
+                "http://localhost:8080/x",
+            ),
+            ("exit code: 0", "Exit  Code", "0"),
+            ("`passphrase: copper-kettle`", "passphrase", "copper-kettle"),
+            (
+                "**passphrase: copper-kettle**",
+                "passphrase",
+                "copper-kettle",
+            ),
+            (
+                "**passphrase:** *copper-kettle*",
+                "passphrase",
+                "copper-kettle",
+            ),
+        ];
+        for (line, key, want) in cases {
+            assert_eq!(
+                value_of(line, key).as_deref(),
+                Some(*want),
+                "{line:?} for {key}"
+            );
+        }
+    }
+
+    #[test]
+    fn crlf_and_the_first_occurrence() {
+        let text = "# Answers\r\n\r\n- passphrase: copper-kettle\r\n- passphrase: other\r\n";
+        let lines = lines_for(text, "passphrase");
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].number, 3);
+        assert_eq!(lines[0].value, "copper-kettle");
+        assert_eq!(lines[0].text, "- passphrase: copper-kettle");
+    }
+
+    #[test]
+    fn a_key_is_matched_whole_not_as_a_prefix() {
+        let text = "id: abc\nip: 10.0.0.2\nidentity: x\n";
+        assert_eq!(value_of(text, "ip").as_deref(), Some("10.0.0.2"));
+        assert_eq!(value_of(text, "id").as_deref(), Some("abc"));
+        assert_eq!(value_of(text, "i"), None);
+    }
+
+    #[test]
+    fn lines_in_a_fenced_code_block_count() {
+        let text = "Answers:\n\n```\npassphrase: copper-kettle\n```\n";
+        assert_eq!(
+            value_of(text, "passphrase").as_deref(),
+            Some("copper-kettle")
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_value_line() {
+        assert_eq!(key_value("just prose"), None);
+        assert_eq!(key_value(": no key"), None);
+        assert_eq!(key_value("**: x"), None);
+        assert_eq!(value_of("passphrase copper-kettle", "passphrase"), None);
+    }
+
+    #[test]
+    fn remarks_are_only_trailing_parentheses_after_a_space() {
+        assert_eq!(undecorate("(none)"), "(none)");
+        assert_eq!(undecorate("f(x)"), "f(x)");
+        assert_eq!(undecorate("a (b (c))"), "a");
+        assert_eq!(undecorate("   "), "");
+    }
+
+    #[test]
+    fn values_compare_by_case_and_numbers_by_value() {
+        assert!(same("Copper-Kettle", "copper-kettle"));
+        assert!(same("copper  kettle", "copper kettle"));
+        assert!(same("137", "137.0"));
+        assert!(same(" 137", "137"));
+        assert!(same("1e3", "1000"));
+        assert!(!same("137", "138"));
+        assert!(same("NaN", "nan"));
+        assert!(!same("inf", "infinity"));
+        assert!(same(
+            "123456789012345678901234567890",
+            "123456789012345678901234567890"
+        ));
+        assert!(!same(
+            "123456789012345678901234567891",
+            "123456789012345678901234567890"
+        ));
+    }
+
+    #[test]
+    fn digests_are_of_the_normal_form() {
+        // printf %s copper-kettle | sha256sum
+        let kettle = "eb9a1813b62bfca6f65bbd78676b4ed8a7204a6530482645c18a10d63e025bb2";
+        assert_eq!(digests("**Copper-Kettle**"), vec![kettle.to_string()]);
+        // printf %s 137 | sha256sum
+        let n137 = "d80eae6e96d148b3b2abbbc6760077b66c4ea071f847dab573d507a32c4d99a5";
+        assert_eq!(digests("137"), vec![n137.to_string()]);
+        assert_eq!(
+            digests("137.0"),
+            vec![sha256_hex("137.0"), n137.to_string()]
+        );
+        assert_eq!(digests("1.50")[1], sha256_hex("1.5"));
+    }
+}

@@ -1,0 +1,272 @@
+//! `dockerfile`: a Dockerfile in the workspace, checked by what it means (LAB_FORMAT §4.6):
+//! the base image of its final stage, its default command, ports, user, health check and
+//! labels. Messages name what the file does; they state no pattern the task does not.
+
+pub mod meaning;
+
+use std::io::Read;
+
+use crate::checks::context::RunContext;
+use crate::checks::equiv::same_image;
+use crate::checks::matcher::text;
+use crate::checks::outcome::Outcome;
+use crate::checks::words::seen as quote;
+use crate::model::DockerfileCheck;
+use crate::text::cap;
+
+use meaning::Meaning;
+
+/// Dockerfiles are read up to this much.
+const FILE_CAP: u64 = 256 * 1024;
+/// The final stage as evidence, at most this much.
+const EVIDENCE_CAP: usize = 2048;
+
+pub async fn run(ctx: &RunContext, c: &DockerfileCheck) -> Outcome {
+    let full = ctx.workspace.join(&c.path);
+    let file = match std::fs::File::open(&full) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Outcome::missing(format!("there is no {} in your workspace", c.path));
+        }
+        Err(e) => return Outcome::error(format!("could not read {}: {e}", full.display())),
+    };
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Outcome::missing(format!(
+            "{} in your workspace is a folder, not a Dockerfile",
+            c.path
+        ));
+    }
+    let mut bytes = Vec::new();
+    if let Err(e) = file.take(FILE_CAP).read_to_end(&mut bytes) {
+        return Outcome::error(format!("could not read {}: {e}", full.display()));
+    }
+    let source = String::from_utf8_lossy(&bytes);
+    match meaning::read(&source) {
+        Ok(m) => judge(c, &m),
+        Err(e) => {
+            let place = if e.line > 0 {
+                format!(" (line {}, column {})", e.line, e.column)
+            } else {
+                String::new()
+            };
+            Outcome::fail(format!(
+                "{} is not a Dockerfile Docker can read: {}{place}",
+                c.path, e.message
+            ))
+            .evidence(cap(&source, EVIDENCE_CAP))
+        }
+    }
+}
+
+/// Every difference between the file and the task, in plain words.
+pub fn problems(c: &DockerfileCheck, m: &Meaning) -> Vec<String> {
+    let path = &c.path;
+    let mut p = Vec::new();
+    if let Some(want) = &c.from
+        && !same_image(&m.base, want)
+    {
+        p.push(if m.base.is_empty() {
+            format!(
+                "the last FROM of {path} names no image ({} is empty; does its ARG have a value?)",
+                m.base_written
+            )
+        } else {
+            format!("{path} builds on {}; the task asks for {want}", m.base)
+        });
+    }
+    match (c.default_command, &m.default_command) {
+        (Some(true), None) => p.push(format!(
+            "{path} gives the image no default command (no CMD or ENTRYPOINT)"
+        )),
+        (Some(false), Some(cmd)) => p.push(format!(
+            "{path} gives the image a default command ({}); the task asks for none",
+            quote(cmd)
+        )),
+        _ => {}
+    }
+    if let Some(matcher) = &c.command {
+        match &m.default_command {
+            None if c.default_command != Some(true) => p.push(format!(
+                "{path} has no CMD or ENTRYPOINT, so the image has no default command"
+            )),
+            None => {}
+            Some(cmd) if !text(matcher, cmd) => p.push(format!(
+                "the default command of {path} is {}, not what the task asks for",
+                quote(cmd)
+            )),
+            Some(_) => {}
+        }
+    }
+    let exposed: Vec<u16> = m.exposed.iter().flat_map(|e| ports(e)).collect();
+    for port in &c.expose {
+        if !exposed.contains(port) {
+            p.push(format!(
+                "{path} does not EXPOSE {port} ({})",
+                if m.exposed.is_empty() {
+                    "it exposes no port".to_string()
+                } else {
+                    format!("it exposes {}", m.exposed.join(", "))
+                }
+            ));
+        }
+    }
+    if let Some(matcher) = &c.user {
+        // Without USER the image runs as root, and uid 0 is root: the matcher sees "root"
+        // there, so `{not: {equals: root}}` asks for a USER that is not root.
+        let user = effective_user(&m.user);
+        if !text(matcher, &user) {
+            p.push(if m.user.is_empty() {
+                format!("{path} sets no USER, so the image runs as root; the task asks otherwise")
+            } else {
+                format!(
+                    "{path} runs as USER {}, not the user the task asks for",
+                    m.user
+                )
+            });
+        }
+    }
+    match (c.healthcheck, m.healthcheck) {
+        (Some(true), None) => p.push(format!("{path} has no HEALTHCHECK")),
+        (Some(true), Some(false)) => p.push(format!(
+            "{path} turns the health check off (HEALTHCHECK NONE); the task asks for one"
+        )),
+        (Some(false), Some(true)) => {
+            p.push(format!("{path} has a HEALTHCHECK; the task asks for none"))
+        }
+        _ => {}
+    }
+    for (key, matcher) in &c.labels {
+        match m.labels.iter().find(|(k, _)| k == key) {
+            None => p.push(format!("{path} sets no LABEL {key}")),
+            Some((_, v)) if !text(matcher, v) => p.push(format!(
+                "the LABEL {key} in {path} is {}, not what the task asks for",
+                quote(v)
+            )),
+            Some(_) => {}
+        }
+    }
+    p
+}
+
+fn judge(c: &DockerfileCheck, m: &Meaning) -> Outcome {
+    let mut evidence = String::new();
+    if m.base != m.base_written {
+        evidence.push_str(&format!(
+            "# the final stage builds on {} (FROM {})\n",
+            if m.base.is_empty() {
+                "nothing"
+            } else {
+                &m.base
+            },
+            m.base_written
+        ));
+    }
+    evidence.push_str(&m.final_stage);
+    let evidence = cap(&evidence, EVIDENCE_CAP);
+    let p = problems(c, m);
+    if p.is_empty() {
+        Outcome::pass(format!("{} is as the task asks", c.path)).evidence(evidence)
+    } else {
+        Outcome::fail(p.join("; ")).evidence(evidence)
+    }
+}
+
+/// The user as the matcher sees it: `root` for no USER and for uid 0 (`0`, `0:0`).
+fn effective_user(user: &str) -> String {
+    let user = user.trim();
+    match user.split_once(':') {
+        _ if user.is_empty() || user == "0" => "root".to_string(),
+        Some(("0", group)) => format!("root:{group}"),
+        _ => user.to_string(),
+    }
+}
+
+/// The port numbers of one EXPOSE word: `8080`, `8080/tcp`, `8000-8010/tcp`. Ports compare
+/// by number, as the `image` kind's `exposed_ports` do.
+fn ports(word: &str) -> Vec<u16> {
+    let number = word.split('/').next().unwrap_or_default();
+    match number.split_once('-') {
+        Some((lo, hi)) => match (lo.parse::<u16>(), hi.parse::<u16>()) {
+            // A range wider than any sensible EXPOSE is not spelled out.
+            (Ok(lo), Ok(hi)) if lo <= hi && hi - lo <= 1024 => (lo..=hi).collect(),
+            _ => Vec::new(),
+        },
+        None => number.parse::<u16>().into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Literal, Matcher};
+
+    fn check() -> DockerfileCheck {
+        DockerfileCheck {
+            path: "greeter/Dockerfile".into(),
+            ..Default::default()
+        }
+    }
+
+    fn problems_of(c: &DockerfileCheck, file: &str) -> Vec<String> {
+        let m = meaning::read(file).unwrap_or_else(|e| panic!("{e:?}"));
+        problems(c, &m)
+    }
+
+    #[test]
+    fn base_image_messages_name_both_images() {
+        let c = DockerfileCheck {
+            from: Some("busybox:1.36".into()),
+            ..check()
+        };
+        assert!(problems_of(&c, "FROM docker.io/library/busybox:1.36\n").is_empty());
+        assert_eq!(
+            problems_of(&c, "FROM alpine:3.20\n"),
+            ["greeter/Dockerfile builds on alpine:3.20; the task asks for busybox:1.36"]
+        );
+    }
+
+    #[test]
+    fn a_command_pattern_is_never_shown() {
+        let c = DockerfileCheck {
+            command: Some(Matcher::Matches("^echo Greet".into())),
+            ..check()
+        };
+        assert!(problems_of(&c, "FROM busybox\nCMD echo Greetings\n").is_empty());
+        let p = problems_of(&c, "FROM busybox\nCMD [\"echo\", \"hi\"]\n");
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].contains("\"echo hi\"") && !p[0].contains("Greet"),
+            "{p:?}"
+        );
+        let p = problems_of(&c, "FROM busybox\n");
+        assert!(p[0].contains("no CMD or ENTRYPOINT"), "{p:?}");
+    }
+
+    #[test]
+    fn ports_user_healthcheck_labels() {
+        let c = DockerfileCheck {
+            expose: vec![8080, 9000],
+            user: Some(Matcher::Not(Box::new(Matcher::Equals(Literal::Str(
+                "root".into(),
+            ))))),
+            healthcheck: Some(true),
+            labels: vec![("maintainer".into(), Matcher::Contains("@".into()))],
+            default_command: Some(true),
+            ..check()
+        };
+        let good = "FROM busybox\nEXPOSE 8080/tcp 8990-9010\nUSER app\nHEALTHCHECK CMD true\nLABEL maintainer=a@b\nENTRYPOINT [\"sh\"]\n";
+        assert!(problems_of(&c, good).is_empty());
+        let p = problems_of(&c, "FROM busybox\nEXPOSE 80\nLABEL maintainer=nobody\n");
+        assert_eq!(p.len(), 6, "{p:?}");
+        assert!(
+            p.iter()
+                .any(|m| m.contains("does not EXPOSE 8080 (it exposes 80)"))
+        );
+        assert!(p.iter().any(|m| m.contains("runs as root")));
+        assert!(p.iter().any(|m| m.contains("is \"nobody\"")));
+        let p = problems_of(&c, "FROM busybox\nUSER 0\n");
+        assert!(p.iter().any(|m| m.contains("runs as USER 0")), "{p:?}");
+        assert_eq!(effective_user("0:0"), "root:0");
+        assert_eq!(effective_user("app:0"), "app:0");
+    }
+}
