@@ -30,7 +30,7 @@ fn negated(inner: &Matcher) -> String {
         Matcher::Equals(Literal::Str(s)) => format!("be anything but \"{s}\""),
         Matcher::Equals(Literal::Null) => "not be empty".to_string(),
         Matcher::Equals(l) => format!("be anything but {}", l.text()),
-        Matcher::Contains(s) => format!("not contain \"{s}\""),
+        Matcher::Contains(s) => format!("leave out \"{s}\""),
         Matcher::Matches(_) => "not have that form".to_string(),
         Matcher::Not(m) => wanted(m),
         Matcher::Any(ms) if ms.iter().all(is_literal) => {

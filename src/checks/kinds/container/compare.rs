@@ -403,7 +403,8 @@ fn lifecycle(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
             other => other.to_string(),
         };
         if &got != want {
-            p.push(format!("expected the restart policy {want}; it has {got}"));
+            let has = if got == "no" { "none".to_string() } else { got };
+            p.push(format!("expected the restart policy {want}; it has {has}"));
         }
     }
     if let Some(want) = &c.log_driver {
