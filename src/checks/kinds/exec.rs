@@ -74,6 +74,13 @@ pub fn judge_output(
             Some(c) => format!("it exited with {c}"),
             None => "it did not finish".to_string(),
         };
+        // What it printed often says why (a script that echoes what it compared).
+        let printed = if out.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" after printing {}", seen(out))
+        };
+        let ended = format!("{ended}{printed}");
         return Outcome::fail(format!(
             "expected {}; {ended}{stderr_note}",
             exit_wanted(exit)
