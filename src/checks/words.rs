@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(wanted(&Matcher::Equals(Literal::Int(0))), "be 0");
         assert_eq!(
             wanted(&Matcher::Not(Box::new(c("v1")))),
-            "not contain \"v1\""
+            "leave out \"v1\""
         );
         assert_eq!(
             wanted(&Matcher::Not(Box::new(Matcher::Equals(Literal::Int(0))))),
