@@ -143,10 +143,7 @@ mod tests {
     fn phrases() {
         assert_eq!(wanted(&c("ok")), "contain \"ok\"");
         assert_eq!(wanted(&Matcher::Equals(Literal::Int(0))), "be 0");
-        assert_eq!(
-            wanted(&Matcher::Not(Box::new(c("v1")))),
-            "leave out \"v1\""
-        );
+        assert_eq!(wanted(&Matcher::Not(Box::new(c("v1")))), "leave out \"v1\"");
         assert_eq!(
             wanted(&Matcher::Not(Box::new(Matcher::Equals(Literal::Int(0))))),
             "be anything but 0"
