@@ -68,6 +68,7 @@ pub async fn exec(
         )
         .await
         .map_err(|e| exec_error(doing, e))?;
+    super::events::mark_own_exec(&created.id);
     let started = docker
         .start_exec(
             &created.id,
@@ -225,6 +226,7 @@ pub async fn attach(
         )
         .await
         .map_err(|e| exec_error(&doing, e))?;
+    super::events::mark_own_exec(&created.id);
     let started = docker
         .start_exec(
             &created.id,

@@ -7,6 +7,7 @@ pub mod apply;
 mod connect;
 pub mod control;
 mod error;
+pub mod events;
 pub mod exec;
 pub mod files;
 pub mod find;

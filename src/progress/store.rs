@@ -1,0 +1,383 @@
+//! Opening the store and reading and writing it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::schema;
+
+/// Why the store could not be used, with where it is.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the progress store {}: {source}", .path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("cannot create the folder {} for the progress store: {source}", .path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "the progress store {} was written by a newer lab (schema {found}, this lab knows {known}); update lab",
+        .path.display()
+    )]
+    Newer {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error("the progress store {}: {source}", .path.display())]
+    Query {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+/// One check's result within an attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckRow {
+    pub check: String,
+    pub status: String,
+    pub points: u32,
+    pub max_points: u32,
+    pub duration_ms: u64,
+}
+
+/// One grading of a lab: `lab check`, or a re-grade of `lab watch` that changed something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Unique across machines, so an import never duplicates.
+    pub uid: String,
+    pub course: String,
+    pub lab: String,
+    /// Which version of the lab's checks graded it.
+    pub lab_digest: String,
+    pub project: String,
+    /// `check` or `watch`.
+    pub source: String,
+    /// Milliseconds since the Unix epoch.
+    pub started_ms: i64,
+    pub finished_ms: i64,
+    pub score: u32,
+    pub max_score: u32,
+    pub checks: Vec<CheckRow>,
+}
+
+/// A `lab start` of a lab: where the time spent on it begins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Start {
+    pub uid: String,
+    pub course: String,
+    pub lab: String,
+    pub at_ms: i64,
+}
+
+/// The store, open.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A fresh unique id: time, process and a counter, hashed.
+pub fn new_uid() -> String {
+    use sha2::{Digest, Sha256};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut h = Sha256::new();
+    h.update(nanos.to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    h.update(COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    h.update(std::env::var("HOSTNAME").unwrap_or_default().as_bytes());
+    hex::encode(&h.finalize()[..16])
+}
+
+/// Where the store lives: `$LAB_HOME/progress.db`, else the XDG data folder's
+/// `lab/progress.db` (`$XDG_DATA_HOME`, else `~/.local/share`).
+pub fn default_path() -> Option<PathBuf> {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let dir = var("LAB_HOME")
+        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("lab")))
+        .or_else(|| var("HOME").map(|h| h.join(".local/share/lab")))?;
+    Some(dir.join("progress.db"))
+}
+
+impl Store {
+    /// Open (or create) the store at `path`, bringing its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let open = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open)?;
+        // Two lab processes at once: wait for the other's write rather than fail.
+        conn.busy_timeout(Duration::from_secs(10)).map_err(open)?;
+        // WAL: a crash (even kill -9) mid-write loses at most that transaction; readers
+        // do not block the writer.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open)?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn query_err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        |source| StoreError::Query {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let found: u32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(self.query_err())?;
+        let known = schema::current();
+        if found > known {
+            return Err(StoreError::Newer {
+                path: self.path.clone(),
+                found,
+                known,
+            });
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            // Each step and its version number in one transaction: never half a schema.
+            let tx = self
+                .conn
+                .unchecked_transaction()
+                .map_err(self.query_err())?;
+            tx.execute_batch(sql).map_err(self.query_err())?;
+            tx.pragma_update(None, "user_version", (i + 1) as u32)
+                .map_err(self.query_err())?;
+            tx.commit().map_err(self.query_err())?;
+        }
+        Ok(())
+    }
+
+    /// Record an attempt, all of it or nothing. One already there (same uid) is kept.
+    pub fn record(&self, a: &Attempt) -> Result<bool, StoreError> {
+        let err = self.query_err();
+        let tx = self.conn.unchecked_transaction().map_err(&err)?;
+        let inserted = tx
+            .execute(
+                "INSERT OR IGNORE INTO attempts
+                 (uid, course, lab, lab_digest, project, source, started_ms, finished_ms, score, max_score)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    a.uid,
+                    a.course,
+                    a.lab,
+                    a.lab_digest,
+                    a.project,
+                    a.source,
+                    a.started_ms,
+                    a.finished_ms,
+                    a.score,
+                    a.max_score
+                ],
+            )
+            .map_err(&err)?;
+        if inserted == 1 {
+            let id = tx.last_insert_rowid();
+            let mut stmt = tx
+                .prepare(
+                    "INSERT INTO results (attempt, check_id, status, points, max_points, duration_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(&err)?;
+            for c in &a.checks {
+                stmt.execute(params![
+                    id,
+                    c.check,
+                    c.status,
+                    c.points,
+                    c.max_points,
+                    c.duration_ms
+                ])
+                .map_err(&err)?;
+            }
+        }
+        tx.commit().map_err(&err)?;
+        Ok(inserted == 1)
+    }
+
+    /// Record a start of a lab. One already there (same uid) is kept.
+    pub fn record_start(&self, s: &Start) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO starts (uid, course, lab, at_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![s.uid, s.course, s.lab, s.at_ms],
+            )
+            .map_err(self.query_err())?;
+        Ok(n == 1)
+    }
+
+    /// Every attempt of the course (or of one lab), oldest first.
+    pub fn attempts(&self, course: &str, lab: Option<&str>) -> Result<Vec<Attempt>, StoreError> {
+        let err = self.query_err();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, uid, course, lab, lab_digest, project, source, started_ms, finished_ms, score, max_score
+                 FROM attempts WHERE course = ?1 AND (?2 IS NULL OR lab = ?2)
+                 ORDER BY finished_ms, id",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map(params![course, lab], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    Attempt {
+                        uid: r.get(1)?,
+                        course: r.get(2)?,
+                        lab: r.get(3)?,
+                        lab_digest: r.get(4)?,
+                        project: r.get(5)?,
+                        source: r.get(6)?,
+                        started_ms: r.get(7)?,
+                        finished_ms: r.get(8)?,
+                        score: r.get(9)?,
+                        max_score: r.get(10)?,
+                        checks: Vec::new(),
+                    },
+                ))
+            })
+            .map_err(&err)?;
+        let mut out = Vec::new();
+        let mut checks = self
+            .conn
+            .prepare(
+                "SELECT check_id, status, points, max_points, duration_ms FROM results
+                 WHERE attempt = ?1 ORDER BY rowid",
+            )
+            .map_err(&err)?;
+        for row in rows {
+            let (id, mut a) = row.map_err(&err)?;
+            a.checks = checks
+                .query_map(params![id], |r| {
+                    Ok(CheckRow {
+                        check: r.get(0)?,
+                        status: r.get(1)?,
+                        points: r.get(2)?,
+                        max_points: r.get(3)?,
+                        duration_ms: r.get(4)?,
+                    })
+                })
+                .map_err(&err)?
+                .collect::<Result<_, _>>()
+                .map_err(&err)?;
+            out.push(a);
+        }
+        Ok(out)
+    }
+
+    /// Every start of the course (or of one lab), oldest first.
+    pub fn starts(&self, course: &str, lab: Option<&str>) -> Result<Vec<Start>, StoreError> {
+        let err = self.query_err();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT uid, course, lab, at_ms FROM starts
+                 WHERE course = ?1 AND (?2 IS NULL OR lab = ?2) ORDER BY at_ms",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map(params![course, lab], |r| {
+                Ok(Start {
+                    uid: r.get(0)?,
+                    course: r.get(1)?,
+                    lab: r.get(2)?,
+                    at_ms: r.get(3)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
+    }
+
+    /// How many attempts and starts `delete` would remove.
+    pub fn count(&self, course: &str, lab: Option<&str>) -> Result<(u64, u64), StoreError> {
+        let err = self.query_err();
+        let attempts: u64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM attempts WHERE course = ?1 AND (?2 IS NULL OR lab = ?2)",
+                params![course, lab],
+                |r| r.get(0),
+            )
+            .map_err(&err)?;
+        let starts: u64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM starts WHERE course = ?1 AND (?2 IS NULL OR lab = ?2)",
+                params![course, lab],
+                |r| r.get(0),
+            )
+            .map_err(&err)?;
+        Ok((attempts, starts))
+    }
+
+    /// Forget the course's progress (or one lab's). Returns attempts removed.
+    pub fn delete(&self, course: &str, lab: Option<&str>) -> Result<u64, StoreError> {
+        let err = self.query_err();
+        let tx = self.conn.unchecked_transaction().map_err(&err)?;
+        let n = tx
+            .execute(
+                "DELETE FROM attempts WHERE course = ?1 AND (?2 IS NULL OR lab = ?2)",
+                params![course, lab],
+            )
+            .map_err(&err)?;
+        tx.execute(
+            "DELETE FROM starts WHERE course = ?1 AND (?2 IS NULL OR lab = ?2)",
+            params![course, lab],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(n as u64)
+    }
+
+    /// `PRAGMA integrity_check`: `ok`, or what is wrong.
+    pub fn integrity(&self) -> Result<String, StoreError> {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .optional()
+            .map_err(self.query_err())
+            .map(|r| r.unwrap_or_default())
+    }
+}
