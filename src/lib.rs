@@ -24,6 +24,7 @@ pub mod engine;
 pub mod exit;
 pub mod model;
 pub mod proc;
+pub mod progress;
 pub mod report;
 pub mod session;
 pub mod text;

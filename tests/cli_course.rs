@@ -8,10 +8,15 @@ fn example() -> PathBuf {
 }
 
 fn lab(args: &[&str], cwd: &Path) -> Output {
+    // An empty progress store of its own: what `lab list` shows does not depend on what
+    // other runs recorded.
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| tempfile::tempdir().expect("temp dir"));
     Command::new(env!("CARGO_BIN_EXE_lab"))
         .args(args)
         .current_dir(cwd)
         .env_remove("LAB_COURSE")
+        .env("LAB_HOME", home.path())
         .env("NO_COLOR", "1")
         .output()
         .expect("run lab")

@@ -9,6 +9,7 @@ use crate::checks::Status;
 use crate::exit;
 use crate::report::{Format, github};
 use crate::session::grade::{GradeOptions, grade};
+use crate::session::record;
 use crate::ui::{Style, live::Live, output};
 
 #[derive(Debug, clap::Args)]
@@ -52,9 +53,18 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
     };
     let err_style = Style::detect(global.color, true);
     let live = Live::new(err_style.color && args.format == Format::Text && args.output.is_none());
+    let started_ms = crate::progress::now_ms();
     let graded = grade(Some(&running.engine), lab, &opts, &live.events(), cancel).await;
     live.finish();
-    let report = graded?;
+    let mut report = graded?;
+    // Every attempt is kept for `lab progress`; a store that cannot take it never stops
+    // the grade, and the report says why it was not recorded.
+    let attempt = record::attempt(&running.course.id, lab, &report, started_ms, "check");
+    if let Err(why) = record::record(None, &attempt) {
+        report
+            .notes
+            .push(format!("this attempt was not recorded: {why}"));
+    }
 
     let style = if args.output.is_some() {
         Style::PLAIN

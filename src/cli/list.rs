@@ -21,14 +21,31 @@ struct Row<'a> {
     checks: usize,
     points: u32,
     requires: &'a [String],
+    /// From the progress store (absent when it cannot be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    best_score: Option<u32>,
 }
 
 pub fn run(global: &Global, args: Args) -> super::CliResult {
     let course = context::course(global)?;
+    // Where the student stands, when the store can say; the list is shown either way.
+    let standing = crate::session::record::open()
+        .ok()
+        .and_then(|s| crate::session::standing::standing(&s, &course).ok())
+        .map(|(labs, _)| labs);
+    let of = |id: &str| standing.as_ref()?.iter().find(|p| p.lab == id);
     let rows: Vec<Row> = course
         .labs
         .iter()
         .map(|l| Row {
+            status: of(&l.id).map(|p| match p.status {
+                crate::progress::summary::Status::Done => "done",
+                crate::progress::summary::Status::InProgress => "in progress",
+                crate::progress::summary::Status::NotStarted => "not started",
+            }),
+            best_score: of(&l.id).map(|p| p.best_score),
             id: &l.id,
             title: &l.title,
             tasks: l.tasks.len(),
@@ -53,13 +70,17 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
                 r.title.to_string(),
                 r.tasks.to_string(),
                 r.checks.to_string(),
-                r.points.to_string(),
+                match (r.status, r.best_score) {
+                    (Some("done"), Some(b)) => style.green(&format!("done {b}/{}", r.points)),
+                    (Some("in progress"), Some(b)) => style.yellow(&format!("{b}/{}", r.points)),
+                    _ => style.dim(&format!("-/{}", r.points)),
+                },
             ]
         })
         .collect();
     output::out(&format!("{}\n\n", style.bold(&course.title)));
     output::out(&table::render(
-        &["#", "LAB", "TITLE", "TASKS", "CHECKS", "POINTS"],
+        &["#", "LAB", "TITLE", "TASKS", "CHECKS", "SCORE"],
         &cells,
         style,
     ));

@@ -11,6 +11,7 @@ mod lint;
 mod list;
 mod logs;
 mod new;
+mod progress;
 mod reset;
 mod shell;
 mod show;
@@ -96,6 +97,8 @@ pub enum Command {
     Files(files::Args),
     /// Prove labs are gradable: fresh → checks fail, solved → checks pass, nothing left.
     Verify(verify::Args),
+    /// Where you stand: per lab, status, best score, attempts, time spent (export, import, reset).
+    Progress(progress::Args),
     /// Scaffold a new lab and its reference solution (for authors).
     New(new::Args),
     /// Print a shell completion script.
@@ -158,6 +161,7 @@ pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
         Command::Hint(args) => hint::run(g, args).await,
         Command::Files(args) => files::run(g, args),
         Command::New(args) => new::run(g, args),
+        Command::Progress(args) => progress::run(g, args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -32,6 +32,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
     let lab = context::lab(&course, &args.id)?;
     let engine = context::engine().await?;
     let project = args.project.clone().unwrap_or_else(|| lab.id.clone());
+    requires_note(&course, lab, global);
     provision(
         &engine,
         &course,
@@ -42,6 +43,10 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
         cancel,
     )
     .await?;
+    // The time spent on a lab starts here; a store that cannot take it is not a failure.
+    if let Err(why) = crate::session::record::record_start(&course.id, lab) {
+        output::err(&format!("note: this start was not recorded: {why}\n"));
+    }
     if !args.quiet {
         output::out(&lab_view::intro(
             lab,
@@ -50,6 +55,34 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
         ));
     }
     Ok(exit::OK)
+}
+
+/// Say so when a lab this one `requires` is not done yet (it starts anyway).
+fn requires_note(course: &Course, lab: &Lab, global: &Global) {
+    if lab.requires.is_empty() {
+        return;
+    }
+    let Ok(store) = crate::session::record::open() else {
+        return;
+    };
+    let Ok((labs, _)) = crate::session::standing::standing(&store, course) else {
+        return;
+    };
+    let style = Style::detect(global.color, true);
+    for req in &lab.requires {
+        if let Some(p) = labs.iter().find(|p| &p.lab == req)
+            && p.status != crate::progress::summary::Status::Done
+        {
+            output::err(&format!(
+                "{} {} builds on {req}, which is {} ({}/{}); starting it anyway\n",
+                style.yellow("note:"),
+                lab.id,
+                p.status.words(),
+                p.best_score,
+                p.max_score
+            ));
+        }
+    }
 }
 
 /// Bring the lab up in `project`, saying what happened; a failed or interrupted start has

@@ -66,7 +66,9 @@ pub(super) fn decode_lab(
 
     let header = header?;
     let document = body.document();
+    let digest = digest(&body.checks, body.stack.as_ref(), dir);
     let lab = Lab {
+        digest,
         id: id.to_string(),
         title: header.title?,
         requires: header.requires.iter().map(|(r, _)| r.clone()).collect(),
@@ -80,6 +82,36 @@ pub(super) fn decode_lab(
         dir: dir.to_path_buf(),
     };
     Some((lab, header.requires))
+}
+
+/// A short digest of the checks and the stack as grading reads them. Line numbers are left
+/// out (moving a block, or editing prose above it, does not change what it grades), and
+/// so is where the course sits on this machine (the stack's paths are made relative).
+fn digest(
+    checks: &[crate::model::Check],
+    stack: Option<&crate::model::Stack>,
+    dir: &Path,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let checks: Vec<crate::model::Check> = checks
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            c.line = 0;
+            c
+        })
+        .collect();
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(&checks).unwrap_or_default());
+    let stack = serde_json::to_string(&stack).unwrap_or_default();
+    let here = serde_json::to_string(&dir.display().to_string()).unwrap_or_default();
+    let here = here.trim_matches('"');
+    h.update(if here.is_empty() {
+        stack
+    } else {
+        stack.replace(here, ".")
+    });
+    hex::encode(&h.finalize()[..8])
 }
 
 /// The front matter, decoded; `None` when it is missing, unclosed or not YAML.

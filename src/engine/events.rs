@@ -59,7 +59,9 @@ fn is_own_exec(id: &str) -> bool {
 }
 
 /// The engine's events from now on, of the kinds a lab is made of.
-pub fn stream(engine: &Engine) -> impl Stream<Item = Result<EngineEvent, EngineError>> + Send + use<> {
+pub fn stream(
+    engine: &Engine,
+) -> impl Stream<Item = Result<EngineEvent, EngineError>> + Send + use<> {
     let mut filters = std::collections::HashMap::new();
     filters.insert(
         "type".to_string(),

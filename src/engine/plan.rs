@@ -302,6 +302,7 @@ mod tests {
 
     fn lab(services: Vec<Service>) -> Lab {
         Lab {
+            digest: String::new(),
             id: "l".into(),
             title: "L".into(),
             requires: vec![],

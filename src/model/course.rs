@@ -42,6 +42,10 @@ pub struct Lab {
     pub stack: Option<Stack>,
     /// In the order written (and so in task order).
     pub checks: Vec<Check>,
+    /// Which version of the lab's checks and stack this is: a digest of what grading reads
+    /// (not its prose, nor where blocks sit in the file), so attempts and gradebooks say
+    /// which checks graded them.
+    pub digest: String,
     /// README.md after the front matter, in order: prose, task headings and blocks, so that
     /// a view renders the lab without parsing its markdown again.
     pub document: Vec<Part>,

@@ -9,4 +9,4 @@ mod store;
 pub mod summary;
 pub mod transfer;
 
-pub use store::{Attempt, CheckRow, Start, Store, StoreError, default_path, now_ms};
+pub use store::{Attempt, CheckRow, Start, Store, StoreError, default_path, new_uid, now_ms};

@@ -113,7 +113,11 @@ pub fn new_uid() -> String {
 /// Where the store lives: `$LAB_HOME/progress.db`, else the XDG data folder's
 /// `lab/progress.db` (`$XDG_DATA_HOME`, else `~/.local/share`).
 pub fn default_path() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let dir = var("LAB_HOME")
         .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("lab")))
         .or_else(|| var("HOME").map(|h| h.join(".local/share/lab")))?;

@@ -76,7 +76,10 @@ pub fn summarize(
     let mut out = Vec::new();
     for info in labs {
         let mine: Vec<&Attempt> = attempts.iter().filter(|a| a.lab == info.id).collect();
-        let current: Vec<&&Attempt> = mine.iter().filter(|a| a.lab_digest == info.digest).collect();
+        let current: Vec<&&Attempt> = mine
+            .iter()
+            .filter(|a| a.lab_digest == info.digest)
+            .collect();
         let best = current.iter().map(|a| a.score).max().unwrap_or(0);
         let started = starts.iter().any(|s| s.lab == info.id);
         let status = if !current.is_empty() && best >= info.max_score {
@@ -212,6 +215,9 @@ mod tests {
         assert_eq!(labs[1].status, Status::InProgress);
         assert!(labs[1].changed_since);
         assert_eq!(labs[2].status, Status::NotStarted);
-        assert_eq!((totals.labs_done, totals.labs, totals.streak_days), (1, 3, 2));
+        assert_eq!(
+            (totals.labs_done, totals.labs, totals.streak_days),
+            (1, 3, 2)
+        );
     }
 }

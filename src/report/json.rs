@@ -21,6 +21,8 @@ struct Doc<'a> {
     max_score: u32,
     duration_ms: u64,
     tests: Vec<Test<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -57,6 +59,7 @@ pub fn render(r: &Report) -> String {
         score: r.score,
         max_score: r.max_score,
         duration_ms: r.duration.as_millis() as u64,
+        notes: &r.notes,
         tests: r
             .checks
             .iter()

@@ -27,6 +27,9 @@ pub struct Report {
     pub max_score: u32,
     pub tasks: Vec<TaskInfo>,
     pub checks: Vec<CheckResult>,
+    /// Things to know about this grade that are not checks ("not recorded: …").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub duration: Duration,
 }
@@ -77,6 +80,7 @@ impl Report {
                 })
                 .collect(),
             checks,
+            notes: Vec::new(),
             duration,
         }
     }

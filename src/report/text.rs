@@ -66,5 +66,8 @@ pub fn render(r: &Report, verbose: bool, style: Style) -> String {
         style.bold(&score)
     };
     out.push_str(&format!("\n{score}  {summary}\n"));
+    for n in &r.notes {
+        out.push_str(&style.dim(&format!("note: {n}\n")));
+    }
     out
 }

@@ -10,7 +10,9 @@
 pub mod down;
 pub mod events;
 pub mod grade;
+pub mod record;
 pub mod solve;
+pub mod standing;
 pub mod up;
 pub mod variants;
 pub mod verify;
