@@ -175,6 +175,8 @@ async fn crash(
         id: found.id.clone(),
         name: found.name.clone(),
     });
+    // Its death and the restart policy's restart are the grader's doing, not the student's.
+    crate::engine::events::mark_own_touch(&found.id);
     let helper = HelperSpec {
         image: &ctx.helper_image,
         project: &ctx.project,

@@ -19,6 +19,7 @@ mod start;
 mod status;
 mod stop;
 mod verify;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -83,6 +84,8 @@ pub enum Command {
     Status(status::Args),
     /// Grade the live environment: every check, with hints for what failed.
     Check(check::Args),
+    /// Grade again whenever the environment or your files change, until Ctrl-C.
+    Watch(watch::Args),
     /// A service's logs.
     Logs(logs::Args),
     /// An interactive terminal in a service's container.
@@ -148,6 +151,7 @@ pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
     let g = &cli.global;
     match cli.command {
         Command::Check(args) => check::run(g, args, cancel).await,
+        Command::Watch(args) => watch::run(g, args, cancel).await,
         Command::Start(args) => start::run(g, args, cancel).await,
         Command::Status(args) => status::run(g, args).await,
         Command::Logs(args) => logs::run(g, args, cancel).await,

@@ -22,6 +22,7 @@ use super::labels;
 
 pub async fn stop(engine: &Engine, id: &str, grace_secs: i32) -> Result<(), EngineError> {
     let opts = StopContainerOptionsBuilder::default().t(grace_secs).build();
+    super::events::mark_own_touch(id);
     engine
         .api()
         .stop_container(id, Some(opts))
@@ -30,6 +31,7 @@ pub async fn stop(engine: &Engine, id: &str, grace_secs: i32) -> Result<(), Engi
 }
 
 pub async fn start(engine: &Engine, id: &str) -> Result<(), EngineError> {
+    super::events::mark_own_touch(id);
     engine
         .api()
         .start_container(id, None::<StartContainerOptions>)
@@ -41,6 +43,7 @@ pub async fn restart(engine: &Engine, id: &str, grace_secs: i32) -> Result<(), E
     let opts = RestartContainerOptionsBuilder::default()
         .t(grace_secs)
         .build();
+    super::events::mark_own_touch(id);
     engine
         .api()
         .restart_container(id, Some(opts))
@@ -49,6 +52,7 @@ pub async fn restart(engine: &Engine, id: &str, grace_secs: i32) -> Result<(), E
 }
 
 pub async fn pause(engine: &Engine, id: &str) -> Result<(), EngineError> {
+    super::events::mark_own_touch(id);
     engine
         .api()
         .pause_container(id)
@@ -57,6 +61,7 @@ pub async fn pause(engine: &Engine, id: &str) -> Result<(), EngineError> {
 }
 
 pub async fn unpause(engine: &Engine, id: &str) -> Result<(), EngineError> {
+    super::events::mark_own_touch(id);
     engine
         .api()
         .unpause_container(id)
@@ -70,6 +75,7 @@ pub async fn connect(
     id: &str,
     aliases: &[String],
 ) -> Result<(), EngineError> {
+    super::events::mark_own_touch(id);
     let req = NetworkConnectRequest {
         container: id.to_string(),
         endpoint_config: Some(EndpointSettings {
@@ -85,6 +91,7 @@ pub async fn connect(
 }
 
 pub async fn disconnect(engine: &Engine, network: &str, id: &str) -> Result<(), EngineError> {
+    super::events::mark_own_touch(id);
     let req = NetworkDisconnectRequest {
         container: id.to_string(),
         force: Some(true),

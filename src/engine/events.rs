@@ -26,6 +26,10 @@ pub struct EngineEvent {
     pub name: String,
     /// For exec events: the exec's id.
     pub exec_id: Option<String>,
+    /// For exec events: the command, as the engine reports it (health probes are execs).
+    pub command: String,
+    /// Set on `lab`'s own helper containers.
+    pub helper: bool,
 }
 
 impl EngineEvent {
@@ -33,6 +37,35 @@ impl EngineEvent {
     pub fn is_own_exec(&self) -> bool {
         self.exec_id.as_deref().is_some_and(is_own_exec)
     }
+}
+
+/// Containers `lab`'s own actions touched (stopped, started, crashed, connected), and when:
+/// what happens to them soon after is the grader's doing (a restart policy bringing a
+/// crashed container back included), not the student's.
+static OWN_TOUCHES: LazyLock<Mutex<std::collections::HashMap<String, std::time::Instant>>> =
+    LazyLock::new(|| Mutex::new(std::collections::HashMap::new()));
+
+/// How long after `lab` touched a container its events are taken as the grader's.
+pub const OWN_TOUCH_WINDOW: std::time::Duration = std::time::Duration::from_secs(5);
+
+pub fn mark_own_touch(id: &str) {
+    if let Ok(mut t) = OWN_TOUCHES.lock() {
+        let now = std::time::Instant::now();
+        t.retain(|_, at| now.duration_since(*at) < OWN_TOUCH_WINDOW * 4);
+        t.insert(id.to_string(), now);
+    }
+}
+
+/// Whether `lab` touched this container (by id or name) within [`OWN_TOUCH_WINDOW`].
+pub fn touched_by_lab(id: &str) -> bool {
+    OWN_TOUCHES.lock().is_ok_and(|t| {
+        t.iter().any(|(k, at)| {
+            (k == id
+                || (id.len() >= 12 && k.starts_with(id))
+                || (k.len() >= 12 && id.starts_with(k.as_str())))
+                && at.elapsed() < OWN_TOUCH_WINDOW
+        })
+    })
 }
 
 /// Exec ids `lab` made, for `is_own_exec` (bounded: old ones are dropped).
@@ -84,21 +117,20 @@ pub fn stream(
         };
         let actor = msg.actor.unwrap_or_default();
         let attrs = actor.attributes.unwrap_or_default();
-        // "exec_start: sh -c …": the action is the first word.
-        let action = msg
-            .action
-            .unwrap_or_default()
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+        // "exec_start: sh -c …": the action, then (for execs) the command.
+        let full = msg.action.unwrap_or_default();
+        let (action, command) = match full.split_once(':') {
+            Some((a, c)) => (a.trim().to_string(), c.trim().to_string()),
+            None => (full.trim().to_string(), String::new()),
+        };
         Ok(EngineEvent {
             kind: kind.to_string(),
             action,
             id: actor.id.unwrap_or_default(),
             name: attrs.get("name").cloned().unwrap_or_default(),
             exec_id: attrs.get("execID").cloned(),
+            command,
+            helper: attrs.contains_key(super::control::HELPER),
         })
     })
 }

@@ -13,9 +13,11 @@ pub mod grade;
 pub mod record;
 pub mod solve;
 pub mod standing;
+mod triggers;
 pub mod up;
 pub mod variants;
 pub mod verify;
+pub mod watch;
 
 pub use events::{Event, Events};
 pub use tokio_util::sync::CancellationToken;

@@ -2,6 +2,7 @@
 //! else prints.
 
 pub mod attach;
+pub mod checklist;
 pub mod lab_view;
 pub mod live;
 pub mod output;
