@@ -180,18 +180,32 @@ impl Store {
                 known,
             });
         }
-        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
-            // Each step and its version number in one transaction: never half a schema.
-            let tx = self
-                .conn
-                .unchecked_transaction()
-                .map_err(self.query_err())?;
-            tx.execute_batch(sql).map_err(self.query_err())?;
-            tx.pragma_update(None, "user_version", (i + 1) as u32)
-                .map_err(self.query_err())?;
-            tx.commit().map_err(self.query_err())?;
+        if found == known {
+            return Ok(());
         }
-        Ok(())
+        // Each step and its version number in one write transaction, taken before the
+        // version is read again: two processes opening a new store at once must not both
+        // run a step (the second waits, then finds it done).
+        let err = self.query_err();
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(&err)?;
+        let result = (|| {
+            let mut at: u32 = self
+                .conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))?;
+            while (at as usize) < schema::MIGRATIONS.len() {
+                self.conn.execute_batch(schema::MIGRATIONS[at as usize])?;
+                at += 1;
+                self.conn.pragma_update(None, "user_version", at)?;
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => self.conn.execute_batch("COMMIT").map_err(&err),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(err(e))
+            }
+        }
     }
 
     /// Record an attempt, all of it or nothing. One already there (same uid) is kept.
@@ -383,5 +397,97 @@ impl Store {
             .optional()
             .map_err(self.query_err())
             .map(|r| r.unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(uid: &str) -> Attempt {
+        Attempt {
+            uid: uid.into(),
+            course: "c".into(),
+            lab: "w1".into(),
+            lab_digest: "d".into(),
+            project: "w1".into(),
+            source: "check".into(),
+            started_ms: 1,
+            finished_ms: 2,
+            score: 1,
+            max_score: 2,
+            checks: vec![CheckRow {
+                check: "a".into(),
+                status: "pass".into(),
+                points: 1,
+                max_points: 1,
+                duration_ms: 5,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_store_of_an_older_schema_is_brought_up_to_date() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("progress.db");
+        // A store as the first version wrote it, with an attempt in it.
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(schema::MIGRATIONS[0]).expect("v1");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("version");
+            conn.execute(
+                "INSERT INTO attempts (uid, course, lab, lab_digest, project, started_ms, finished_ms, score, max_score)
+                 VALUES ('old', 'c', 'w1', 'd', 'w1', 1, 2, 3, 4)",
+                [],
+            )
+            .expect("insert");
+        }
+        let store = Store::open(&path).expect("open and migrate");
+        let found: u32 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        assert_eq!(found, schema::current());
+        let old = store.attempts("c", None).expect("attempts");
+        assert_eq!(
+            (old.len(), old[0].score, old[0].source.as_str()),
+            (1, 3, "check")
+        );
+        assert!(
+            store
+                .record_start(&Start {
+                    uid: "s".into(),
+                    course: "c".into(),
+                    lab: "w1".into(),
+                    at_ms: 5,
+                })
+                .expect("the new table is there")
+        );
+    }
+
+    #[test]
+    fn a_newer_store_is_refused_and_records_are_unique() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("progress.db");
+        let store = Store::open(&path).expect("open");
+        assert!(store.record(&attempt("x")).expect("record"));
+        assert!(!store.record(&attempt("x")).expect("again"), "kept once");
+        assert_eq!(
+            store.attempts("c", Some("w1")).expect("read")[0]
+                .checks
+                .len(),
+            1
+        );
+        assert_eq!(store.delete("c", Some("w1")).expect("delete"), 1);
+        store
+            .conn
+            .pragma_update(None, "user_version", 99)
+            .expect("set");
+        drop(store);
+        assert!(matches!(
+            Store::open(&path),
+            Err(StoreError::Newer { found: 99, .. })
+        ));
     }
 }

@@ -117,9 +117,11 @@ async fn run(
             if !ids.is_empty() {
                 let mut regrade =
                     regrade(engine, lab, opts, &ids, cause, &mut last, cancel).await?;
+                // The workspace as grading left it, taken before anyone is told (who may
+                // change it at once).
+                files = triggers::snapshot(&opts.grade.workspace);
                 regrade.polling = polling;
                 on_regrade(&regrade);
-                files = triggers::snapshot(&opts.grade.workspace);
             }
         }
         // Wait for the next change; then let a burst of changes settle into one re-grade.
