@@ -46,7 +46,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
             jobs: 8,
         },
         tick: Duration::from_secs(20),
-        debounce: Duration::from_millis(120),
+        debounce: Duration::from_millis(60),
         poll: args.poll.map(Duration::from_millis),
     };
     // The store is opened once; if it cannot be, watching goes on and says so once.

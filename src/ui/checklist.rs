@@ -36,6 +36,9 @@ impl Checklist {
     pub fn draw(&mut self, r: &Regrade) {
         let text = render(&r.report, &r.newly_passed, r.cause, r.polling, self.style);
         let mut out = std::io::stdout().lock();
+        if !self.live && self.drawn > 0 {
+            let _ = out.write_all(b"\n");
+        }
         if self.live && self.drawn > 0 {
             let _ = queue!(
                 out,
@@ -99,10 +102,10 @@ fn render(report: &Report, newly: &[String], cause: Cause, polling: bool, style:
         }
     }
     let why = match cause {
-        Cause::Start => "first look",
-        Cause::Docker => "the engine changed",
-        Cause::File => "a file changed",
-        Cause::Tick => "a regular look",
+        Cause::Start => "graded",
+        Cause::Docker => "graded again: the engine changed",
+        Cause::File => "graded again: a file changed",
+        Cause::Tick => "graded again: a regular look",
     };
     let how = if polling {
         "; files are polled (no change events on this file system)"
@@ -110,7 +113,7 @@ fn render(report: &Report, newly: &[String], cause: Cause, polling: bool, style:
         ""
     };
     out.push_str(&style.dim(&format!(
-        "graded again: {why}{how} · watching for changes, Ctrl-C to stop\n"
+        "{why}{how} · watching for changes, Ctrl-C to stop\n"
     )));
     out
 }
