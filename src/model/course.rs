@@ -108,6 +108,13 @@ pub struct Task {
 /// What a student submits for grading (`submission:` in the front matter).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Submission {
-    pub stack: Option<String>,
+    /// Globs, relative to the submission's folder, of what is copied into the workspace.
     pub files: Vec<String>,
+    /// The student's script that rebuilds their work on a fresh lab (run only when the
+    /// grader trusts submissions).
+    pub run: Option<String>,
+    /// A stack file (the Compose subset of a lab's stack) applied in the lab's project.
+    pub stack: Option<String>,
+    /// The whole submission: start, run, checks, stop (default 10 minutes).
+    pub timeout: Option<Dur>,
 }

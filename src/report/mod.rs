@@ -2,6 +2,7 @@
 //! (text for people; json, junit, tap, github for machines and CI).
 
 pub mod github;
+pub mod gradebook;
 pub mod json;
 pub mod junit;
 pub mod tap;

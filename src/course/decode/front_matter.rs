@@ -5,7 +5,7 @@ use crate::course::yaml::Node;
 use crate::model::{Dur, Submission};
 
 const LAB: Schema = Schema::known(&["title", "requires", "timeout", "tags", "submission"]);
-const SUBMISSION: Schema = Schema::known(&["stack", "files"]);
+const SUBMISSION: Schema = Schema::known(&["files", "run", "stack", "timeout"]);
 const COURSE: Schema = Schema::known(&["format_version", "title", "labs", "id"]);
 
 /// The highest format this build of lab reads.
@@ -60,14 +60,70 @@ pub fn lab(ctx: &mut Ctx, node: &Node) -> LabHeader {
     }
     h.timeout = f.dur(ctx, "timeout");
     h.tags = f.str_list(ctx, "tags");
-    h.submission = f.get("submission").and_then(|n| {
-        let s = Fields::open(ctx, n, "\"submission\"", &SUBMISSION, false)?;
-        Some(Submission {
-            stack: s.str(ctx, "stack"),
-            files: s.str_list(ctx, "files"),
-        })
-    });
+    h.submission = f.get("submission").and_then(|n| submission(ctx, n));
     h
+}
+
+/// `submission:` (LAB_FORMAT §6): globs that compile, paths that stay inside the
+/// submission's folder, a positive time limit.
+fn submission(ctx: &mut Ctx, node: &Node) -> Option<Submission> {
+    let s = Fields::open(ctx, node, "\"submission\"", &SUBMISSION, false)?;
+    let mut ok = true;
+    let files = s.str_list(ctx, "files");
+    if let Some(list) = s.get("files").and_then(Node::as_seq) {
+        for (glob, item) in files.iter().zip(list) {
+            if let Err(e) = globset::Glob::new(glob) {
+                ctx.error(item.pos, format!("\"{glob}\" is not a valid pattern: {e}"));
+                ok = false;
+            } else if escapes(glob) {
+                ctx.error(
+                    item.pos,
+                    format!("\"{glob}\" leaves the submission's folder; name files inside it"),
+                );
+                ok = false;
+            }
+        }
+    }
+    let mut path = |key: &str| -> Option<String> {
+        let n = s.get(key)?;
+        let p = s.str(ctx, key)?;
+        if escapes(&p) || p.trim().is_empty() {
+            ctx.error(
+                n.pos,
+                format!("\"{key}\" must name a file inside the submission's folder, not \"{p}\""),
+            );
+            ok = false;
+            return None;
+        }
+        Some(p)
+    };
+    let run = path("run");
+    let stack = path("stack");
+    let timeout = s.dur(ctx, "timeout");
+    if timeout.is_some_and(|t| t.0.is_zero())
+        && let Some(n) = s.get("timeout")
+    {
+        ctx.error(
+            n.pos,
+            "the submission's \"timeout\" must be longer than zero",
+        );
+        ok = false;
+    }
+    ok.then_some(Submission {
+        files,
+        run,
+        stack,
+        timeout,
+    })
+}
+
+/// An absolute path, or one that climbs out with `..`.
+fn escapes(p: &str) -> bool {
+    let path = std::path::Path::new(p);
+    path.is_absolute()
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
 }
 
 pub struct CourseHeader {
