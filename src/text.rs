@@ -96,6 +96,11 @@ impl Capped {
         &self.buf
     }
 
+    /// Everything pushed, kept or not.
+    pub fn total(&self) -> u64 {
+        self.buf.len() as u64 + self.dropped
+    }
+
     pub fn text(&self) -> String {
         printable(&self.buf)
     }

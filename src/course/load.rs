@@ -288,6 +288,37 @@ pub fn parse_lab(
     }
 }
 
+/// Decode a stack file (a submission's `stack.yaml`: the Compose subset of a lab's stack
+/// block) under the same rules and safety policy; `file` names it in diagnostics and
+/// `base` is the folder its bind mounts and build contexts are relative to.
+pub fn parse_stack(
+    text: &str,
+    file: &Path,
+    base: &Path,
+    opts: &LoadOptions,
+) -> Result<crate::model::Stack, Diagnostics> {
+    let mut ctx = Ctx::new(file, base, opts.allow_unsafe);
+    let stack = match super::yaml::parse(text) {
+        Ok(node) if node.is_null() => {
+            ctx.error(Pos::new(1, 1), "the stack file is empty");
+            None
+        }
+        Ok(node) => super::decode::stack::decode(&mut ctx, &node),
+        Err(e) => {
+            super::lab::syntax_error(&mut ctx, &e, 0, 0, "the stack file");
+            None
+        }
+    };
+    match stack {
+        Some(s) if ctx.diags.is_empty() => Ok(s),
+        _ => {
+            let mut d = Diagnostics(ctx.diags);
+            d.sort();
+            Err(d)
+        }
+    }
+}
+
 fn load_lab_at(
     dir: &Path,
     root: &Path,

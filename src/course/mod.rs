@@ -10,4 +10,4 @@ mod needs;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics};
-pub use load::{LoadOptions, find_course_root, load_course, load_lab, parse_lab};
+pub use load::{LoadOptions, find_course_root, load_course, load_lab, parse_lab, parse_stack};

@@ -13,6 +13,7 @@ pub mod grade;
 pub mod record;
 pub mod solve;
 pub mod standing;
+pub mod submission;
 mod triggers;
 pub mod up;
 pub mod variants;

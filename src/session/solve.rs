@@ -25,6 +25,8 @@ pub struct Script {
     pub timeout: Duration,
     /// How much of its output (each stream, the last bytes) is kept.
     pub output_cap: usize,
+    /// Stop it once it has printed this much in all (a flood); `None`: never.
+    pub output_limit: Option<u64>,
 }
 
 /// How it ended.
@@ -36,6 +38,10 @@ pub struct Ran {
     /// The end of what it printed on stdout and stderr.
     pub stdout: String,
     pub stderr: String,
+    /// How many bytes it printed in all (kept or not).
+    pub printed: u64,
+    /// It was stopped for printing more than its limit.
+    pub flooded: bool,
 }
 
 impl Ran {
@@ -77,11 +83,27 @@ pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, Sol
     // Readers on tasks of their own, so what it printed survives a time-out.
     let out = Arc::new(Mutex::new(Capped::new(cap, Keep::Tail)));
     let err = Arc::new(Mutex::new(Capped::new(cap, Keep::Tail)));
+    let flood = Arc::new(tokio::sync::Notify::new());
+    let limit = script.output_limit;
     let readers = [
-        tokio::spawn(tail(child.stdout.take(), out.clone())),
-        tokio::spawn(tail(child.stderr.take(), err.clone())),
+        tokio::spawn(tail(
+            child.stdout.take(),
+            out.clone(),
+            err.clone(),
+            limit,
+            flood.clone(),
+        )),
+        tokio::spawn(tail(
+            child.stderr.take(),
+            err.clone(),
+            out.clone(),
+            limit,
+            flood.clone(),
+        )),
     ];
+    let mut flooded = false;
     let text = |b: &Arc<Mutex<Capped>>| b.lock().map(|c| c.text()).unwrap_or_default();
+    let total = |b: &Arc<Mutex<Capped>>| b.lock().map(|c| c.total()).unwrap_or_default();
     let exit = tokio::select! {
         r = tokio::time::timeout(script.timeout, child.wait()) => match r {
             Ok(status) => Some(status.ok().and_then(|s| s.code())),
@@ -90,6 +112,10 @@ pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, Sol
         _ = cancel.cancelled() => {
             group.kill();
             return Err(SolveError::Interrupted);
+        }
+        _ = flood.notified() => {
+            flooded = true;
+            Some(None)
         }
     };
     group.kill();
@@ -102,11 +128,20 @@ pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, Sol
         timed_out: exit.is_none(),
         stdout: text(&out),
         stderr: text(&err),
+        printed: total(&out) + total(&err),
+        flooded,
     })
 }
 
-/// Read a pipe to its end into `kept` (which keeps the last bytes).
-async fn tail<R: tokio::io::AsyncRead + Unpin>(pipe: Option<R>, kept: Arc<Mutex<Capped>>) {
+/// Read a pipe to its end into `kept` (which keeps the last bytes); say so on `flood` once
+/// this pipe and `other` together went past `limit`.
+async fn tail<R: tokio::io::AsyncRead + Unpin>(
+    pipe: Option<R>,
+    kept: Arc<Mutex<Capped>>,
+    other: Arc<Mutex<Capped>>,
+    limit: Option<u64>,
+    flood: Arc<tokio::sync::Notify>,
+) {
     let Some(mut pipe) = pipe else {
         return;
     };
@@ -115,8 +150,17 @@ async fn tail<R: tokio::io::AsyncRead + Unpin>(pipe: Option<R>, kept: Arc<Mutex<
         if n == 0 {
             break;
         }
-        if let Ok(mut k) = kept.lock() {
-            k.push(&buf[..n]);
+        let mine = match kept.lock() {
+            Ok(mut k) => {
+                k.push(&buf[..n]);
+                k.total()
+            }
+            Err(_) => 0,
+        };
+        let theirs = other.lock().map(|o| o.total()).unwrap_or(0);
+        if limit.is_some_and(|l| mine + theirs > l) {
+            flood.notify_one();
+            return;
         }
     }
 }

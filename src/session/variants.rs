@@ -203,6 +203,7 @@ async fn up_run_grade(
         ],
         timeout: VARIANT_TIMEOUT,
         output_cap: 16 * 1024,
+        output_limit: None,
     };
     match super::solve::run(&script, cancel).await {
         Err(SolveError::Interrupted) => return Err(Interrupted),

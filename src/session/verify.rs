@@ -315,6 +315,7 @@ async fn run_phases(
         ],
         timeout: SOLVE_TIMEOUT,
         output_cap: SOLVE_OUTPUT_CAP,
+        output_limit: None,
     };
     match super::solve::run(&script, cancel).await {
         Err(SolveError::Interrupted) => return Err(Interrupted),

@@ -1,0 +1,423 @@
+//! Grading one submission away from the student's machine (LAB_FORMAT §6): the lab started
+//! fresh in its own project, the submitted files copied into a scratch workspace, the
+//! submitted stack applied under the safety policy, the student's script run (only when
+//! trusted), every check, then everything removed. Whatever goes wrong becomes the
+//! student's row, with the reason; it never stops a batch.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use super::grade::{GradeError, GradeOptions, grade};
+use super::solve::{Script, SolveError};
+use super::up::{UpError, UpOptions, up};
+use super::{Events, down};
+use crate::course::{LoadOptions, parse_stack};
+use crate::engine::{ApplyOptions, Engine, apply, new_run_id, plan, rollback};
+use crate::model::{Course, Lab};
+use crate::report::Report;
+use crate::report::gradebook::Row;
+
+/// How long a submission may take when neither the lab nor the grader says.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+/// A student's script that prints more than this is stopped (a flood).
+pub const OUTPUT_LIMIT: u64 = 10 * 1024 * 1024;
+/// Submitted files are copied up to this much in all.
+pub const FILES_LIMIT: u64 = 100 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct SubmissionOptions {
+    /// Run the submissions' scripts (students' code, on this machine).
+    pub trust: bool,
+    /// Overrides the lab's `submission.timeout`.
+    pub timeout: Option<Duration>,
+    /// Lift the safety policy for submitted stacks.
+    pub allow_unsafe: bool,
+}
+
+/// The row, and the report when the checks ran.
+#[derive(Debug, Clone)]
+pub struct Graded {
+    pub row: Row,
+    pub report: Option<Report>,
+}
+
+/// Ctrl-C: the batch stops; what this submission made was removed.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
+/// Why a submission could not be graded, for its row.
+struct Failed(String);
+
+/// Grade the submission in `dir` of `student`.
+pub async fn grade_submission(
+    engine: &Engine,
+    course: &Course,
+    lab: &Lab,
+    student: &str,
+    dir: &Path,
+    opts: &SubmissionOptions,
+    cancel: &CancellationToken,
+) -> Result<Graded, Interrupted> {
+    let started = Instant::now();
+    let project = lab.id.clone();
+    let limit = opts
+        .timeout
+        .or(lab.submission.as_ref().and_then(|s| s.timeout.map(|t| t.0)))
+        .unwrap_or(DEFAULT_TIMEOUT);
+    let before = crate::engine::teardown::inventory(engine)
+        .await
+        .unwrap_or_default();
+    // The time limit and the batch's Ctrl-C both stop this submission's work; which one
+    // it was decides between an error row and stopping the batch.
+    let sub = cancel.child_token();
+    let mut notes = Vec::new();
+    let work = replay(
+        engine, course, lab, student, dir, opts, &project, &mut notes, &sub,
+    );
+    let outcome = tokio::select! {
+        r = work => Some(r),
+        _ = tokio::time::sleep(limit) => None,
+    };
+    if outcome.is_none() {
+        sub.cancel();
+    }
+    // Whatever happened: the lab and everything the submission made go.
+    let t = down::down(engine, &project, true).await;
+    notes.extend(t.errors.iter().map(|e| format!("could not remove: {e}")));
+    notes.extend(remove_leftovers(engine, lab, &project, &before).await);
+    if cancel.is_cancelled() {
+        return Err(Interrupted);
+    }
+    let duration_s = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
+    let row =
+        |status: &str, report: Option<&Report>, error: Option<String>, notes: Vec<String>| Row {
+            student: student.to_string(),
+            status: status.to_string(),
+            score: report.map(|r| r.score).unwrap_or(0),
+            max_score: lab.max_points(),
+            points: report
+                .map(|r| r.checks.iter().map(|c| (c.id.clone(), c.points)).collect())
+                .unwrap_or_default(),
+            duration_s,
+            error,
+            notes,
+            report: report.and_then(|r| {
+                serde_json::from_str(&r.render(
+                    crate::report::Format::Json,
+                    false,
+                    crate::ui::Style::PLAIN,
+                ))
+                .ok()
+            }),
+        };
+    Ok(match outcome {
+        None => Graded {
+            row: row(
+                "error",
+                None,
+                Some(format!(
+                    "it did not finish within {} (start, script, checks)",
+                    crate::model::Dur(limit)
+                )),
+                notes,
+            ),
+            report: None,
+        },
+        Some(Err(Failed(why))) => Graded {
+            row: row("error", None, Some(why), notes),
+            report: None,
+        },
+        Some(Ok(report)) => Graded {
+            row: row("graded", Some(&report), None, notes),
+            report: Some(report),
+        },
+    })
+}
+
+/// Start, copy, apply, run, grade: the report, or why there is none.
+#[allow(clippy::too_many_arguments)]
+async fn replay(
+    engine: &Engine,
+    course: &Course,
+    lab: &Lab,
+    student: &str,
+    dir: &Path,
+    opts: &SubmissionOptions,
+    project: &str,
+    notes: &mut Vec<String>,
+    cancel: &CancellationToken,
+) -> Result<Report, Failed> {
+    let quiet = Events::default();
+    match up(
+        engine,
+        &course.id,
+        lab,
+        project,
+        &UpOptions::default(),
+        &quiet,
+        cancel,
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(UpError::Interrupted { .. }) => return Err(Failed("interrupted".into())),
+        Err(UpError::Failed { error, .. }) => {
+            return Err(Failed(format!("the lab could not start: {error}")));
+        }
+    }
+    let ws = tempfile::tempdir().map_err(|e| Failed(format!("no scratch workspace: {e}")))?;
+    let globs = lab
+        .submission
+        .as_ref()
+        .map(|s| s.files.clone())
+        .unwrap_or_default();
+    copy_files(dir, ws.path(), &globs).map_err(Failed)?;
+    if let Some(stack) = lab.submission.as_ref().and_then(|s| s.stack.as_ref()) {
+        apply_stack(
+            engine,
+            course,
+            lab,
+            student,
+            ws.path(),
+            stack,
+            opts,
+            notes,
+            cancel,
+        )
+        .await?;
+    }
+    if let Some(script) = lab.submission.as_ref().and_then(|s| s.run.as_ref()) {
+        run_script(lab, project, course, ws.path(), script, opts, notes, cancel).await?;
+    }
+    let g = GradeOptions {
+        project: project.to_string(),
+        workspace: ws.path().to_path_buf(),
+        only: Vec::new(),
+        jobs: 8,
+    };
+    match grade(Some(engine), lab, &g, &quiet, cancel).await {
+        Ok(report) => Ok(report),
+        Err(GradeError::Interrupted { .. }) => Err(Failed("interrupted".into())),
+        Err(e) => Err(Failed(format!(
+            "the lab was broken, it could not be graded: {e}"
+        ))),
+    }
+}
+
+/// Copy what the globs match (everything, without globs) from the submission into the
+/// workspace. Symbolic links are not followed (a link to a host file is not the student's
+/// work); more than [`FILES_LIMIT`] in all is refused.
+pub fn copy_files(from: &Path, to: &Path, globs: &[String]) -> Result<u64, String> {
+    let set = if globs.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in globs {
+            // `app/` names a folder: everything in it.
+            let g = if g.ends_with('/') {
+                format!("{g}**")
+            } else {
+                g.clone()
+            };
+            let glob = globset::GlobBuilder::new(&g)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("the lab's pattern \"{g}\" is not valid: {e}"))?;
+            b.add(glob);
+        }
+        Some(
+            b.build()
+                .map_err(|e| format!("the lab's patterns are not valid: {e}"))?,
+        )
+    };
+    let mut copied = 0u64;
+    let mut todo: Vec<PathBuf> = vec![PathBuf::new()];
+    while let Some(rel) = todo.pop() {
+        let entries = std::fs::read_dir(from.join(&rel)).map_err(|e| {
+            format!(
+                "cannot read the submission {}: {e}",
+                from.join(&rel).display()
+            )
+        })?;
+        for e in entries.flatten() {
+            let path = rel.join(e.file_name());
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_symlink() || path.components().any(|c| c.as_os_str() == ".git") {
+                continue;
+            }
+            if kind.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            if set.as_ref().is_some_and(|s| !s.is_match(&path)) {
+                continue;
+            }
+            let target = to.join(&path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+            }
+            copied += std::fs::copy(e.path(), &target)
+                .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+            if copied > FILES_LIMIT {
+                return Err(format!(
+                    "the submitted files are more than {} MB",
+                    FILES_LIMIT / (1024 * 1024)
+                ));
+            }
+        }
+    }
+    Ok(copied)
+}
+
+/// Apply the submitted stack in the lab's project, under the safety policy.
+#[allow(clippy::too_many_arguments)]
+async fn apply_stack(
+    engine: &Engine,
+    course: &Course,
+    lab: &Lab,
+    student: &str,
+    ws: &Path,
+    file: &str,
+    opts: &SubmissionOptions,
+    notes: &mut Vec<String>,
+    cancel: &CancellationToken,
+) -> Result<(), Failed> {
+    let path = ws.join(file);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        notes.push(format!("the submission has no {file}"));
+        return Ok(());
+    };
+    let shown = Path::new(student).join(file);
+    let load = LoadOptions {
+        allow_unsafe: opts.allow_unsafe,
+    };
+    let stack = parse_stack(&text, &shown, ws, &load).map_err(|d| {
+        Failed(format!(
+            "{file} was refused: {}",
+            d.0.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })?;
+    // The student's services, labelled as the lab's own, in its project.
+    let theirs = Lab {
+        stack: Some(stack),
+        dir: ws.to_path_buf(),
+        ..lab.clone()
+    };
+    let p = plan(&theirs, &course.id, &lab.id).map_err(|e| Failed(format!("{file}: {e}")))?;
+    let run = new_run_id();
+    let apply_opts = ApplyOptions::default();
+    let result = tokio::select! {
+        r = apply(engine, &p, &apply_opts, &run) => r.map(|_| ()),
+        _ = cancel.cancelled() => Err(crate::engine::EngineError::Interrupted),
+    };
+    if let Err(e) = result {
+        rollback(engine, &lab.id, &run).await;
+        return Err(Failed(format!("{file} could not be applied: {e}")));
+    }
+    Ok(())
+}
+
+/// Run the student's script: only when trusted, bounded in time and output.
+#[allow(clippy::too_many_arguments)]
+async fn run_script(
+    lab: &Lab,
+    project: &str,
+    course: &Course,
+    ws: &Path,
+    file: &str,
+    opts: &SubmissionOptions,
+    notes: &mut Vec<String>,
+    cancel: &CancellationToken,
+) -> Result<(), Failed> {
+    let path = ws.join(file);
+    if !path.is_file() {
+        notes.push(format!("the submission has no {file}"));
+        return Ok(());
+    }
+    if !opts.trust {
+        notes.push(format!(
+            "{file} was not run: students' scripts run only with --trust-submissions"
+        ));
+        return Ok(());
+    }
+    let mut env = vec![
+        ("LAB_ID".to_string(), lab.id.clone()),
+        ("LAB_PROJECT".to_string(), project.to_string()),
+        (
+            "LAB_COURSE_DIR".to_string(),
+            course.root.display().to_string(),
+        ),
+    ];
+    if let Ok(host) = std::env::var("DOCKER_HOST") {
+        env.push(("DOCKER_HOST".to_string(), host));
+    }
+    let script = Script {
+        shell: "bash".into(),
+        path,
+        workspace: ws.to_path_buf(),
+        env,
+        // The submission's own limit bounds it from outside; this is a backstop.
+        timeout: DEFAULT_TIMEOUT,
+        output_cap: 16 * 1024,
+        output_limit: Some(OUTPUT_LIMIT),
+    };
+    match super::solve::run(&script, cancel).await {
+        Err(SolveError::Interrupted) => Err(Failed("interrupted".into())),
+        Err(e) => Err(Failed(e.to_string())),
+        Ok(r) if r.flooded => Err(Failed(format!(
+            "{file} printed more than {} MB and was stopped",
+            OUTPUT_LIMIT / (1024 * 1024)
+        ))),
+        Ok(r) if r.timed_out => Err(Failed(format!("{file} did not finish"))),
+        Ok(r) => {
+            if !r.ok() {
+                notes.push(format!(
+                    "{file} exited with {}: {}",
+                    r.exit
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| "no code".into()),
+                    crate::text::last_lines(&r.stderr, 3)
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// What appeared on the engine while the submission ran and is named after the lab (as
+/// its tasks name what students make: `week1-hello`) is the submission's: removed, so the
+/// next one starts clean. Anything else new is reported, not touched.
+async fn remove_leftovers(
+    engine: &Engine,
+    lab: &Lab,
+    project: &str,
+    before: &std::collections::BTreeMap<String, Option<String>>,
+) -> Vec<String> {
+    let Ok(after) = crate::engine::teardown::inventory(engine).await else {
+        return vec!["could not look for leftovers".into()];
+    };
+    let mut notes = Vec::new();
+    let prefixes = [format!("{project}-"), format!("{}-", lab.id)];
+    for (what, label) in after.iter().filter(|(k, _)| !before.contains_key(*k)) {
+        let Some((kind, name)) = what.split_once(' ') else {
+            continue;
+        };
+        let ours = label.as_deref() == Some(project)
+            || prefixes.iter().any(|p| name.starts_with(p.as_str()));
+        if !ours {
+            notes.push(format!("left on the engine, not removed: {what}"));
+            continue;
+        }
+        if let Err(e) = crate::engine::teardown::remove_named(engine, kind, name).await {
+            notes.push(format!("could not remove {what}: {e}"));
+        }
+    }
+    notes
+}
