@@ -32,7 +32,10 @@ impl CliError {
 
 impl From<crate::engine::ConnectError> for CliError {
     fn from(e: crate::engine::ConnectError) -> Self {
-        CliError::Environment(e.to_string())
+        match e {
+            crate::engine::ConnectError::Address(msg) => CliError::Invalid(msg),
+            e => CliError::Environment(e.to_string()),
+        }
     }
 }
 

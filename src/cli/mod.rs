@@ -5,6 +5,7 @@ mod completions;
 mod context;
 mod error;
 mod files;
+mod grade;
 mod hint;
 mod interrupt;
 mod lint;
@@ -98,6 +99,8 @@ pub enum Command {
     Hint(hint::Args),
     /// The folder of a lab's own files (Dockerfiles, configs), for commands run elsewhere.
     Files(files::Args),
+    /// Grade students' submissions on fresh labs, into a gradebook (instructors, CI).
+    Grade(grade::Args),
     /// Prove labs are gradable: fresh → checks fail, solved → checks pass, nothing left.
     Verify(verify::Args),
     /// Where you stand: per lab, status, best score, attempts, time spent (export, import, reset).
@@ -159,6 +162,7 @@ pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
         Command::Stop(args) => stop::run(g, args).await,
         Command::Reset(args) => reset::run(g, args, cancel).await,
         Command::Verify(args) => verify::run(g, args, cancel).await,
+        Command::Grade(args) => grade::run(g, args, cancel).await,
         Command::List(args) => list::run(g, args),
         Command::Show(args) => show::run(g, args),
         Command::Lint(args) => lint::run(g, args),

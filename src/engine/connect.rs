@@ -1,8 +1,9 @@
-//! Reaching the engine: DOCKER_HOST or the default socket, API version negotiated. The
-//! [`Engine`] handle is what every other part of `lab` holds: nothing outside `engine/`
-//! sees the Docker client library.
+//! Reaching an engine: DOCKER_HOST or the default socket, or one named on the command line
+//! (`unix://`, `tcp://`, a docker context); the API version negotiated. The [`Engine`]
+//! handle is what every other part of `lab` holds: nothing outside `engine/` sees the
+//! Docker client library.
 
-use bollard::Docker;
+use bollard::{API_DEFAULT_VERSION, Docker};
 
 /// Why the engine could not be reached, and what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -15,12 +16,16 @@ pub enum ConnectError {
         #[source]
         source: bollard::errors::Error,
     },
+    #[error("{0}")]
+    Address(String),
 }
 
 /// A connection to one engine (cheap to clone: one client, shared).
 #[derive(Debug, Clone)]
 pub struct Engine {
     pub(super) docker: Docker,
+    /// Where it listens, as DOCKER_HOST spells it (for the scripts `lab` runs).
+    host: String,
 }
 
 impl Engine {
@@ -28,22 +33,173 @@ impl Engine {
     pub(super) fn api(&self) -> &Docker {
         &self.docker
     }
+
+    /// Where the engine listens (`unix:///…`, `tcp://…`): what a script given this engine
+    /// gets as DOCKER_HOST.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Where ports this engine publishes on all addresses are reached from here: its
+    /// machine for a `tcp://` engine, this one for a local socket.
+    pub fn published_host(&self) -> String {
+        let rest = self
+            .host
+            .strip_prefix("tcp://")
+            .or_else(|| self.host.strip_prefix("http://"))
+            .or_else(|| self.host.strip_prefix("https://"));
+        match rest {
+            Some(rest) => {
+                let hostport = rest.split('/').next().unwrap_or(rest);
+                match hostport.rsplit_once(':') {
+                    Some((h, _)) if !h.is_empty() => h.trim_matches(['[', ']']).to_string(),
+                    _ => hostport.to_string(),
+                }
+            }
+            None => "127.0.0.1".to_string(),
+        }
+    }
 }
+
+const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
 /// Where we are about to connect, for messages.
 pub fn target() -> String {
-    std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into())
+    std::env::var("DOCKER_HOST").unwrap_or_else(|_| DEFAULT_SOCKET.into())
 }
 
-/// Connect and negotiate the API version (bollard 0.21 does not send the version in
-/// request paths; negotiating keeps an upgrade safe).
+/// Connect to DOCKER_HOST (or the default socket) and negotiate the API version (bollard
+/// 0.21 does not send the version in request paths; negotiating keeps an upgrade safe).
 pub async fn connect() -> Result<Engine, ConnectError> {
+    let host = target();
     let unreachable = |source| ConnectError::Unreachable {
-        target: target(),
+        target: host.clone(),
         source,
     };
     let docker = Docker::connect_with_defaults().map_err(unreachable)?;
+    finish(docker, host.clone()).await
+}
+
+/// Connect to an engine named on the command line: `unix:///path`, `tcp://host:port`, or
+/// the name of a docker context (`docker context ls`).
+pub async fn connect_to(name: &str) -> Result<Engine, ConnectError> {
+    let host = resolve(name)?;
+    let unreachable = |source| ConnectError::Unreachable {
+        target: name.to_string(),
+        source,
+    };
+    let docker = if host.starts_with("unix://") {
+        Docker::connect_with_unix(&host, 120, API_DEFAULT_VERSION)
+    } else {
+        Docker::connect_with_http(&host, 120, API_DEFAULT_VERSION)
+    }
+    .map_err(unreachable)?;
+    finish(docker, host).await
+}
+
+async fn finish(docker: Docker, host: String) -> Result<Engine, ConnectError> {
+    let unreachable = |source| ConnectError::Unreachable {
+        target: host.clone(),
+        source,
+    };
     let docker = docker.negotiate_version().await.map_err(unreachable)?;
     docker.ping().await.map_err(unreachable)?;
-    Ok(Engine { docker })
+    Ok(Engine { docker, host })
+}
+
+/// The address an engine name stands for.
+pub fn resolve(name: &str) -> Result<String, ConnectError> {
+    if name.starts_with("unix://") || name.starts_with("tcp://") || name.starts_with("http://") {
+        return Ok(name.to_string());
+    }
+    if name.starts_with("ssh://") || name.starts_with("https://") || name.contains("://") {
+        return Err(ConnectError::Address(format!(
+            "--engine {name}: only unix:// and tcp:// engines (or a docker context that names one) are supported"
+        )));
+    }
+    if name == "default" {
+        return Ok(target());
+    }
+    context_host(name)
+}
+
+/// A docker context's endpoint, read from the CLI's context store
+/// (`~/.docker/contexts/meta/<sha256 of the name>/meta.json`).
+fn context_host(name: &str) -> Result<String, ConnectError> {
+    use sha2::{Digest, Sha256};
+    let config = std::env::var_os("DOCKER_CONFIG")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".docker")));
+    let not_found = || {
+        ConnectError::Address(format!(
+            "--engine {name}: not a unix:// or tcp:// address, and there is no docker context of that name (`docker context ls` lists them)"
+        ))
+    };
+    let Some(config) = config else {
+        return Err(not_found());
+    };
+    let digest = hex::encode(Sha256::digest(name.as_bytes()));
+    let meta = config
+        .join("contexts")
+        .join("meta")
+        .join(digest)
+        .join("meta.json");
+    let text = std::fs::read_to_string(&meta).map_err(|_| not_found())?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        ConnectError::Address(format!(
+            "--engine {name}: the context's {} is not valid JSON: {e}",
+            meta.display()
+        ))
+    })?;
+    let host = v
+        .pointer("/Endpoints/docker/Host")
+        .and_then(|h| h.as_str())
+        .ok_or_else(|| {
+            ConnectError::Address(format!(
+                "--engine {name}: the context names no docker endpoint"
+            ))
+        })?;
+    resolve_plain(name, host)
+}
+
+fn resolve_plain(name: &str, host: &str) -> Result<String, ConnectError> {
+    if host.starts_with("unix://") || host.starts_with("tcp://") {
+        Ok(host.to_string())
+    } else {
+        Err(ConnectError::Address(format!(
+            "--engine {name}: the context's endpoint {host} is not a unix:// or tcp:// address"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        assert_eq!(resolve("unix:///tmp/d.sock").unwrap(), "unix:///tmp/d.sock");
+        assert_eq!(
+            resolve("tcp://10.0.0.2:2375").unwrap(),
+            "tcp://10.0.0.2:2375"
+        );
+        assert!(resolve("ssh://me@box").is_err());
+        assert!(resolve("no-such-context-name-here").is_err());
+    }
+
+    #[test]
+    fn published_ports_are_reached_on_the_engines_machine() {
+        let at = |host: &str| {
+            Engine {
+                docker: Docker::connect_with_http("tcp://127.0.0.1:1", 1, API_DEFAULT_VERSION)
+                    .unwrap(),
+                host: host.into(),
+            }
+            .published_host()
+        };
+        assert_eq!(at("unix:///var/run/docker.sock"), "127.0.0.1");
+        assert_eq!(at("tcp://10.0.0.2:2375"), "10.0.0.2");
+        assert_eq!(at("tcp://[::1]:2375"), "::1");
+        assert_eq!(at("tcp://box"), "box");
+    }
 }

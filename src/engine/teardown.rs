@@ -264,7 +264,23 @@ pub async fn inventory(
     Ok(all)
 }
 
-/// Remove one object by kind (`container`, `network`, `volume`) and name: what a grader
+/// Every image tag on the engine (`name:tag`): what a submission built shows up here.
+pub async fn image_tags(
+    engine: &Engine,
+) -> Result<std::collections::BTreeSet<String>, EngineError> {
+    let images = engine
+        .api()
+        .list_images(None::<bollard::query_parameters::ListImagesOptions>)
+        .await
+        .map_err(EngineError::engine("listing images"))?;
+    Ok(images
+        .into_iter()
+        .flat_map(|i| i.repo_tags)
+        .filter(|t| t != "<none>:<none>")
+        .collect())
+}
+
+/// Remove one object by kind (`container`, `network`, `volume`, `image`) and name: what a grader
 /// proved a submission made (it appeared while the submission ran, named after the lab).
 /// A network's containers are disconnected first; one already gone is fine.
 pub async fn remove_named(engine: &Engine, kind: &str, name: &str) -> Result<(), EngineError> {
@@ -301,6 +317,16 @@ pub async fn remove_named(engine: &Engine, kind: &str, name: &str) -> Result<(),
             gone(
                 docker.remove_network(name).await,
                 format!("removing network {name}"),
+            )
+        }
+        "image" => {
+            // The tag only: layers another image shares stay.
+            let rm = bollard::query_parameters::RemoveImageOptionsBuilder::default()
+                .force(true)
+                .build();
+            gone(
+                docker.remove_image(name, Some(rm), None).await.map(|_| ()),
+                format!("removing image {name}"),
             )
         }
         "volume" => {

@@ -106,7 +106,7 @@ pub struct Task {
 }
 
 /// What a student submits for grading (`submission:` in the front matter).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Submission {
     /// Globs, relative to the submission's folder, of what is copied into the workspace.
     pub files: Vec<String>,

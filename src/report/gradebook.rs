@@ -65,6 +65,61 @@ impl Gradebook {
         self.rows.sort_by(|a, b| a.student.cmp(&b.student));
     }
 
+    /// Read back a `gradebook.json` this module wrote, to merge a regrade into it.
+    pub fn from_json(text: &str) -> Result<Gradebook, String> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let s = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+        if v["gradebook_version"].as_u64() != Some(u64::from(GRADEBOOK_VERSION)) {
+            return Err("it was written by another version of lab".into());
+        }
+        let checks = v["checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| CheckInfo {
+                id: s(c, "id"),
+                title: s(c, "title"),
+                points: c["points"].as_u64().unwrap_or(0) as u32,
+            })
+            .collect();
+        let rows = v["students"]
+            .as_array()
+            .ok_or("it has no students")?
+            .iter()
+            .map(|r| {
+                let tests = r["tests"].as_array().cloned().unwrap_or_default();
+                Row {
+                    student: s(r, "student"),
+                    status: s(r, "status"),
+                    score: r["score"].as_u64().unwrap_or(0) as u32,
+                    max_score: r["max_score"].as_u64().unwrap_or(0) as u32,
+                    points: tests
+                        .iter()
+                        .map(|t| (s(t, "id"), t["points"].as_u64().unwrap_or(0) as u32))
+                        .collect(),
+                    duration_s: r["duration_s"].as_f64().unwrap_or(0.0),
+                    error: r["error"].as_str().map(str::to_string),
+                    notes: r["notes"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect(),
+                    report: (!tests.is_empty()).then(|| serde_json::json!({ "tests": tests })),
+                }
+            })
+            .collect();
+        Ok(Gradebook {
+            gradebook_version: GRADEBOOK_VERSION,
+            lab: s(&v, "lab"),
+            course: s(&v, "course"),
+            graded_at: s(&v, "graded_at"),
+            lab_digest: s(&v, "lab_digest"),
+            checks,
+            rows,
+        })
+    }
+
     /// The share of graded students who passed each check.
     pub fn pass_rates(&self) -> Vec<(String, f64)> {
         let graded: Vec<&Row> = self.rows.iter().filter(|r| r.status == "graded").collect();
@@ -262,6 +317,28 @@ pub fn classroom_result(report: &Report, file: &str) -> String {
             "line_no": 0,
             "duration": c.duration.as_millis() as u64,
         })).collect::<Vec<_>>(),
+    });
+    base64::engine::general_purpose::STANDARD.encode(doc.to_string())
+}
+
+/// GitHub Classroom's `result` for a submission that could not be graded: no points, and
+/// the reason where the reporter shows test messages.
+pub fn classroom_error(why: &str, max_score: u32) -> String {
+    use base64::Engine as _;
+    let doc = serde_json::json!({
+        "version": 1,
+        "status": "error",
+        "max_score": max_score,
+        "tests": [{
+            "name": "submission",
+            "status": "error",
+            "score": 0,
+            "message": why,
+            "test_code": "",
+            "filename": "",
+            "line_no": 0,
+            "duration": 0,
+        }],
     });
     base64::engine::general_purpose::STANDARD.encode(doc.to_string())
 }

@@ -32,6 +32,25 @@ pub enum Event {
     LabVerified {
         verdict: crate::session::verify::LabVerdict,
     },
+    /// `lab grade`: the submissions are about to be graded.
+    BatchStarted {
+        total: usize,
+        engines: usize,
+    },
+    /// A submission's grading began on an engine.
+    SubmissionStarted {
+        student: String,
+        engine: String,
+    },
+    /// A submission's row is done (graded, or an error with its reason).
+    SubmissionGraded {
+        row: crate::report::gradebook::Row,
+    },
+    /// An engine could not take part (its images could not be copied); the others go on.
+    EngineDropped {
+        engine: String,
+        reason: String,
+    },
     /// The run was interrupted and is removing what it made.
     CleaningUp,
 }

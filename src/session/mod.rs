@@ -7,9 +7,11 @@
 //! what it is doing, removes what it made, and returns its `Interrupted` error. Each
 //! reports what happens as [`Event`]s; `ui` draws them, nothing here writes to a terminal.
 
+pub mod batch;
 pub mod down;
 pub mod events;
 pub mod grade;
+pub mod leftovers;
 pub mod record;
 pub mod solve;
 pub mod standing;

@@ -10,10 +10,12 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::grade::{GradeError, GradeOptions, grade};
+use super::leftovers::{Snapshot, lab_images, remove_leftovers};
 use super::solve::{Script, SolveError};
 use super::up::{UpError, UpOptions, up};
 use super::{Events, down};
 use crate::course::{LoadOptions, parse_stack};
+use crate::engine::guard::{self, Ledger};
 use crate::engine::{ApplyOptions, Engine, apply, new_run_id, plan, rollback};
 use crate::model::{Course, Lab};
 use crate::report::Report;
@@ -41,6 +43,8 @@ pub struct SubmissionOptions {
 pub struct Graded {
     pub row: Row,
     pub report: Option<Report>,
+    /// The lab itself could not start: the grader's environment broke, not the submission.
+    pub broken_lab: bool,
 }
 
 /// Ctrl-C: the batch stops; what this submission made was removed.
@@ -50,6 +54,9 @@ pub struct Interrupted;
 
 /// Why a submission could not be graded, for its row.
 struct Failed(String);
+
+/// The lab did not start: not the student's doing.
+const LAB_DID_NOT_START: &str = "the lab could not start";
 
 /// Grade the submission in `dir` of `student`.
 pub async fn grade_submission(
@@ -62,35 +69,73 @@ pub async fn grade_submission(
     cancel: &CancellationToken,
 ) -> Result<Graded, Interrupted> {
     let started = Instant::now();
-    let project = lab.id.clone();
     let limit = opts
         .timeout
         .or(lab.submission.as_ref().and_then(|s| s.timeout.map(|t| t.0)))
         .unwrap_or(DEFAULT_TIMEOUT);
-    let before = crate::engine::teardown::inventory(engine)
-        .await
-        .unwrap_or_default();
+    let before = Snapshot::take(engine).await;
+    let keep = lab_images(&course.id, lab);
+    let mut notes = Vec::new();
+    // The scratch workspace and the guarded engine address outlive the work (a time-out
+    // drops it): what the script made is in the guard's ledger.
+    let prepared = match tempfile::tempdir() {
+        Ok(ws) => match guard::start(engine, ws.path()).await {
+            Ok(g) => Ok((ws, g)),
+            Err(e) => Err(Failed(format!("could not set up the engine's guard: {e}"))),
+        },
+        Err(e) => Err(Failed(format!("no scratch workspace: {e}"))),
+    };
     // The time limit and the batch's Ctrl-C both stop this submission's work; which one
     // it was decides between an error row and stopping the batch.
     let sub = cancel.child_token();
-    let mut notes = Vec::new();
-    let work = replay(
-        engine, course, lab, student, dir, opts, &project, &mut notes, &sub,
-    );
-    let outcome = tokio::select! {
-        r = work => Some(r),
-        _ = tokio::time::sleep(limit) => None,
+    let mut ledger = Ledger::default();
+    let outcome = match &prepared {
+        Err(Failed(why)) => Some(Err(Failed(why.clone()))),
+        Ok((ws, guard)) => {
+            let job = Job {
+                engine,
+                course,
+                lab,
+                student,
+                dir,
+                opts,
+                project: lab.id.clone(),
+                ws: ws.path(),
+                guard: guard.host(),
+            };
+            let outcome = tokio::select! {
+                r = job.replay(&mut notes, &sub) => Some(r),
+                _ = tokio::time::sleep(limit) => None,
+            };
+            ledger = guard.ledger();
+            outcome
+        }
     };
     if outcome.is_none() {
         sub.cancel();
     }
+    drop(prepared);
     // Whatever happened: the lab and everything the submission made go.
-    let t = down::down(engine, &project, true).await;
+    let t = down::down(engine, &lab.id, true).await;
     notes.extend(t.errors.iter().map(|e| format!("could not remove: {e}")));
-    notes.extend(remove_leftovers(engine, lab, &project, &before).await);
+    notes.extend(guard::remove(engine, &ledger).await);
+    notes.extend(remove_leftovers(engine, lab, &lab.id, &before, &keep).await);
     if cancel.is_cancelled() {
         return Err(Interrupted);
     }
+    // A script that reached for what submissions may not have is not graded.
+    let run = lab
+        .submission
+        .as_ref()
+        .and_then(|s| s.run.clone())
+        .unwrap_or_else(|| "the script".into());
+    let outcome = match outcome {
+        Some(Ok(_)) if !ledger.refused.is_empty() => Some(Err(Failed(format!(
+            "{run} asked the engine for what submissions may not have, and was refused: {}",
+            ledger.refused.join("; ")
+        )))),
+        o => o,
+    };
     let duration_s = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
     let row =
         |status: &str, report: Option<&Report>, error: Option<String>, notes: Vec<String>| Row {
@@ -125,85 +170,85 @@ pub async fn grade_submission(
                 notes,
             ),
             report: None,
+            broken_lab: false,
         },
         Some(Err(Failed(why))) => Graded {
+            broken_lab: why.starts_with(LAB_DID_NOT_START),
             row: row("error", None, Some(why), notes),
             report: None,
         },
-        Some(Ok(report)) => Graded {
-            row: row("graded", Some(&report), None, notes),
+        Some(Ok(mut report)) => Graded {
+            row: {
+                report.notes.extend(notes.iter().cloned());
+                row("graded", Some(&report), None, notes)
+            },
             report: Some(report),
+            broken_lab: false,
         },
     })
 }
 
-/// Start, copy, apply, run, grade: the report, or why there is none.
-#[allow(clippy::too_many_arguments)]
-async fn replay(
-    engine: &Engine,
-    course: &Course,
-    lab: &Lab,
-    student: &str,
-    dir: &Path,
-    opts: &SubmissionOptions,
-    project: &str,
-    notes: &mut Vec<String>,
-    cancel: &CancellationToken,
-) -> Result<Report, Failed> {
-    let quiet = Events::default();
-    match up(
-        engine,
-        &course.id,
-        lab,
-        project,
-        &UpOptions::default(),
-        &quiet,
-        cancel,
-    )
-    .await
-    {
-        Ok(_) => {}
-        Err(UpError::Interrupted { .. }) => return Err(Failed("interrupted".into())),
-        Err(UpError::Failed { error, .. }) => {
-            return Err(Failed(format!("the lab could not start: {error}")));
-        }
-    }
-    let ws = tempfile::tempdir().map_err(|e| Failed(format!("no scratch workspace: {e}")))?;
-    let globs = lab
-        .submission
-        .as_ref()
-        .map(|s| s.files.clone())
-        .unwrap_or_default();
-    copy_files(dir, ws.path(), &globs).map_err(Failed)?;
-    if let Some(stack) = lab.submission.as_ref().and_then(|s| s.stack.as_ref()) {
-        apply_stack(
+/// One submission's work, with what every step needs.
+struct Job<'a> {
+    engine: &'a Engine,
+    course: &'a Course,
+    lab: &'a Lab,
+    student: &'a str,
+    dir: &'a Path,
+    opts: &'a SubmissionOptions,
+    project: String,
+    ws: &'a Path,
+    /// The guarded engine address the script gets.
+    guard: &'a str,
+}
+
+impl Job<'_> {
+    /// Start, copy, apply, run, grade: the report, or why there is none.
+    async fn replay(
+        &self,
+        notes: &mut Vec<String>,
+        cancel: &CancellationToken,
+    ) -> Result<Report, Failed> {
+        let quiet = Events::default();
+        let (engine, lab) = (self.engine, self.lab);
+        match up(
             engine,
-            course,
+            &self.course.id,
             lab,
-            student,
-            ws.path(),
-            stack,
-            opts,
-            notes,
+            &self.project,
+            &UpOptions::default(),
+            &quiet,
             cancel,
         )
-        .await?;
-    }
-    if let Some(script) = lab.submission.as_ref().and_then(|s| s.run.as_ref()) {
-        run_script(lab, project, course, ws.path(), script, opts, notes, cancel).await?;
-    }
-    let g = GradeOptions {
-        project: project.to_string(),
-        workspace: ws.path().to_path_buf(),
-        only: Vec::new(),
-        jobs: 8,
-    };
-    match grade(Some(engine), lab, &g, &quiet, cancel).await {
-        Ok(report) => Ok(report),
-        Err(GradeError::Interrupted { .. }) => Err(Failed("interrupted".into())),
-        Err(e) => Err(Failed(format!(
-            "the lab was broken, it could not be graded: {e}"
-        ))),
+        .await
+        {
+            Ok(_) => {}
+            Err(UpError::Interrupted { .. }) => return Err(Failed("interrupted".into())),
+            Err(UpError::Failed { error, .. }) => {
+                return Err(Failed(format!("{LAB_DID_NOT_START}: {error}")));
+            }
+        }
+        let submission = lab.submission.clone().unwrap_or_default();
+        copy_files(self.dir, self.ws, &submission.files).map_err(Failed)?;
+        if let Some(stack) = &submission.stack {
+            self.apply_stack(stack, notes, cancel).await?;
+        }
+        if let Some(script) = &submission.run {
+            self.run_script(script, notes, cancel).await?;
+        }
+        let g = GradeOptions {
+            project: self.project.clone(),
+            workspace: self.ws.to_path_buf(),
+            only: Vec::new(),
+            jobs: 8,
+        };
+        match grade(Some(engine), lab, &g, &quiet, cancel).await {
+            Ok(report) => Ok(report),
+            Err(GradeError::Interrupted { .. }) => Err(Failed("interrupted".into())),
+            Err(e) => Err(Failed(format!(
+                "the lab was broken, it could not be graded: {e}"
+            ))),
+        }
     }
 }
 
@@ -273,151 +318,111 @@ pub fn copy_files(from: &Path, to: &Path, globs: &[String]) -> Result<u64, Strin
     Ok(copied)
 }
 
-/// Apply the submitted stack in the lab's project, under the safety policy.
-#[allow(clippy::too_many_arguments)]
-async fn apply_stack(
-    engine: &Engine,
-    course: &Course,
-    lab: &Lab,
-    student: &str,
-    ws: &Path,
-    file: &str,
-    opts: &SubmissionOptions,
-    notes: &mut Vec<String>,
-    cancel: &CancellationToken,
-) -> Result<(), Failed> {
-    let path = ws.join(file);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        notes.push(format!("the submission has no {file}"));
-        return Ok(());
-    };
-    let shown = Path::new(student).join(file);
-    let load = LoadOptions {
-        allow_unsafe: opts.allow_unsafe,
-    };
-    let stack = parse_stack(&text, &shown, ws, &load).map_err(|d| {
-        Failed(format!(
-            "{file} was refused: {}",
-            d.0.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
-    })?;
-    // The student's services, labelled as the lab's own, in its project.
-    let theirs = Lab {
-        stack: Some(stack),
-        dir: ws.to_path_buf(),
-        ..lab.clone()
-    };
-    let p = plan(&theirs, &course.id, &lab.id).map_err(|e| Failed(format!("{file}: {e}")))?;
-    let run = new_run_id();
-    let apply_opts = ApplyOptions::default();
-    let result = tokio::select! {
-        r = apply(engine, &p, &apply_opts, &run) => r.map(|_| ()),
-        _ = cancel.cancelled() => Err(crate::engine::EngineError::Interrupted),
-    };
-    if let Err(e) = result {
-        rollback(engine, &lab.id, &run).await;
-        return Err(Failed(format!("{file} could not be applied: {e}")));
-    }
-    Ok(())
-}
-
-/// Run the student's script: only when trusted, bounded in time and output.
-#[allow(clippy::too_many_arguments)]
-async fn run_script(
-    lab: &Lab,
-    project: &str,
-    course: &Course,
-    ws: &Path,
-    file: &str,
-    opts: &SubmissionOptions,
-    notes: &mut Vec<String>,
-    cancel: &CancellationToken,
-) -> Result<(), Failed> {
-    let path = ws.join(file);
-    if !path.is_file() {
-        notes.push(format!("the submission has no {file}"));
-        return Ok(());
-    }
-    if !opts.trust {
-        notes.push(format!(
-            "{file} was not run: students' scripts run only with --trust-submissions"
-        ));
-        return Ok(());
-    }
-    let mut env = vec![
-        ("LAB_ID".to_string(), lab.id.clone()),
-        ("LAB_PROJECT".to_string(), project.to_string()),
-        (
-            "LAB_COURSE_DIR".to_string(),
-            course.root.display().to_string(),
-        ),
-    ];
-    if let Ok(host) = std::env::var("DOCKER_HOST") {
-        env.push(("DOCKER_HOST".to_string(), host));
-    }
-    let script = Script {
-        shell: "bash".into(),
-        path,
-        workspace: ws.to_path_buf(),
-        env,
-        // The submission's own limit bounds it from outside; this is a backstop.
-        timeout: DEFAULT_TIMEOUT,
-        output_cap: 16 * 1024,
-        output_limit: Some(OUTPUT_LIMIT),
-    };
-    match super::solve::run(&script, cancel).await {
-        Err(SolveError::Interrupted) => Err(Failed("interrupted".into())),
-        Err(e) => Err(Failed(e.to_string())),
-        Ok(r) if r.flooded => Err(Failed(format!(
-            "{file} printed more than {} MB and was stopped",
-            OUTPUT_LIMIT / (1024 * 1024)
-        ))),
-        Ok(r) if r.timed_out => Err(Failed(format!("{file} did not finish"))),
-        Ok(r) => {
-            if !r.ok() {
-                notes.push(format!(
-                    "{file} exited with {}: {}",
-                    r.exit
-                        .map(|c| c.to_string())
-                        .unwrap_or_else(|| "no code".into()),
-                    crate::text::last_lines(&r.stderr, 3)
-                ));
-            }
-            Ok(())
-        }
-    }
-}
-
-/// What appeared on the engine while the submission ran and is named after the lab (as
-/// its tasks name what students make: `week1-hello`) is the submission's: removed, so the
-/// next one starts clean. Anything else new is reported, not touched.
-async fn remove_leftovers(
-    engine: &Engine,
-    lab: &Lab,
-    project: &str,
-    before: &std::collections::BTreeMap<String, Option<String>>,
-) -> Vec<String> {
-    let Ok(after) = crate::engine::teardown::inventory(engine).await else {
-        return vec!["could not look for leftovers".into()];
-    };
-    let mut notes = Vec::new();
-    let prefixes = [format!("{project}-"), format!("{}-", lab.id)];
-    for (what, label) in after.iter().filter(|(k, _)| !before.contains_key(*k)) {
-        let Some((kind, name)) = what.split_once(' ') else {
-            continue;
+impl Job<'_> {
+    /// Apply the submitted stack in the lab's project, under the safety policy.
+    async fn apply_stack(
+        &self,
+        file: &str,
+        notes: &mut Vec<String>,
+        cancel: &CancellationToken,
+    ) -> Result<(), Failed> {
+        let path = self.ws.join(file);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            notes.push(format!("the submission has no {file}"));
+            return Ok(());
         };
-        let ours = label.as_deref() == Some(project)
-            || prefixes.iter().any(|p| name.starts_with(p.as_str()));
-        if !ours {
-            notes.push(format!("left on the engine, not removed: {what}"));
-            continue;
+        let shown = Path::new(self.student).join(file);
+        let load = LoadOptions {
+            allow_unsafe: self.opts.allow_unsafe,
+        };
+        let stack = parse_stack(&text, &shown, self.ws, &load).map_err(|d| {
+            Failed(format!(
+                "{file} was refused: {}",
+                d.0.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })?;
+        // The student's services, labelled as the lab's own, in its project.
+        let theirs = Lab {
+            stack: Some(stack),
+            dir: self.ws.to_path_buf(),
+            ..self.lab.clone()
+        };
+        let p = plan(&theirs, &self.course.id, &self.project)
+            .map_err(|e| Failed(format!("{file}: {e}")))?;
+        let run = new_run_id();
+        let apply_opts = ApplyOptions::default();
+        let result = tokio::select! {
+            r = apply(self.engine, &p, &apply_opts, &run) => r.map(|_| ()),
+            _ = cancel.cancelled() => Err(crate::engine::EngineError::Interrupted),
+        };
+        if let Err(e) = result {
+            rollback(self.engine, &self.project, &run).await;
+            return Err(Failed(format!("{file} could not be applied: {e}")));
         }
-        if let Err(e) = crate::engine::teardown::remove_named(engine, kind, name).await {
-            notes.push(format!("could not remove {what}: {e}"));
+        Ok(())
+    }
+
+    /// Run the student's script: only when trusted, bounded in time and output, talking
+    /// to the engine through the guard.
+    async fn run_script(
+        &self,
+        file: &str,
+        notes: &mut Vec<String>,
+        cancel: &CancellationToken,
+    ) -> Result<(), Failed> {
+        let path = self.ws.join(file);
+        if !path.is_file() {
+            notes.push(format!("the submission has no {file}"));
+            return Ok(());
+        }
+        if !self.opts.trust {
+            notes.push(format!(
+                "{file} was not run: students' scripts run only with --trust-submissions"
+            ));
+            return Ok(());
+        }
+        let env = vec![
+            ("LAB_ID".to_string(), self.lab.id.clone()),
+            ("LAB_PROJECT".to_string(), self.project.clone()),
+            (
+                "LAB_COURSE_DIR".to_string(),
+                self.course.root.display().to_string(),
+            ),
+            ("DOCKER_HOST".to_string(), self.guard.to_string()),
+        ];
+        let script = Script {
+            shell: "bash".into(),
+            path,
+            workspace: self.ws.to_path_buf(),
+            env,
+            // The submission's own limit bounds it from outside; this is a backstop.
+            timeout: DEFAULT_TIMEOUT,
+            output_cap: 16 * 1024,
+            output_limit: Some(OUTPUT_LIMIT),
+        };
+        match super::solve::run(&script, cancel).await {
+            Err(SolveError::Interrupted) => Err(Failed("interrupted".into())),
+            Err(e) => Err(Failed(e.to_string())),
+            Ok(r) if r.flooded => Err(Failed(format!(
+                "{file} printed more than {} MB and was stopped",
+                OUTPUT_LIMIT / (1024 * 1024)
+            ))),
+            Ok(r) if r.timed_out => Err(Failed(format!("{file} did not finish"))),
+            Ok(r) => {
+                if !r.ok() {
+                    notes.push(format!(
+                        "{file} exited with {}: {}",
+                        r.exit
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "no code".into()),
+                        crate::text::last_lines(&r.stderr, 3)
+                    ));
+                }
+                Ok(())
+            }
         }
     }
-    notes
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::grade::{GradeError, GradeOptions, grade};
+use super::leftovers::{Snapshot, lab_images, remove_leftovers};
 use super::solve::{Script, SolveError};
 use super::up::{UpError, UpOptions, up};
 use super::variants::{self, VariantVerdict};
@@ -164,8 +165,24 @@ pub async fn verify_course(
     })
 }
 
-/// Verify one lab in project `project`.
+/// Verify one lab in project `project`. The images its solution and variants build under
+/// the lab's name (`week1-greeter:1.0`) are removed after, as a student's would be.
 pub async fn verify_lab(
+    engine: &Engine,
+    course: &Course,
+    lab: &Lab,
+    project: &str,
+    events: &Events,
+    cancel: &CancellationToken,
+) -> Result<LabVerdict, Interrupted> {
+    let before = Snapshot::take(engine).await;
+    let verdict = verify_lab_once(engine, course, lab, project, events, cancel).await;
+    let keep = lab_images(&course.id, lab);
+    remove_leftovers(engine, lab, project, &before, &keep).await;
+    verdict
+}
+
+async fn verify_lab_once(
     engine: &Engine,
     course: &Course,
     lab: &Lab,

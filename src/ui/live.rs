@@ -24,6 +24,9 @@ struct State {
     builds: HashMap<String, ProgressBar>,
     checks: Option<ProgressBar>,
     running: Vec<String>,
+    /// `lab grade`: submissions graded of all, with an ETA; who is under way.
+    batch: Option<ProgressBar>,
+    grading: Vec<String>,
 }
 
 fn style(template: &str, fallback: fn() -> ProgressStyle) -> ProgressStyle {
@@ -46,6 +49,8 @@ impl Live {
                 builds: HashMap::new(),
                 checks: None,
                 running: Vec::new(),
+                batch: None,
+                grading: Vec::new(),
             })),
         }
     }
@@ -92,6 +97,34 @@ impl Live {
                 }
                 s.show_running();
             }
+            Event::BatchStarted { total, .. } => {
+                let bar = s.multi.add(ProgressBar::new(*total as u64));
+                bar.set_style(style(
+                    "{spinner} {bar:30} {pos}/{len} graded, about {eta} left  {wide_msg}",
+                    ProgressStyle::default_bar,
+                ));
+                bar.enable_steady_tick(Duration::from_millis(100));
+                s.batch = Some(bar);
+            }
+            Event::SubmissionStarted { student, .. } => {
+                s.grading.push(student.clone());
+                s.show_grading();
+            }
+            Event::SubmissionGraded { row } => {
+                s.grading.retain(|g| g != &row.student);
+                if let Some(bar) = &s.batch {
+                    let line = match &row.error {
+                        Some(e) => format!("{}: error: {e}", row.student),
+                        None => format!("{}: {}/{}", row.student, row.score, row.max_score),
+                    };
+                    bar.println(line);
+                    bar.inc(1);
+                }
+                s.show_grading();
+            }
+            Event::EngineDropped { engine, reason } => {
+                let _ = s.multi.println(format!("{engine} left out: {reason}"));
+            }
             Event::Verify { .. } | Event::LabVerified { .. } | Event::CleaningUp => {}
         }
     }
@@ -105,6 +138,12 @@ impl Live {
 }
 
 impl State {
+    fn show_grading(&self) {
+        if let Some(bar) = &self.batch {
+            bar.set_message(self.grading.join(", "));
+        }
+    }
+
     fn engine(&mut self, p: &Progress) {
         match p {
             Progress::Pulling {
@@ -168,6 +207,9 @@ impl State {
             b.finish_and_clear();
         }
         if let Some(b) = self.checks.take() {
+            b.finish_and_clear();
+        }
+        if let Some(b) = self.batch.take() {
             b.finish_and_clear();
         }
         let _ = self.multi.clear();

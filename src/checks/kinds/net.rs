@@ -37,11 +37,11 @@ pub async fn host_address(
                 .and_then(|p| p.parse::<u16>().ok())
             {
                 let host = if ip.is_empty() || ip == "0.0.0.0" || ip == "::" {
-                    "127.0.0.1"
+                    engine.published_host()
                 } else {
-                    ip
+                    ip.to_string()
                 };
-                return Ok((host.to_string(), p));
+                return Ok((host, p));
             }
         }
     }

@@ -1,0 +1,286 @@
+//! `lab grade ID --submissions DIR | --submission DIR`: grade students' work away from their
+//! machines, into a gradebook (PRODUCT.md "Grading submissions").
+
+mod files;
+
+use std::path::{Path, PathBuf};
+
+use tokio_util::sync::CancellationToken;
+
+use super::{CliError, CliResult, Global, context};
+use crate::exit;
+use crate::model::Dur;
+use crate::session::batch::{BatchError, Submission, grade_all};
+use crate::session::submission::{Graded, SubmissionOptions};
+use crate::ui::{Style, live::Live, output};
+
+/// What `lab grade` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GradeFormat {
+    /// A table of the rows.
+    Text,
+    /// The gradebook (as gradebook.json).
+    Json,
+    /// GitHub Actions (with --submission): the Points notice, the job summary, and the
+    /// `result` output GitHub Classroom's reporter reads.
+    Github,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["submissions", "submission"])))]
+pub struct Args {
+    /// The lab the submissions are for.
+    id: String,
+    /// A folder with one folder per student (the folder's name is the student's id).
+    #[arg(long, value_name = "DIR")]
+    submissions: Option<PathBuf>,
+    /// One submission (e.g. `.` in CI).
+    #[arg(long, value_name = "DIR")]
+    submission: Option<PathBuf>,
+    /// The student's id for --submission (default: the folder's name).
+    #[arg(long, value_name = "ID", requires = "submission")]
+    student: Option<String>,
+    /// Where the gradebook and the students' reports go (default: grades/ID).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Run the submissions' `run` scripts: students' code, on this machine.
+    #[arg(long)]
+    trust_submissions: bool,
+    /// The longest one submission may take (start, script, checks, stop); default: the
+    /// lab's `submission.timeout`, else 10m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<Dur>,
+    /// An engine to grade on (repeatable): unix:///path, tcp://host:port, or a docker
+    /// context's name; submissions are spread over them. Default: DOCKER_HOST.
+    #[arg(long = "engine", value_name = "URL")]
+    engines: Vec<String>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = GradeFormat::Text)]
+    format: GradeFormat,
+}
+
+fn parse_duration(s: &str) -> Result<Dur, String> {
+    let d = Dur::parse(s)?;
+    if d.0.is_zero() {
+        return Err("the time limit must be more than 0".into());
+    }
+    Ok(d)
+}
+
+pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> CliResult {
+    let course = context::course(global)?;
+    let lab = context::lab(&course, &args.id)?;
+    if args.format == GradeFormat::Github && args.submission.is_none() {
+        return Err(CliError::Invalid(
+            "--format github grades one submission (--submission DIR), as a CI job does".into(),
+        ));
+    }
+    let submissions = match (&args.submissions, &args.submission) {
+        (Some(dir), _) => class(dir)?,
+        (None, Some(dir)) => vec![one(dir, args.student.as_deref())?],
+        (None, None) => unreachable_group()?,
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("grades").join(&lab.id));
+    // Nothing is graded when the results could not be kept.
+    std::fs::create_dir_all(&out).map_err(|e| {
+        CliError::Environment(format!(
+            "cannot create the output folder {}: {e}",
+            out.display()
+        ))
+    })?;
+
+    let mut engines = Vec::new();
+    if args.engines.is_empty() {
+        engines.push(context::engine().await?);
+    }
+    for name in &args.engines {
+        let e = crate::engine::connect_to(name).await?;
+        if engines
+            .iter()
+            .any(|x: &crate::engine::Engine| x.host() == e.host())
+        {
+            return Err(CliError::Invalid(format!(
+                "--engine {name} is given twice ({})",
+                e.host()
+            )));
+        }
+        engines.push(e);
+    }
+    let opts = SubmissionOptions {
+        trust: args.trust_submissions,
+        timeout: args.timeout.map(|d| d.0),
+        allow_unsafe: global.allow_unsafe,
+    };
+    let err_style = Style::detect(global.color, true);
+    let live = Live::new(err_style.color && args.format == GradeFormat::Text);
+    let result = grade_all(
+        &engines,
+        &course,
+        lab,
+        submissions,
+        &opts,
+        &live.events(),
+        cancel,
+    )
+    .await;
+    live.finish();
+    let graded = match result {
+        Ok(g) => g,
+        Err(BatchError::Engine(why)) => return Err(CliError::Environment(why)),
+        Err(BatchError::Interrupted { graded }) => {
+            // What was graded before Ctrl-C is kept.
+            if !graded.is_empty() {
+                files::write(&out, &course, lab, &graded)?;
+            }
+            return Err(CliError::Interrupted(Some(format!(
+                "{} graded submissions written to {}; what the others made was removed",
+                graded.len(),
+                out.display()
+            ))));
+        }
+    };
+    let written = files::write(&out, &course, lab, &graded)?;
+    for w in &written.warnings {
+        output::err(&format!("warning: {w}\n"));
+    }
+    match args.format {
+        GradeFormat::Text => output::out(&table(&graded, &out, Style::detect(global.color, false))),
+        GradeFormat::Json => output::out(&written.gradebook.json()),
+        GradeFormat::Github => {
+            if let Some(g) = graded.first() {
+                github(g, lab)?;
+            }
+        }
+    }
+    Ok(if graded.iter().any(|g| g.broken_lab) {
+        exit::ENVIRONMENT
+    } else {
+        exit::OK
+    })
+}
+
+fn unreachable_group() -> Result<Vec<Submission>, CliError> {
+    Err(CliError::Invalid(
+        "say what to grade: --submissions DIR or --submission DIR".into(),
+    ))
+}
+
+/// Every folder in `dir` is a student's submission; hidden ones are not.
+fn class(dir: &Path) -> Result<Vec<Submission>, CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        CliError::Invalid(format!(
+            "cannot read the submissions folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let mut out: Vec<Submission> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let student = e.file_name().to_str()?.to_string();
+            (!student.starts_with('.')).then(|| Submission {
+                student,
+                dir: e.path(),
+            })
+        })
+        .collect();
+    if out.is_empty() {
+        return Err(CliError::Invalid(format!(
+            "{} holds no submissions: it should hold one folder per student",
+            dir.display()
+        )));
+    }
+    out.sort_by(|a, b| a.student.cmp(&b.student));
+    Ok(out)
+}
+
+fn one(dir: &Path, student: Option<&str>) -> Result<Submission, CliError> {
+    if !dir.is_dir() {
+        return Err(CliError::Invalid(format!(
+            "the submission {} is not a folder",
+            dir.display()
+        )));
+    }
+    let student = match student {
+        Some(s) => s.to_string(),
+        None => std::fs::canonicalize(dir)
+            .ok()
+            .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
+            .unwrap_or_else(|| "submission".into()),
+    };
+    if student.is_empty()
+        || student.starts_with('.')
+        || student.contains(['/', '\\'])
+        || student.chars().any(char::is_control)
+    {
+        return Err(CliError::Invalid(format!(
+            "--student {student:?}: a student's id names a folder of the reports; no slashes, no leading dot"
+        )));
+    }
+    Ok(Submission {
+        student,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// One line per student, then where the files are.
+fn table(graded: &[Graded], out: &Path, style: Style) -> String {
+    let rows: Vec<Vec<String>> = graded
+        .iter()
+        .map(|g| {
+            let r = &g.row;
+            vec![
+                r.student.clone(),
+                r.status.clone(),
+                format!("{}/{}", r.score, r.max_score),
+                format!("{:.1}s", r.duration_s),
+                r.error
+                    .clone()
+                    .or_else(|| r.notes.first().cloned())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut text = crate::ui::table::render(
+        &["STUDENT", "STATUS", "SCORE", "TIME", "NOTE"],
+        &rows,
+        style,
+    );
+    let errors = graded.iter().filter(|g| g.row.status == "error").count();
+    text.push_str(&format!(
+        "\n{} graded, {errors} could not be: gradebook in {}\n",
+        graded.len() - errors,
+        out.display()
+    ));
+    text
+}
+
+/// CI: the notice and summary `lab check --format github` gives, and the `result` output.
+fn github(g: &Graded, lab: &crate::model::Lab) -> Result<(), CliError> {
+    let result = match &g.report {
+        Some(report) => {
+            let (text, warning) = crate::report::github::emit(report);
+            output::out(&text);
+            if let Some(w) = warning {
+                output::err(&format!("warning: {w}\n"));
+            }
+            crate::report::gradebook::classroom_result(report, &lab.id)
+        }
+        None => {
+            let why = g.row.error.clone().unwrap_or_default();
+            output::out(&format!(
+                "::error title={}: could not be graded::{}\n::notice title=Autograding complete::Points 0/{}\n",
+                lab.id,
+                why.replace('%', "%25")
+                    .replace('\r', "%0D")
+                    .replace('\n', "%0A"),
+                g.row.max_score
+            ));
+            crate::report::gradebook::classroom_error(&why, g.row.max_score)
+        }
+    };
+    files::github_output("result", &result)
+}

@@ -1,0 +1,348 @@
+//! The engine address a submission's script is given: a proxy in front of the real engine
+//! that refuses what the submission policy forbids ([`policy`]) and keeps a ledger of what
+//! the script created, so exactly that is removed afterwards. Streams, attaches and execs
+//! (HTTP upgrades) pass through untouched.
+//!
+//! It guards the engine, not the machine: the script is still code running on the host
+//! (hence `--trust-submissions`).
+
+mod policy;
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_util::sync::CancellationToken;
+
+use super::connect::Engine;
+
+type Body = BoxBody<Bytes, hyper::Error>;
+
+/// What went through the guard.
+#[derive(Debug, Default, Clone)]
+pub struct Ledger {
+    /// Container, network and volume ids or names, image tags: created by the script.
+    pub containers: Vec<String>,
+    pub networks: Vec<String>,
+    pub volumes: Vec<String>,
+    pub images: Vec<String>,
+    /// What was refused, and why.
+    pub refused: Vec<String>,
+}
+
+/// A running guard; it stops when dropped.
+pub struct Guard {
+    host: String,
+    ledger: Arc<Mutex<Ledger>>,
+    stop: CancellationToken,
+    _dir: tempfile::TempDir,
+}
+
+impl Guard {
+    /// The address to give the script (`unix:///…/docker.sock`).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn ledger(&self) -> Ledger {
+        self.ledger.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+struct Ctx {
+    upstream: String,
+    workspace: PathBuf,
+    ledger: Arc<Mutex<Ledger>>,
+}
+
+/// Start a guard in front of `engine` for a script working in `workspace` (the only host
+/// folder its containers may mount).
+pub async fn start(engine: &Engine, workspace: &Path) -> std::io::Result<Guard> {
+    let dir = tempfile::Builder::new().prefix("lab-engine-").tempdir()?;
+    let sock = dir.path().join("docker.sock");
+    let listener = tokio::net::UnixListener::bind(&sock)?;
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let ctx = Arc::new(Ctx {
+        upstream: engine.host().to_string(),
+        workspace: workspace.to_path_buf(),
+        ledger: ledger.clone(),
+    });
+    let stop = CancellationToken::new();
+    let stopped = stop.clone();
+    tokio::spawn(async move {
+        loop {
+            let stream = tokio::select! {
+                _ = stopped.cancelled() => break,
+                r = listener.accept() => match r {
+                    Ok((s, _)) => s,
+                    Err(_) => continue,
+                },
+            };
+            let ctx = ctx.clone();
+            let stopped = stopped.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| {
+                    let ctx = ctx.clone();
+                    async move { Ok::<_, Infallible>(handle(req, &ctx).await) }
+                });
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .with_upgrades();
+                tokio::select! {
+                    _ = conn => {}
+                    _ = stopped.cancelled() => {}
+                }
+            });
+        }
+    });
+    Ok(Guard {
+        host: format!("unix://{}", sock.display()),
+        ledger,
+        stop,
+        _dir: dir,
+    })
+}
+
+/// `/v1.41/containers/create` → `/containers/create`.
+fn api_path(path: &str) -> &str {
+    if let Some(rest) = path.strip_prefix("/v")
+        && let Some(i) = rest.find('/')
+        && rest[..i].chars().all(|c| c.is_ascii_digit() || c == '.')
+    {
+        return &rest[i..];
+    }
+    path
+}
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+fn reply(status: StatusCode, message: &str) -> Response<Body> {
+    let body = serde_json::json!({ "message": message }).to_string();
+    let mut r = Response::new(full(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
+    let path = api_path(req.uri().path()).to_string();
+    let method = req.method().as_str().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let creates = method == "POST"
+        && matches!(
+            path.as_str(),
+            "/containers/create" | "/networks/create" | "/volumes/create"
+        );
+    let inspected = creates || (method == "POST" && path.ends_with("/exec"));
+    let client_upgrade = req
+        .headers()
+        .contains_key(hyper::header::UPGRADE)
+        .then(|| hyper::upgrade::on(&mut req));
+    let (parts, body) = req.into_parts();
+    let (body, json) = if inspected {
+        match Limited::new(body, 4 << 20).collect().await {
+            Ok(b) => {
+                let bytes = b.to_bytes();
+                let v = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+                (full(bytes), v)
+            }
+            Err(e) => {
+                return reply(
+                    StatusCode::BAD_REQUEST,
+                    &format!("reading the request: {e}"),
+                );
+            }
+        }
+    } else {
+        (body.boxed(), serde_json::Value::Null)
+    };
+    if let Some(why) = policy::refuse(&method, &path, &query, &json, &ctx.workspace) {
+        if let Ok(mut l) = ctx.ledger.lock() {
+            l.refused.push(why.clone());
+        }
+        return reply(
+            StatusCode::FORBIDDEN,
+            &format!("refused by lab's policy for submissions: {why}"),
+        );
+    }
+    let mut sender = match connect(&ctx.upstream).await {
+        Ok(s) => s,
+        Err(e) => return reply(StatusCode::BAD_GATEWAY, &format!("the engine: {e}")),
+    };
+    let mut resp = match sender.send_request(Request::from_parts(parts, body)).await {
+        Ok(r) => r,
+        Err(e) => return reply(StatusCode::BAD_GATEWAY, &format!("the engine: {e}")),
+    };
+    if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
+        // attach / exec start: one raw stream each way, after the 101.
+        let engine_upgrade = hyper::upgrade::on(&mut resp);
+        if let Some(client_upgrade) = client_upgrade {
+            tokio::spawn(async move {
+                if let (Ok(a), Ok(b)) = (client_upgrade.await, engine_upgrade.await) {
+                    let _ =
+                        tokio::io::copy_bidirectional(&mut TokioIo::new(a), &mut TokioIo::new(b))
+                            .await;
+                }
+            });
+        }
+        let (parts, _) = resp.into_parts();
+        return Response::from_parts(parts, full(Bytes::new()));
+    }
+    let ok = resp.status().is_success();
+    if ok && creates {
+        let (parts, body) = resp.into_parts();
+        let bytes = match Limited::new(body, 1 << 20).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(e) => return reply(StatusCode::BAD_GATEWAY, &format!("the engine: {e}")),
+        };
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let id = v["Id"].as_str().or(v["Name"].as_str()).map(str::to_string);
+        if let (Some(id), Ok(mut l)) = (id, ctx.ledger.lock()) {
+            match path.as_str() {
+                "/containers/create" => l.containers.push(id),
+                "/networks/create" => l.networks.push(id),
+                _ => l.volumes.push(id),
+            }
+        }
+        return Response::from_parts(parts, full(bytes));
+    }
+    if ok && method == "POST" {
+        let tags = image_tags(&path, &query);
+        if !tags.is_empty()
+            && let Ok(mut l) = ctx.ledger.lock()
+        {
+            l.images.extend(tags);
+        }
+    }
+    let (parts, body) = resp.into_parts();
+    Response::from_parts(parts, body.boxed())
+}
+
+/// The image tags a build, tag or commit request names.
+fn image_tags(path: &str, query: &str) -> Vec<String> {
+    let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let with_tag = |repo: String| {
+        let tag = get("tag")
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "latest".into());
+        format!("{repo}:{tag}")
+    };
+    let latest = |t: &String| {
+        let last = t.rsplit('/').next().unwrap_or(t);
+        if last.contains(':') {
+            t.clone()
+        } else {
+            format!("{t}:latest")
+        }
+    };
+    if path == "/build" {
+        return params
+            .iter()
+            .filter(|(k, _)| k == "t")
+            .map(|(_, v)| latest(v))
+            .collect();
+    }
+    if path == "/commit" || (path.starts_with("/images/") && path.ends_with("/tag")) {
+        return get("repo")
+            .filter(|r| !r.is_empty())
+            .map(with_tag)
+            .into_iter()
+            .collect();
+    }
+    Vec::new()
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<Body>;
+
+/// A fresh connection to the engine per request: the script's requests are few, and an
+/// upgraded one takes its connection with it.
+async fn connect(upstream: &str) -> std::io::Result<Sender> {
+    if let Some(path) = upstream.strip_prefix("unix://") {
+        handshake(tokio::net::UnixStream::connect(path).await?).await
+    } else {
+        let addr = upstream
+            .trim_start_matches("tcp://")
+            .trim_start_matches("http://");
+        handshake(tokio::net::TcpStream::connect(addr).await?).await
+    }
+}
+
+async fn handshake<S>(stream: S) -> std::io::Result<Sender>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(std::io::Error::other)?;
+    tokio::spawn(async move {
+        let _ = conn.with_upgrades().await;
+    });
+    Ok(sender)
+}
+
+/// Remove what the ledger says the script created (still there): containers, then
+/// networks and volumes, then image tags. What could not be removed, said.
+pub async fn remove(engine: &Engine, ledger: &Ledger) -> Vec<String> {
+    let mut problems = Vec::new();
+    let kinds = [
+        ("container", &ledger.containers),
+        ("network", &ledger.networks),
+        ("volume", &ledger.volumes),
+        ("image", &ledger.images),
+    ];
+    for (kind, names) in kinds {
+        let jobs = names
+            .iter()
+            .map(|n| super::teardown::remove_named(engine, kind, n));
+        for (name, r) in names.iter().zip(futures_util::future::join_all(jobs).await) {
+            if let Err(e) = r {
+                problems.push(format!("could not remove {kind} {name}: {e}"));
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_tags() {
+        assert_eq!(api_path("/v1.41/containers/create"), "/containers/create");
+        assert_eq!(api_path("/containers/json"), "/containers/json");
+        assert_eq!(
+            image_tags("/build", "t=week1-greeter%3A1.0&q=1"),
+            ["week1-greeter:1.0"]
+        );
+        assert_eq!(image_tags("/build", "t=app"), ["app:latest"]);
+        assert_eq!(
+            image_tags("/images/busybox:1.36/tag", "repo=week4-app&tag=v1"),
+            ["week4-app:v1"]
+        );
+        assert!(image_tags("/containers/create", "name=x").is_empty());
+    }
+}

@@ -1,0 +1,95 @@
+//! What a run left on the engine: a snapshot before, a comparison after. What appeared
+//! while a submission or a solution ran and is named after the lab (`week1-hello`,
+//! `week1-greeter:1.0`) was made by it and is removed; the lab's own images are kept;
+//! anything else new is named, not touched.
+
+use crate::engine::Engine;
+use crate::model::Lab;
+
+/// What was on the engine before a submission: objects by kind and name (with their
+/// project label) and image tags.
+#[derive(Default)]
+pub struct Snapshot {
+    objects: std::collections::BTreeMap<String, Option<String>>,
+    images: std::collections::BTreeSet<String>,
+}
+
+impl Snapshot {
+    pub async fn take(engine: &Engine) -> Snapshot {
+        use crate::engine::teardown::{image_tags, inventory};
+        Snapshot {
+            objects: inventory(engine).await.unwrap_or_default(),
+            images: image_tags(engine).await.unwrap_or_default(),
+        }
+    }
+
+    /// What is named after the lab (`week1-…`) and is not the lab's own: a submission
+    /// graded beside it could pass on someone else's work.
+    pub fn named_after(&self, lab: &str, keep: &[String]) -> Vec<String> {
+        let prefix = format!("{lab}-");
+        let objects = self
+            .objects
+            .iter()
+            .filter(|(what, label)| {
+                label.is_none()
+                    && what
+                        .split_once(' ')
+                        .is_some_and(|(_, n)| n.starts_with(&prefix))
+            })
+            .map(|(what, _)| what.clone());
+        let images = self
+            .images
+            .iter()
+            .filter(|t| t.starts_with(&prefix) && !keep.contains(t))
+            .map(|t| format!("image {t}"));
+        objects.chain(images).collect()
+    }
+}
+
+/// What appeared on the engine while the submission ran and is named after the lab (as
+/// its tasks name what students make: `week1-hello`, `week1-greeter:1.0`) is the
+/// submission's: removed, so the next one starts clean. Anything else new is reported, not
+/// touched.
+pub async fn remove_leftovers(
+    engine: &Engine,
+    lab: &Lab,
+    project: &str,
+    before: &Snapshot,
+    keep: &[String],
+) -> Vec<String> {
+    let after = Snapshot::take(engine).await;
+    let mut notes = Vec::new();
+    let prefixes = [format!("{project}-"), format!("{}-", lab.id)];
+    let named = |name: &str| prefixes.iter().any(|p| name.starts_with(p.as_str()));
+    let objects = after
+        .objects
+        .iter()
+        .filter(|(k, _)| !before.objects.contains_key(*k))
+        .filter_map(|(what, label)| {
+            let (kind, name) = what.split_once(' ')?;
+            Some((kind, name, label.as_deref() == Some(project) || named(name)))
+        });
+    let images = after
+        .images
+        .iter()
+        .filter(|t| !before.images.contains(*t) && !keep.contains(t))
+        .map(|t| ("image", t.as_str(), named(t)));
+    // Containers before the networks and volumes they use, images last.
+    for (kind, name, ours) in objects.chain(images) {
+        if !ours {
+            notes.push(format!("left on the engine, not removed: {kind} {name}"));
+            continue;
+        }
+        if let Err(e) = crate::engine::teardown::remove_named(engine, kind, name).await {
+            notes.push(format!("could not remove {kind} {name}: {e}"));
+        }
+    }
+    notes
+}
+
+/// The images the lab itself makes or uses (kept: every start needs them).
+pub fn lab_images(course: &str, lab: &Lab) -> Vec<String> {
+    crate::engine::plan(lab, course, &lab.id)
+        .map(|p| p.images.into_iter().map(|i| i.name).collect())
+        .unwrap_or_default()
+}
