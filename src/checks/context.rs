@@ -31,6 +31,18 @@ pub struct RunContext {
     pub networks: Vec<String>,
     /// The lab's own volume names, likewise.
     pub volumes: Vec<String>,
+    /// How programs run on this machine (expect `host:`, `command`).
+    pub host: HostPrograms,
+}
+
+/// How checks may run programs on this machine: they run in the student's workspace, often
+/// the student's own scripts.
+#[derive(Debug, Clone, Default)]
+pub struct HostPrograms {
+    /// Set for each (a submission's: the engine it is graded on, through its guard).
+    pub env: Vec<(String, String)>,
+    /// Why they may not run at all (a submission's programs, not trusted).
+    pub refused: Option<String>,
 }
 
 impl RunContext {
@@ -52,6 +64,7 @@ impl RunContext {
             restore: Restore::default(),
             networks: vec!["default".to_string()],
             volumes: Vec::new(),
+            host: HostPrograms::default(),
         }
     }
 

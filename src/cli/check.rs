@@ -50,6 +50,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
             .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
         only: args.only.clone(),
         jobs: args.jobs,
+        host: Default::default(),
     };
     let err_style = Style::detect(global.color, true);
     let live = Live::new(err_style.color && args.format == Format::Text && args.output.is_none());

@@ -44,6 +44,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
                 .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
             only: Vec::new(),
             jobs: 8,
+            host: Default::default(),
         },
         tick: Duration::from_secs(20),
         debounce: Duration::from_millis(60),

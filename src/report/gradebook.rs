@@ -23,6 +23,9 @@ pub struct Row {
     /// Per check: id → points earned.
     pub points: Vec<(String, u32)>,
     pub duration_s: f64,
+    /// The engine it was graded on (several may share a class).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub engine: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Things to know (the run script was not run, what was left behind).
@@ -98,6 +101,7 @@ impl Gradebook {
                         .map(|t| (s(t, "id"), t["points"].as_u64().unwrap_or(0) as u32))
                         .collect(),
                     duration_s: r["duration_s"].as_f64().unwrap_or(0.0),
+                    engine: s(r, "engine"),
                     error: r["error"].as_str().map(str::to_string),
                     notes: r["notes"]
                         .as_array()
@@ -194,6 +198,7 @@ impl Gradebook {
                 "score": r.score,
                 "max_score": r.max_score,
                 "duration_s": r.duration_s,
+                "engine": r.engine,
                 "error": r.error,
                 "notes": r.notes,
                 "tests": r.report.as_ref().map(|rep| rep["tests"].clone()).unwrap_or(serde_json::json!([])),

@@ -10,7 +10,7 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{Event, Events};
-use crate::checks::{DEFAULT_TIMEOUT, RunContext, RunEvent, run_checks};
+use crate::checks::{DEFAULT_TIMEOUT, HostPrograms, RunContext, RunEvent, run_checks};
 use crate::engine::{Engine, control, find};
 use crate::model::Lab;
 use crate::report::Report;
@@ -25,6 +25,8 @@ pub struct GradeOptions {
     pub only: Vec<String>,
     /// How many look-only checks may run at once.
     pub jobs: usize,
+    /// How checks run programs on this machine (the default: as the student's shell would).
+    pub host: HostPrograms,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +101,7 @@ pub async fn grade(
         lab.dir.clone(),
     );
     ctx.default_timeout = lab.timeout.map(|t| t.0).unwrap_or(DEFAULT_TIMEOUT);
+    ctx.host = opts.host.clone();
     if let Some(stack) = &lab.stack {
         ctx.networks
             .extend(stack.networks.iter().map(|n| n.name.clone()));

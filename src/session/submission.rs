@@ -14,6 +14,7 @@ use super::leftovers::{Snapshot, lab_images, remove_leftovers};
 use super::solve::{Script, SolveError};
 use super::up::{UpError, UpOptions, up};
 use super::{Events, down};
+use crate::checks::HostPrograms;
 use crate::course::{LoadOptions, parse_stack};
 use crate::engine::guard::{self, Ledger};
 use crate::engine::{ApplyOptions, Engine, apply, new_run_id, plan, rollback};
@@ -147,6 +148,7 @@ pub async fn grade_submission(
                 .map(|r| r.checks.iter().map(|c| (c.id.clone(), c.points)).collect())
                 .unwrap_or_default(),
             duration_s,
+            engine: engine.host().to_string(),
             error,
             notes,
             report: report.and_then(|r| {
@@ -241,6 +243,7 @@ impl Job<'_> {
             workspace: self.ws.to_path_buf(),
             only: Vec::new(),
             jobs: 8,
+            host: self.host_programs(),
         };
         match grade(Some(engine), lab, &g, &quiet, cancel).await {
             Ok(report) => Ok(report),
@@ -319,6 +322,30 @@ pub fn copy_files(from: &Path, to: &Path, globs: &[String]) -> Result<u64, Strin
 }
 
 impl Job<'_> {
+    /// Checks that run programs on this machine run the submission's own scripts
+    /// (`./automate.sh`): only when trusted, and talking to the engine through the guard.
+    fn host_programs(&self) -> HostPrograms {
+        HostPrograms {
+            env: self.env(),
+            refused: (!self.opts.trust).then(|| {
+                "this check runs the submission's own program on this machine: only with --trust-submissions".to_string()
+            }),
+        }
+    }
+
+    /// What the submission's programs are given.
+    fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("LAB_ID".to_string(), self.lab.id.clone()),
+            ("LAB_PROJECT".to_string(), self.project.clone()),
+            (
+                "LAB_COURSE_DIR".to_string(),
+                self.course.root.display().to_string(),
+            ),
+            ("DOCKER_HOST".to_string(), self.guard.to_string()),
+        ]
+    }
+
     /// Apply the submitted stack in the lab's project, under the safety policy.
     async fn apply_stack(
         &self,
@@ -384,15 +411,7 @@ impl Job<'_> {
             ));
             return Ok(());
         }
-        let env = vec![
-            ("LAB_ID".to_string(), self.lab.id.clone()),
-            ("LAB_PROJECT".to_string(), self.project.clone()),
-            (
-                "LAB_COURSE_DIR".to_string(),
-                self.course.root.display().to_string(),
-            ),
-            ("DOCKER_HOST".to_string(), self.guard.to_string()),
-        ];
+        let env = self.env();
         let script = Script {
             shell: "bash".into(),
             path,

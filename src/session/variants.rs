@@ -229,6 +229,7 @@ async fn up_run_grade(
         workspace: ws.path().to_path_buf(),
         only: Vec::new(),
         jobs: 4,
+        host: Default::default(),
     };
     match grade(Some(engine), lab, &opts, &Events::default(), cancel).await {
         Ok(report) => Ok(Some(report.checks)),

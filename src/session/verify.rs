@@ -391,6 +391,7 @@ async fn grade_in(
         workspace: workspace.to_path_buf(),
         only: Vec::new(),
         jobs: 4,
+        host: Default::default(),
     };
     match grade(Some(engine), lab, &opts, &Events::default(), cancel).await {
         Ok(report) => Ok(Some(report.checks)),

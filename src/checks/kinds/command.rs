@@ -61,11 +61,15 @@ pub async fn run_shell(
     script: &str,
     timeout: Duration,
 ) -> Result<ShellOutput, String> {
+    if let Some(why) = &ctx.host.refused {
+        return Err(why.clone());
+    }
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(script)
         .current_dir(&ctx.workspace)
         .env("LAB_PROJECT", &ctx.project)
+        .envs(ctx.host.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -67,6 +67,9 @@ async fn host(
     use expectrl::process::unix::UnixProcess;
     use expectrl::process::{IntoAsyncStream, Process};
 
+    if let Some(why) = &ctx.host.refused {
+        return Outcome::error(why.clone());
+    }
     let mut cmd = std::process::Command::new("sh");
     match &c.run {
         crate::model::CommandLine::Shell(s) => cmd.arg("-c").arg(s),
@@ -74,6 +77,7 @@ async fn host(
     };
     cmd.current_dir(&ctx.workspace)
         .env("LAB_PROJECT", &ctx.project)
+        .envs(ctx.host.env.iter().map(|(k, v)| (k, v)))
         .env("TERM", "xterm");
     let mut process = match UnixProcess::spawn_command(cmd) {
         Ok(p) => p,

@@ -1,0 +1,94 @@
+//! `lab grade` over two engines: a second engine is started beside the first (as
+//! ENGINE_FACTS.md says, never with --bridge=none), the lab's images are copied to it, the
+//! submissions are spread over both and graded alike, and the second engine is removed.
+//! Skipped, saying why, where a second engine cannot be started (not root, no dockerd).
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::Value;
+
+struct SecondEngine(String);
+
+impl SecondEngine {
+    fn start() -> Option<SecondEngine> {
+        let script = support::manifest_dir().join("scripts/second-engine.sh");
+        let o = Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .output()
+            .ok()?;
+        if !o.status.success() {
+            eprintln!(
+                "skipped: a second engine cannot be started here: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
+            return None;
+        }
+        Some(SecondEngine(
+            String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        ))
+    }
+}
+
+impl Drop for SecondEngine {
+    fn drop(&mut self) {
+        let script = support::manifest_dir().join("scripts/second-engine.sh");
+        let _ = Command::new("bash").arg(script).arg("stop").status();
+    }
+}
+
+#[test]
+fn submissions_are_spread_over_two_engines_and_graded_alike() {
+    support::engine();
+    let Some(second) = SecondEngine::start() else {
+        return;
+    };
+    let subs = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let reference = support::manifest_dir().join("solutions/week2/submission");
+    for s in ["ada", "bea", "cy", "dee"] {
+        let to = subs.path().join(s);
+        std::fs::create_dir_all(&to).unwrap();
+        for f in ["run.sh", "automate.sh"] {
+            std::fs::copy(reference.join(f), to.join(f)).unwrap();
+        }
+    }
+    let first =
+        std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
+    let o = Command::new(support::lab_bin())
+        .args(["grade", "week2", "--trust-submissions", "--submissions"])
+        .arg(subs.path())
+        .arg("--out")
+        .arg(out.path())
+        .args(["--engine", &first, "--engine", &second.0])
+        .current_dir(support::manifest_dir())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    let book: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("gradebook.json")).unwrap())
+            .unwrap();
+    let rows = book["students"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "{said}");
+    for r in rows {
+        assert_eq!(r["status"], "graded", "{r:#}");
+        assert_eq!(r["score"], r["max_score"], "{r:#}");
+    }
+    let engines: std::collections::BTreeSet<&str> =
+        rows.iter().filter_map(|r| r["engine"].as_str()).collect();
+    assert_eq!(engines.len(), 2, "both engines graded: {engines:?}");
+    // Nothing of the lab is left on the second engine either (the first: CI's own check).
+    let ps = Command::new("docker")
+        .args(["-H", &second.0, "ps", "-aq"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ps.stdout).trim(), "");
+}
