@@ -1,6 +1,7 @@
 //! The command line: parse → call → render. Each command lives in its own file.
 
 mod check;
+mod ci;
 mod completions;
 mod context;
 mod error;
@@ -101,6 +102,8 @@ pub enum Command {
     Files(files::Args),
     /// Grade students' submissions on fresh labs, into a gradebook (instructors, CI).
     Grade(grade::Args),
+    /// The CI workflow that grades students' repositories (GitHub Classroom, GitLab).
+    Ci(ci::Args),
     /// Prove labs are gradable: fresh → checks fail, solved → checks pass, nothing left.
     Verify(verify::Args),
     /// Where you stand: per lab, status, best score, attempts, time spent (export, import, reset).
@@ -163,6 +166,7 @@ pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
         Command::Reset(args) => reset::run(g, args, cancel).await,
         Command::Verify(args) => verify::run(g, args, cancel).await,
         Command::Grade(args) => grade::run(g, args, cancel).await,
+        Command::Ci(args) => ci::run(g, args),
         Command::List(args) => list::run(g, args),
         Command::Show(args) => show::run(g, args),
         Command::Lint(args) => lint::run(g, args),

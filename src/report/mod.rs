@@ -1,6 +1,7 @@
 //! Reports: one serialisable [`Report`] built once from a run, rendered per format
 //! (text for people; json, junit, tap, github for machines and CI).
 
+pub mod ci;
 pub mod github;
 pub mod gradebook;
 pub mod json;

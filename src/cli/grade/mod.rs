@@ -206,10 +206,15 @@ fn one(dir: &Path, student: Option<&str>) -> Result<Submission, CliError> {
     }
     let student = match student {
         Some(s) => s.to_string(),
-        None => std::fs::canonicalize(dir)
-            .ok()
-            .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
-            .unwrap_or_else(|| "submission".into()),
+        // The folder's name, made a safe folder name of the reports.
+        None => {
+            let name = std::fs::canonicalize(dir)
+                .ok()
+                .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
+                .unwrap_or_default();
+            let name = name.trim_start_matches('.');
+            if name.is_empty() { "submission" } else { name }.to_string()
+        }
     };
     if student.is_empty()
         || student.starts_with('.')
