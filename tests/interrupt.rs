@@ -403,3 +403,69 @@ fn shell_without_a_terminal_ends_with_its_input() {
     assert_eq!(status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stdout).contains("hi-from-pipe"));
 }
+
+#[test]
+fn grade_interrupted_removes_what_the_submissions_made_and_keeps_the_rows() {
+    let p = Project::new("siggrade");
+    // The lab is named after the test's project: `lab grade` grades in the lab's project.
+    let id = p.name.clone();
+    let text = "---\ntitle: Graded\nsubmission: { files: [run.sh], run: run.sh }\n---\n\n\
+        ```yaml stack\nservices:\n  app:\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n```\n\n\
+        ```yaml check\nid: made\ntitle: the student's container exists\ncontainer: { container: \"{ID}-made\", state: running }\n```\n"
+        .replace("{ID}", &id);
+    let dir = course(&[(&id, &text)], &[]);
+    let subs = support::workspace();
+    for s in ["ada", "bea", "cy"] {
+        let d = subs.path().join(s);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(
+            d.join("run.sh"),
+            "echo $$ > \"$LAB_COURSE_DIR/run-$(basename \"$PWD\").pid\"\n\
+             docker run -d --name \"$LAB_ID-made\" busybox:1.36 sleep 300\n\
+             sleep 2\n",
+        )
+        .unwrap();
+    }
+    let out = support::workspace();
+    let tmp = support::workspace();
+    let child = lab(
+        dir.path(),
+        &[
+            "grade",
+            &id,
+            "--submissions",
+            subs.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--trust-submissions",
+        ],
+    )
+    .env("TMPDIR", tmp.path())
+    .spawn()
+    .expect("spawn lab grade");
+    // Into the second submission's script.
+    let (code, err) = interrupt_after(child, Duration::from_millis(5500));
+    assert_eq!(code, Some(130), "{err}");
+    assert_clean(&p, "grade interrupted");
+    let book = std::fs::read_to_string(out.path().join("gradebook.json")).unwrap_or_default();
+    assert!(
+        book.contains("\"ada\""),
+        "the graded row is kept: {book}\n{err}"
+    );
+    let folders: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    assert!(folders.is_empty(), "temp folders were left: {folders:?}");
+    for e in std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+    {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with("run-") && name.ends_with(".pid") {
+            let pid = std::fs::read_to_string(e.path()).unwrap();
+            assert!(gone(pid.trim()), "{name}: the script still runs");
+        }
+    }
+}

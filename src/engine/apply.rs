@@ -36,6 +36,9 @@ pub struct ApplyOptions {
     pub progress: ProgressSink,
     /// The longest any service may take to become ready.
     pub ready_timeout: Duration,
+    /// Wait for the engine's own "healthy" of services whose health test passed when we ran
+    /// it (what a student sees after `lab start`); a batch of submissions need not.
+    pub confirm_health: bool,
 }
 
 impl Default for ApplyOptions {
@@ -43,6 +46,7 @@ impl Default for ApplyOptions {
         ApplyOptions {
             progress: ProgressSink::default(),
             ready_timeout: Duration::from_secs(120),
+            confirm_health: true,
         }
     }
 }
@@ -149,7 +153,7 @@ pub async fn apply(
         .containers
         .iter()
         .zip(&readiness)
-        .filter(|(_, r)| **r == Ready::Probed)
+        .filter(|(_, r)| opts.confirm_health && **r == Ready::Probed)
         .map(|(c, _)| confirm(engine, c, opts.ready_timeout));
     futures_util::future::try_join_all(confirms).await?;
 
@@ -442,7 +446,7 @@ pub async fn rollback(engine: &Engine, project: &str, run_id: &str) -> Vec<Strin
         format!("{}={project}", labels::PROJECT),
         format!("{}={run_id}", labels::RUN),
     ];
-    super::teardown::remove_labelled(engine, filter, true)
+    super::teardown::remove_labelled(engine, filter, true, &Default::default())
         .await
         .removed
 }

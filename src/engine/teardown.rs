@@ -27,18 +27,48 @@ pub struct Teardown {
     pub errors: Vec<String>,
 }
 
+/// More to remove along with a project's own objects (what a submission's script made,
+/// by id or name), and whether the project's networks stay for the next run (a batch of
+/// submissions reuses them: a network holds no data).
+#[derive(Debug, Default, Clone)]
+pub struct Also {
+    pub containers: Vec<String>,
+    pub networks: Vec<String>,
+    pub volumes: Vec<String>,
+    pub images: Vec<String>,
+    pub keep_networks: bool,
+}
+
 /// `lab stop`: everything of a project; named volumes only with `volumes`.
 pub async fn stop_project(engine: &Engine, project: &str, volumes: bool) -> Teardown {
     remove_labelled(
         engine,
         vec![format!("{}={project}", labels::PROJECT)],
         volumes,
+        &Also::default(),
     )
     .await
 }
 
-/// Remove what matches every label filter (`key=value`).
-pub async fn remove_labelled(engine: &Engine, filter: Vec<String>, volumes: bool) -> Teardown {
+/// A project's containers and volumes with `also`, all containers first: one teardown's
+/// worth of waiting, not one per kind of owner.
+pub async fn sweep_project(engine: &Engine, project: &str, also: &Also) -> Teardown {
+    remove_labelled(
+        engine,
+        vec![format!("{}={project}", labels::PROJECT)],
+        true,
+        also,
+    )
+    .await
+}
+
+/// Remove what matches every label filter (`key=value`), and `also`.
+pub async fn remove_labelled(
+    engine: &Engine,
+    filter: Vec<String>,
+    volumes: bool,
+    also: &Also,
+) -> Teardown {
     let docker = engine.api();
     let mut out = Teardown::default();
     let mut filters = HashMap::new();
@@ -89,7 +119,17 @@ pub async fn remove_labelled(engine: &Engine, filter: Vec<String>, volumes: bool
                     Err(e) => Err(format!("container {name}: {e}")),
                 }
             });
-            for r in futures_util::future::join_all(jobs).await {
+            // A script's container that carries the lab's labels is among them already.
+            let extra = also
+                .containers
+                .iter()
+                .filter(|c| !ours.iter().any(|id| id.starts_with(c.as_str())))
+                .map(|c| named(engine, "container", c.clone()));
+            let (labelled, extra) = tokio::join!(
+                futures_util::future::join_all(jobs),
+                futures_util::future::join_all(extra)
+            );
+            for r in labelled.into_iter().chain(extra) {
                 match r {
                     Ok(n) => out.removed.push(n),
                     Err(e) => out.errors.push(e),
@@ -99,20 +139,58 @@ pub async fn remove_labelled(engine: &Engine, filter: Vec<String>, volumes: bool
         Err(e) => out.errors.push(e.to_string()),
     }
 
-    // Networks and volumes do not depend on each other: side by side.
-    let (nets, vols) = tokio::join!(remove_networks(docker, &filters, &ours), async {
-        if volumes {
-            remove_volumes(docker, &filters).await
-        } else {
-            Teardown::default()
-        }
-    });
+    // Networks, volumes and images do not depend on each other: side by side.
+    let others = also
+        .networks
+        .iter()
+        .map(|n| named(engine, "network", n.clone()))
+        .chain(
+            also.volumes
+                .iter()
+                .map(|v| named(engine, "volume", v.clone())),
+        )
+        .chain(
+            also.images
+                .iter()
+                .map(|i| named(engine, "image", i.clone())),
+        );
+    let (nets, vols, others) = tokio::join!(
+        async {
+            if also.keep_networks {
+                Teardown::default()
+            } else {
+                remove_networks(docker, &filters, &ours).await
+            }
+        },
+        async {
+            if volumes {
+                remove_volumes(docker, &filters).await
+            } else {
+                Teardown::default()
+            }
+        },
+        futures_util::future::join_all(others)
+    );
     for part in [nets, vols] {
         out.removed.extend(part.removed);
         out.disconnected.extend(part.disconnected);
         out.errors.extend(part.errors);
     }
+    for r in others {
+        match r {
+            Ok(n) => out.removed.push(n),
+            Err(e) => out.errors.push(e),
+        }
+    }
     out
+}
+
+/// [`remove_named`], as a teardown step: the name, or what went wrong.
+async fn named(engine: &Engine, kind: &'static str, name: String) -> Result<String, String> {
+    remove_named(engine, kind, &name)
+        .await
+        .map(|()| name.clone())
+        .map_err(|e| format!("{kind} {name}: {e}"))
 }
 
 /// Remove the labelled networks, after disconnecting what is attached and not ours.
@@ -288,6 +366,8 @@ pub async fn remove_named(engine: &Engine, kind: &str, name: &str) -> Result<(),
     let gone = |r: Result<(), bollard::errors::Error>, doing: String| match r {
         Ok(()) => Ok(()),
         Err(e) if is_not_found(&e) => Ok(()),
+        // Someone (another part of the same teardown) is already removing it.
+        Err(e) if e.to_string().contains("already in progress") => Ok(()),
         Err(e) => Err(EngineError::engine(doing)(e)),
     };
     match kind {

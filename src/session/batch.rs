@@ -117,6 +117,9 @@ pub async fn grade_all(
         .into_iter()
         .flatten()
         .collect();
+    // The networks the submissions shared go with the batch.
+    futures_util::future::join_all(engines.iter().map(|e| super::down::down(e, &lab.id, true)))
+        .await;
     graded.sort_by_key(|(i, _)| *i);
     let graded: Vec<Graded> = graded.into_iter().map(|(_, g)| g).collect();
     if cancel.is_cancelled() {

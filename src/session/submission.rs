@@ -9,14 +9,15 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use super::Events;
 use super::grade::{GradeError, GradeOptions, grade};
 use super::leftovers::{Snapshot, lab_images, remove_leftovers};
 use super::solve::{Script, SolveError};
 use super::up::{UpError, UpOptions, up};
-use super::{Events, down};
 use crate::checks::HostPrograms;
 use crate::course::{LoadOptions, parse_stack};
 use crate::engine::guard::{self, Ledger};
+use crate::engine::teardown::{Also, sweep_project};
 use crate::engine::{ApplyOptions, Engine, apply, new_run_id, plan, rollback};
 use crate::model::{Course, Lab};
 use crate::report::Report;
@@ -117,9 +118,13 @@ pub async fn grade_submission(
     }
     drop(prepared);
     // Whatever happened: the lab and everything the submission made go.
-    let t = down::down(engine, &lab.id, true).await;
+    // The lab's networks stay for the next submission (the batch removes them at the end).
+    let also = Also {
+        keep_networks: true,
+        ..ledger.made()
+    };
+    let t = sweep_project(engine, &lab.id, &also).await;
     notes.extend(t.errors.iter().map(|e| format!("could not remove: {e}")));
-    notes.extend(guard::remove(engine, &ledger).await);
     notes.extend(remove_leftovers(engine, lab, &lab.id, &before, &keep).await);
     if cancel.is_cancelled() {
         return Err(Interrupted);
@@ -218,7 +223,12 @@ impl Job<'_> {
             &self.course.id,
             lab,
             &self.project,
-            &UpOptions::default(),
+            // Nobody looks at the lab before the script does: services go on as soon as
+            // their health test passes, without waiting for the engine to say so too.
+            &UpOptions {
+                confirm_health: false,
+                ..UpOptions::default()
+            },
             &quiet,
             cancel,
         )

@@ -17,6 +17,9 @@ pub struct UpOptions {
     pub keep_on_failure: bool,
     /// The longest any service may take to become ready.
     pub ready_timeout: Duration,
+    /// Wait for the engine's own "healthy" where our probe came first (see
+    /// [`ApplyOptions::confirm_health`](crate::engine::ApplyOptions)).
+    pub confirm_health: bool,
 }
 
 impl Default for UpOptions {
@@ -24,6 +27,7 @@ impl Default for UpOptions {
         UpOptions {
             keep_on_failure: false,
             ready_timeout: Duration::from_secs(120),
+            confirm_health: true,
         }
     }
 }
@@ -78,6 +82,7 @@ pub async fn up(
     let apply_opts = ApplyOptions {
         progress: events.progress(),
         ready_timeout: opts.ready_timeout,
+        confirm_health: opts.confirm_health,
     };
     let result = tokio::select! {
         r = apply(engine, &plan, &apply_opts, &run_id) => r,

@@ -303,27 +303,17 @@ where
     Ok(sender)
 }
 
-/// Remove what the ledger says the script created (still there): containers, then
-/// networks and volumes, then image tags. What could not be removed, said.
-pub async fn remove(engine: &Engine, ledger: &Ledger) -> Vec<String> {
-    let mut problems = Vec::new();
-    let kinds = [
-        ("container", &ledger.containers),
-        ("network", &ledger.networks),
-        ("volume", &ledger.volumes),
-        ("image", &ledger.images),
-    ];
-    for (kind, names) in kinds {
-        let jobs = names
-            .iter()
-            .map(|n| super::teardown::remove_named(engine, kind, n));
-        for (name, r) in names.iter().zip(futures_util::future::join_all(jobs).await) {
-            if let Err(e) = r {
-                problems.push(format!("could not remove {kind} {name}: {e}"));
-            }
+impl Ledger {
+    /// What the script created, to remove with the lab (still there or not).
+    pub fn made(&self) -> super::teardown::Also {
+        super::teardown::Also {
+            containers: self.containers.clone(),
+            networks: self.networks.clone(),
+            volumes: self.volumes.clone(),
+            images: self.images.clone(),
+            keep_networks: false,
         }
     }
-    problems
 }
 
 #[cfg(test)]

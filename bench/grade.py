@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Grading a class: 12 submissions of one lab (full, partial, empty and broken ones) graded
+by `lab grade` side by side with the loop an instructor would write instead
+
+    for s in submissions/*; do lab start; (cd $s && timeout T bash run.sh); lab check;
+        lab stop --volumes; docker rm -f <what the student made>; done
+
+on one engine, then on two (a second engine beside the first: scripts/second-engine.sh;
+the loop then runs one copy per engine over half the class). Prints the times and the
+ratios the goals are about: lab grade vs the loop on one engine (goal >= 1.3x) and lab
+grade on two engines vs one (goal >= 1.8x). Every run's scores are compared too: a faster
+grade that disagrees is no grade.
+
+Usage: python3 bench/grade.py [LAB]   (default week2; needs `cargo build --release`, root
+for the second engine, busybox:1.36)
+"""
+import json, os, shutil, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAB = os.environ.get("LAB", os.path.join(ROOT, "target", "release", "lab"))
+ENV = dict(os.environ, LAB_COURSE=ROOT, NO_COLOR="1")
+ID = sys.argv[1] if len(sys.argv) > 1 else "week2"
+TIMEOUT = 120
+FIRST = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+
+
+def make_class(d):
+    ref = os.path.join(ROOT, "solutions", ID, "submission")
+    run = open(os.path.join(ref, "run.sh")).read()
+    cut = run.index("# Task 4") if "# Task 4" in run else len(run) // 2
+    kinds = ["full"] * 4 + ["partial"] * 3 + ["empty"] * 2 + ["broken"] * 3
+    for i, kind in enumerate(kinds):
+        s = os.path.join(d, f"s{i:02d}-{kind}")
+        if kind == "empty":
+            os.makedirs(s)
+            continue
+        shutil.copytree(ref, s)
+        if kind == "partial":
+            open(os.path.join(s, "run.sh"), "w").write(run[:cut])
+        elif kind == "broken":
+            # Starts the work, then fails halfway (a typo in a command).
+            open(os.path.join(s, "run.sh"), "w").write(run[:cut // 2] + "\ndokcer ps\nexit 1\n")
+    return sorted(os.listdir(d))
+
+
+def grade(subs, out, engines):
+    args = [LAB, "grade", ID, "--submissions", subs, "--out", out, "--trust-submissions",
+            "--format", "json"]
+    for e in engines:
+        args += ["--engine", e]
+    start = time.perf_counter()
+    p = subprocess.run(args, env=ENV, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if p.returncode != 0:
+        raise SystemExit(f"lab grade exited {p.returncode}: {p.stderr}")
+    book = json.loads(p.stdout)
+    return took, {r["student"]: r["score"] for r in book["students"]}
+
+
+def loop_one(subs, names, host, scores):
+    env = dict(ENV, DOCKER_HOST=host)
+    for name in names:
+        s = os.path.join(subs, name)
+        q = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([LAB, "start", ID, "-q"], env=env, **q)
+        if os.path.exists(os.path.join(s, "run.sh")):
+            subprocess.run(["timeout", str(TIMEOUT), "bash", "run.sh"], cwd=s,
+                           env=dict(env, LAB_ID=ID, LAB_PROJECT=ID, LAB_COURSE_DIR=ROOT), **q)
+        p = subprocess.run([LAB, "check", ID, "--workspace", s, "--format", "json"],
+                           env=env, capture_output=True, text=True)
+        try:
+            scores[name] = json.loads(p.stdout)["score"]
+        except (ValueError, KeyError):
+            scores[name] = None
+        subprocess.run([LAB, "stop", ID, "--volumes"], env=env, **q)
+        # What the student made by hand is not the lab's: the loop must remove it too.
+        ids = subprocess.run(["docker", "-H", host, "ps", "-aq", "--filter", f"name=^{ID}-"],
+                             capture_output=True, text=True).stdout.split()
+        if ids:
+            subprocess.run(["docker", "-H", host, "rm", "-f", *ids], **q)
+        imgs = subprocess.run(["docker", "-H", host, "images", "--format",
+                               "{{.Repository}}:{{.Tag}}"], capture_output=True, text=True)
+        for t in imgs.stdout.split():
+            if t.startswith(f"{ID}-") and not t.endswith(":lab"):
+                subprocess.run(["docker", "-H", host, "rmi", "-f", t], **q)
+
+
+def loop(subs, names, hosts):
+    import threading
+    scores = {}
+    parts = [names[i::len(hosts)] for i in range(len(hosts))]
+    start = time.perf_counter()
+    threads = [threading.Thread(target=loop_one, args=(subs, p, h, scores))
+               for p, h in zip(parts, hosts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start, scores
+
+
+def second_engine():
+    p = subprocess.run(["bash", os.path.join(ROOT, "scripts", "second-engine.sh"), "start"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        print(f"no second engine here: {p.stderr.strip()}")
+        return None
+    host = p.stdout.strip()
+    # The lab's images, as `lab grade` copies them (the loop gets the same head start).
+    for img in ["busybox:1.36"]:
+        subprocess.run(f"docker save {img} | docker -H {host} load", shell=True,
+                       stdout=subprocess.DEVNULL, check=True)
+    return host
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        subs = os.path.join(d, "class")
+        os.makedirs(subs)
+        names = make_class(subs)
+        # Warm: the lab's images exist before either is timed.
+        subprocess.run([LAB, "start", ID, "-q"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([LAB, "stop", ID, "--volumes"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print(f"{len(names)} submissions of {ID}: {', '.join(names)}", flush=True)
+        g1, s_g1 = grade(subs, os.path.join(d, "g1"), [])
+        print(f"lab grade, one engine:  {g1:6.1f}s", flush=True)
+        l1, s_l1 = loop(subs, names, [FIRST])
+        print(f"the loop, one engine:   {l1:6.1f}s   lab grade is {l1 / g1:.2f}x faster (goal >= 1.3)", flush=True)
+        disagree = [n for n in names if s_g1.get(n) != s_l1.get(n)]
+        if disagree:
+            print(f"  scores differ for {disagree}: grade {[s_g1.get(n) for n in disagree]}, loop {[s_l1.get(n) for n in disagree]}")
+        second = second_engine()
+        if not second:
+            return
+        try:
+            g2, s_g2 = grade(subs, os.path.join(d, "g2"), [FIRST, second])
+            print(f"lab grade, two engines: {g2:6.1f}s   {g1 / g2:.2f}x one engine (goal >= 1.8)", flush=True)
+            l2, _ = loop(subs, names, [FIRST, second])
+            print(f"the loop, two engines:  {l2:6.1f}s   lab grade is {l2 / g2:.2f}x faster", flush=True)
+            if s_g2 != s_g1:
+                print(f"  two engines graded differently: {s_g1} vs {s_g2}")
+        finally:
+            subprocess.run(["bash", os.path.join(ROOT, "scripts", "second-engine.sh"), "stop"])
+
+
+if __name__ == "__main__":
+    main()
