@@ -118,3 +118,89 @@ fn tap_is_read_by_prove() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A class of three: one graded from the report above, one graded with nothing done, one
+/// that could not be graded.
+fn gradebook() -> lab::report::gradebook::Gradebook {
+    use lab::report::gradebook::{CheckInfo, GRADEBOOK_VERSION, Gradebook, Row};
+    let r = report();
+    let json: serde_json::Value =
+        serde_json::from_str(&r.render(Format::Json, false, Style::PLAIN)).expect("json");
+    let row = |student: &str, report: Option<&Report>, error: Option<&str>| Row {
+        student: student.into(),
+        status: if error.is_some() { "error" } else { "graded" }.into(),
+        score: report.map(|r| r.score).unwrap_or(0),
+        max_score: r.max_score,
+        points: report
+            .map(|r| r.checks.iter().map(|c| (c.id.clone(), c.points)).collect())
+            .unwrap_or_default(),
+        duration_s: 4.2,
+        engine: "unix:///var/run/docker.sock".into(),
+        error: error.map(str::to_string),
+        notes: error
+            .map(|_| vec!["run.sh exited with 1: no such file".to_string()])
+            .unwrap_or_default(),
+        report: report.map(|_| json.clone()),
+    };
+    let mut book = Gradebook {
+        gradebook_version: GRADEBOOK_VERSION,
+        lab: "reports".into(),
+        course: "course".into(),
+        graded_at: "2026-11-28T12:00:00Z".into(),
+        lab_digest: "sha256:0123".into(),
+        checks: r
+            .checks
+            .iter()
+            .map(|c| CheckInfo {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                points: c.max_points,
+            })
+            .collect(),
+        rows: Vec::new(),
+    };
+    book.merge(vec![
+        row(
+            "linus",
+            None,
+            Some("it did not finish within 1m (start, script, checks)"),
+        ),
+        row("ada, \"the countess\"", Some(&r), None),
+    ]);
+    book
+}
+
+#[test]
+fn gradebook_csv_json_junit() {
+    let book = gradebook();
+    insta::assert_snapshot!("gradebook_csv", book.csv());
+    insta::assert_snapshot!("gradebook_json", book.json());
+    insta::assert_snapshot!("gradebook_junit", book.junit());
+}
+
+#[test]
+fn gradebook_reads_back_what_it_wrote_and_a_regrade_replaces_rows() {
+    use lab::report::gradebook::Gradebook;
+    let book = gradebook();
+    let mut again = Gradebook::from_json(&book.json()).expect("reads back");
+    assert_eq!(again.json(), book.json());
+    let mut regraded = again.rows[1].clone();
+    regraded.status = "graded".into();
+    regraded.error = None;
+    again.merge(vec![regraded]);
+    assert_eq!(again.rows.len(), 2);
+    assert_eq!(again.rows.iter().filter(|r| r.status == "error").count(), 0);
+}
+
+#[test]
+fn gradescope_and_classroom_shapes() {
+    use base64::Engine as _;
+    let r = report();
+    insta::assert_snapshot!("gradescope_results", lab::report::gradebook::gradescope(&r));
+    let encoded = lab::report::gradebook::classroom_result(&r, "reports");
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .expect("base64");
+    let v: serde_json::Value = serde_json::from_slice(&decoded).expect("json");
+    insta::assert_json_snapshot!("classroom_result", v);
+}

@@ -87,6 +87,22 @@ pub async fn remove_leftovers(
     notes
 }
 
+/// Remove the image tags named after the lab that appeared since `before` (a solution's
+/// `week1-greeter:1.0`), keeping the lab's own: `lab stop` does not remove what students
+/// build, so whoever ran the solution does. Containers, networks and volumes are left for
+/// the caller to find and report.
+pub async fn remove_new_images(engine: &Engine, lab: &Lab, before: &Snapshot, keep: &[String]) {
+    let after = Snapshot::take(engine).await;
+    let prefix = format!("{}-", lab.id);
+    let new = after
+        .images
+        .iter()
+        .filter(|t| t.starts_with(&prefix) && !before.images.contains(*t) && !keep.contains(t));
+    for tag in new {
+        let _ = crate::engine::teardown::remove_named(engine, "image", tag).await;
+    }
+}
+
 /// The images the lab itself makes or uses (kept: every start needs them).
 pub fn lab_images(course: &str, lab: &Lab) -> Vec<String> {
     crate::engine::plan(lab, course, &lab.id)

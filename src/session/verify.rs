@@ -10,7 +10,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::grade::{GradeError, GradeOptions, grade};
-use super::leftovers::{Snapshot, lab_images, remove_leftovers};
+use super::leftovers::{Snapshot, lab_images, remove_new_images};
 use super::solve::{Script, SolveError};
 use super::up::{UpError, UpOptions, up};
 use super::variants::{self, VariantVerdict};
@@ -178,7 +178,7 @@ pub async fn verify_lab(
     let before = Snapshot::take(engine).await;
     let verdict = verify_lab_once(engine, course, lab, project, events, cancel).await;
     let keep = lab_images(&course.id, lab);
-    remove_leftovers(engine, lab, project, &before, &keep).await;
+    remove_new_images(engine, lab, &before, &keep).await;
     verdict
 }
 
