@@ -61,7 +61,14 @@ pub(super) fn decode_lab(
             },
         }
     }
-    check_service_refs(ctx, &body);
+    // Services a student's submitted stack brings cannot be known before it is graded.
+    let submitted_stack = header
+        .as_ref()
+        .and_then(|h| h.submission.as_ref())
+        .is_some_and(|s| s.stack.is_some());
+    if !submitted_stack {
+        check_service_refs(ctx, &body);
+    }
     super::needs::check(ctx, &body.checks, &body.needs);
 
     let header = header?;
@@ -287,7 +294,8 @@ impl<'d> Body<'d> {
     }
 }
 
-/// Every service a check or action names must be in the stack.
+/// Every service a check or action names must be in the stack (unless the lab takes a
+/// stack from its submissions).
 fn check_service_refs(ctx: &mut Ctx, body: &Body) {
     let services: Vec<&str> = body
         .stack

@@ -1,0 +1,82 @@
+//! A submission that is a stack file: applied in the lab's project under the safety
+//! policy, labelled like the lab's own services (so it goes with the lab), graded; a stack
+//! that asks for a privileged container or the host's files is refused with the reason in
+//! the student's row, and the next student is graded as if it never happened.
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::Value;
+
+#[test]
+fn submitted_stacks_are_applied_under_the_policy() {
+    let p = support::Project::new("gstack");
+    let id = p.name.clone();
+    let text = "---\ntitle: Stacks\nsubmission: { files: [stack.yaml], stack: stack.yaml }\n---\n\n\
+        ```yaml stack\nservices:\n  db:\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n```\n\n\
+        ```yaml check\nid: web-runs\ntitle: the submitted web service runs\npoints: 2\ncontainer: { service: web, state: running }\n```\n";
+    let dir = support::course(&[(&id, text)], &[]);
+    let subs = support::workspace();
+    let write = |student: &str, stack: &str| {
+        let d = subs.path().join(student);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("stack.yaml"), stack).unwrap();
+    };
+    write(
+        "good",
+        "services:\n  web:\n    image: busybox:1.36\n    command: [\"httpd\", \"-f\", \"-p\", \"8080\"]\n",
+    );
+    write(
+        "privileged",
+        "services:\n  web:\n    image: busybox:1.36\n    privileged: true\n    command: [\"sleep\", \"60\"]\n",
+    );
+    write(
+        "host-files",
+        "services:\n  web:\n    image: busybox:1.36\n    volumes: [\"/etc:/host-etc\"]\n    command: [\"sleep\", \"60\"]\n",
+    );
+    write("broken", "services:\n  web:\n    imagee: busybox:1.36\n");
+    let out = support::workspace();
+    let o = Command::new(support::lab_bin())
+        .args(["grade", &id, "--submissions"])
+        .arg(subs.path())
+        .arg("--out")
+        .arg(out.path())
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    let book: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("gradebook.json")).unwrap())
+            .unwrap();
+    let row = |s: &str| {
+        book["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["student"] == s)
+            .unwrap_or_else(|| panic!("no row {s}: {said}"))
+            .clone()
+    };
+    assert_eq!(row("good")["status"], "graded", "{said}");
+    assert_eq!(row("good")["score"], 2, "{said}");
+    for (s, why) in [
+        ("privileged", "privileged"),
+        ("host-files", "/etc"),
+        ("broken", "imagee"),
+    ] {
+        let r = row(s);
+        assert_eq!(r["status"], "error", "{s}: {r:#}");
+        let error = r["error"].as_str().unwrap_or_default();
+        assert!(error.contains("stack.yaml was refused"), "{s}: {error}");
+        assert!(error.contains(why), "{s}: {error}");
+    }
+    assert!(p.leftovers().is_empty(), "{:?}", p.leftovers());
+    assert!(support::named_after(&id).is_empty());
+}
