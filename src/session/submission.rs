@@ -156,14 +156,7 @@ pub async fn grade_submission(
             engine: engine.host().to_string(),
             error,
             notes,
-            report: report.and_then(|r| {
-                serde_json::from_str(&r.render(
-                    crate::report::Format::Json,
-                    false,
-                    crate::ui::Style::PLAIN,
-                ))
-                .ok()
-            }),
+            report: report.and_then(|r| serde_json::from_str(&crate::report::json::render(r)).ok()),
         };
     Ok(match outcome {
         None => Graded {
