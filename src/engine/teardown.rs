@@ -99,9 +99,13 @@ pub async fn remove_labelled(
                     .and_then(|g| g.parse::<i32>().ok());
                 // Lab containers are disposable: killed at once, unless the lab gives them a
                 // stop_grace_period to shut down in (then they get that long after SIGTERM).
-                if let Some(t) = grace
-                    && c.state == "running"
-                {
+                // Either way it is stopped, and its exit handled, before it is removed: a
+                // running container removed while the engine still releases its network
+                // endpoints can leave one behind on Engine 20.10, and the network can then
+                // not be removed until the engine restarts (moby#43286).
+                // `stop` returns once the engine has seen the exit; with no grace it kills at once.
+                if matches!(c.state.as_str(), "running" | "paused" | "restarting") {
+                    let t = grace.unwrap_or(0);
                     let _ = docker
                         .stop_container(
                             &c.id,
