@@ -1,6 +1,7 @@
 //! What checks run against: the engine, the lab's project, the student's workspace, and
 //! the log of what `before:` actions changed (put back when the check is done).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -31,6 +32,8 @@ pub struct RunContext {
     pub networks: Vec<String>,
     /// The lab's own volume names, likewise.
     pub volumes: Vec<String>,
+    /// Services with replicas, and how many: a check of such a service checks every one.
+    pub replicas: HashMap<String, u32>,
     /// How programs run on this machine (expect `host:`, `command`).
     pub host: HostPrograms,
 }
@@ -64,6 +67,7 @@ impl RunContext {
             restore: Restore::default(),
             networks: vec!["default".to_string()],
             volumes: Vec::new(),
+            replicas: HashMap::new(),
             host: HostPrograms::default(),
         }
     }

@@ -16,6 +16,14 @@ pub async fn find(ctx: &RunContext, target: &Target) -> Result<Found, Outcome> {
     let engine = ctx.engine().map_err(Outcome::error)?;
     match target {
         Target::Service(svc) => find_service(ctx, svc).await,
+        Target::Replica(svc, n) => match find::replica(engine, &ctx.project, svc, *n).await {
+            Ok(Some(f)) => Ok(f),
+            Ok(None) => Err(Outcome::error(format!(
+                "the lab's service {svc} has no replica {n} (project {}); `lab start` brings it back",
+                ctx.project
+            ))),
+            Err(e) => Err(Outcome::error(format!("could not list containers: {e}"))),
+        },
         Target::Container(name) => match find::container(engine, name).await {
             Ok(Some(f)) => Ok(f),
             Ok(None) => Err(Outcome::missing(format!("there is no container {name}"))),

@@ -4,7 +4,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{CliError, CliResult, Global, context};
 use crate::exit;
-use crate::session::verify::{CourseVerdict, VerifyError, verify_course};
+use crate::session::verify::{CourseVerdict, VerifyError, VerifyOptions, verify_course};
 use crate::session::{Event, Events};
 use crate::ui::{Style, output, table};
 
@@ -22,6 +22,12 @@ pub struct Args {
     /// Verify in projects named PREFIX<lab> (default: the lab id, as a student would).
     #[arg(long, default_value = "")]
     prefix: String,
+    /// Leave a lab that fails up (with its solution's workspace) and say how to inspect it.
+    #[arg(long)]
+    keep: bool,
+    /// Show each failing check's evidence: output, stderr, exit code.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> CliResult {
@@ -51,22 +57,20 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
             ));
         }
     });
-    let verdict = verify_course(
-        &engine,
-        &course,
-        &labs,
-        &args.prefix,
-        args.jobs,
-        &events,
-        cancel,
-    )
-    .await
-    .map_err(|e| match e {
-        VerifyError::Interrupted => {
-            CliError::Interrupted(Some("the labs under verification were stopped".into()))
-        }
-        e @ VerifyError::Engine(_) => CliError::Environment(e.to_string()),
-    })?;
+    let opts = VerifyOptions {
+        prefix: args.prefix.clone(),
+        jobs: args.jobs,
+        keep: args.keep,
+        verbose: args.verbose,
+    };
+    let verdict = verify_course(&engine, &course, &labs, &opts, &events, cancel)
+        .await
+        .map_err(|e| match e {
+            VerifyError::Interrupted => {
+                CliError::Interrupted(Some("the labs under verification were stopped".into()))
+            }
+            e @ VerifyError::Engine(_) => CliError::Environment(e.to_string()),
+        })?;
     let all_ok = verdict.ok();
     let CourseVerdict {
         labs: verdicts,
@@ -100,7 +104,11 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
                     v.lab.clone(),
                     yes_no(v.fresh_ok),
                     yes_no(v.solved_ok),
-                    yes_no(v.clean_ok),
+                    if v.kept.is_some() {
+                        out_style.yellow("kept")
+                    } else {
+                        yes_no(v.clean_ok)
+                    },
                     variants,
                     format!("{:.1}s", v.duration.as_secs_f64()),
                 ]
@@ -123,6 +131,11 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
                 text.push_str(&format!("{}: {p}\n", v.lab));
             }
         }
+        for v in &verdicts {
+            if let Some(k) = &v.kept {
+                text.push_str(&kept_note(&v.lab, k));
+            }
+        }
         if !leftovers.is_empty() {
             text.push_str(&format!(
                 "left on the engine without lab's labels (label what solutions create with io.lab.project=$LAB_PROJECT): {}\n",
@@ -141,4 +154,22 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
     } else {
         exit::CHECKS_FAILED
     })
+}
+
+/// How to look at a lab `--keep` left up, and how to remove it.
+fn kept_note(lab: &str, k: &crate::session::verify::Kept) -> String {
+    let p = &k.project;
+    let ws = k
+        .workspace
+        .as_ref()
+        .map(|w| format!(" --workspace {}", w.display()))
+        .unwrap_or_default();
+    format!(
+        "{lab}: left up after its {run} failed, in project {p}; to look at it:\n  \
+         lab check {lab} --project {p}{ws} -v\n  \
+         lab status {lab} --project {p}\n  \
+         docker ps -a --filter label=io.lab.project={p}\n\
+         and to remove it: lab stop {lab} --project {p} --volumes\n",
+        run = k.run
+    )
 }

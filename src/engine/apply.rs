@@ -91,14 +91,20 @@ pub async fn apply(
         ensure_networks(docker, plan, run_id),
         ensure_volumes(docker, plan, run_id),
     );
-    images?;
+    let images = images?;
     networks?;
     volumes?;
+    // What each container runs is part of what it is: a rebuilt image recreates it.
+    let containers: Vec<ContainerPlan> = plan
+        .containers
+        .iter()
+        .map(|c| with_image_id(c, images.ids.get(c.body.image.as_deref().unwrap_or(""))))
+        .collect();
 
     // Create every container first, side by side: only the starts stay on the critical
     // path of the dependencies.
     let prepared = futures_util::future::join_all(
-        plan.containers
+        containers
             .iter()
             .map(|c| prepare(docker, c, existing.get(&c.name), run_id)),
     )
@@ -114,7 +120,7 @@ pub async fn apply(
         .iter()
         .map(|_| watch::channel(Phase::Waiting).0)
         .collect();
-    let jobs = plan.containers.iter().enumerate().map(|(i, c)| {
+    let jobs = containers.iter().enumerate().map(|(i, c)| {
         let phases = &phases;
         let step = &steps[i];
         let waits: Vec<(usize, Phase)> = c
@@ -136,12 +142,12 @@ pub async fn apply(
             launch(docker, c, step).await?;
             phases[i].send_replace(Phase::Started);
             progress.emit(Progress::Started {
-                service: c.service.clone(),
+                service: c.display(),
             });
             let ready = wait_ready(engine, c, opts.ready_timeout).await?;
             phases[i].send_replace(Phase::Ready);
             progress.emit(Progress::Ready {
-                service: c.service.clone(),
+                service: c.display(),
             });
             Ok::<_, EngineError>(ready)
         }
@@ -158,8 +164,8 @@ pub async fn apply(
     futures_util::future::try_join_all(confirms).await?;
 
     let mut applied = Applied::default();
-    for (c, step) in plan.containers.iter().zip(&steps) {
-        let name = c.service.clone();
+    for (c, step) in containers.iter().zip(&steps) {
+        let name = c.display();
         match step {
             Step::Created(_) => applied.created.push(name),
             Step::Recreated(_) => applied.recreated.push(name),
@@ -167,7 +173,24 @@ pub async fn apply(
             Step::Start(_) | Step::Unpause(_) => applied.started.push(name),
         }
     }
+    images::remove_replaced(engine, &images.replaced).await;
     Ok(applied)
+}
+
+/// The container's plan with the id of its image in its config hash.
+fn with_image_id(c: &ContainerPlan, id: Option<&String>) -> ContainerPlan {
+    let mut c = c.clone();
+    if let Some(id) = id {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(c.hash.as_bytes());
+        h.update(id.as_bytes());
+        c.hash = hex::encode(&h.finalize()[..8]);
+        if let Some(l) = c.body.labels.as_mut() {
+            l.insert(labels::CONFIG_HASH.to_string(), c.hash.clone());
+        }
+    }
+    c
 }
 
 async fn existing_containers(

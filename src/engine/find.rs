@@ -141,11 +141,38 @@ pub async fn service(
     project: &str,
     service: &str,
 ) -> Result<Option<Found>, EngineError> {
-    let filter = Filter {
-        labels: vec![
+    by_labels(
+        engine,
+        vec![
             format!("{}={project}", labels::PROJECT),
             format!("{}={service}", labels::SERVICE),
         ],
+    )
+    .await
+}
+
+/// The container of one replica of a service (`io.lab.replica`).
+pub async fn replica(
+    engine: &Engine,
+    project: &str,
+    service: &str,
+    replica: u32,
+) -> Result<Option<Found>, EngineError> {
+    by_labels(
+        engine,
+        vec![
+            format!("{}={project}", labels::PROJECT),
+            format!("{}={service}", labels::SERVICE),
+            format!("{}={replica}", labels::REPLICA),
+        ],
+    )
+    .await
+}
+
+/// A running container with all these labels, else any; `None` when there is none.
+async fn by_labels(engine: &Engine, labels: Vec<String>) -> Result<Option<Found>, EngineError> {
+    let filter = Filter {
+        labels,
         names: Vec::new(),
     };
     let list = list(engine, &filter).await?;

@@ -17,24 +17,42 @@ use crate::text::{Capped, Keep};
 /// The label on built images that records what they were built from.
 const CONTEXT_HASH: &str = "io.lab.context-hash";
 
+/// What `ensure` found or made.
+#[derive(Debug, Default)]
+pub struct Ensured {
+    /// Each image of the plan by name, and the id it has now: a container made from an
+    /// older id is recreated (a rebuild changes what the service runs).
+    pub ids: HashMap<String, String>,
+    /// Images `lab` built earlier that a rebuild just replaced (now without a name): removed
+    /// once no container uses them, so rebuilds leave nothing dangling.
+    pub replaced: Vec<String>,
+}
+
 /// Make every image of the plan available, concurrently.
 pub async fn ensure(
     engine: &Engine,
     images: &[ImagePlan],
     progress: &ProgressSink,
-) -> Result<(), EngineError> {
+) -> Result<Ensured, EngineError> {
     let jobs = images.iter().map(|img| ensure_one(engine, img, progress));
-    for r in futures_util::future::join_all(jobs).await {
-        r?;
+    let mut out = Ensured::default();
+    for (img, r) in images
+        .iter()
+        .zip(futures_util::future::join_all(jobs).await)
+    {
+        let (id, replaced) = r?;
+        out.ids.insert(img.name.clone(), id);
+        out.replaced.extend(replaced);
     }
-    Ok(())
+    Ok(out)
 }
 
+/// The image's id now, and the id of a lab-built image this replaced.
 async fn ensure_one(
     engine: &Engine,
     img: &ImagePlan,
     progress: &ProgressSink,
-) -> Result<(), EngineError> {
+) -> Result<(String, Option<String>), EngineError> {
     let existing = match engine.api().inspect_image(&img.name).await {
         Ok(i) => Some(i),
         Err(e) if is_not_found(&e) => None,
@@ -45,6 +63,7 @@ async fn ensure_one(
             ))(e));
         }
     };
+    let old_id = existing.as_ref().and_then(|i| i.id.clone());
     if let Some(build) = &img.build {
         // Reading and hashing a context is file work: off the async workers.
         let plan = build.clone();
@@ -60,23 +79,59 @@ async fn ensure_one(
             .and_then(|c| c.labels.as_ref())
             .and_then(|l| l.get(CONTEXT_HASH))
             .cloned();
-        if current.as_deref() == Some(hash.as_str()) && img.pull_policy != PullPolicy::Always {
-            return Ok(());
+        if let Some(id) = &old_id
+            && current.as_deref() == Some(hash.as_str())
+            && img.pull_policy != PullPolicy::Always
+        {
+            return Ok((id.clone(), None));
         }
-        return build_image(engine, &img.name, build, tar, &hash, progress).await;
+        build_image(engine, &img.name, build, tar, &hash, progress).await?;
+        let id = image_id(engine, &img.name).await?;
+        // Only what carries our context label was built by `lab`: only that is ours to remove.
+        let replaced = old_id.filter(|old| current.is_some() && *old != id);
+        return Ok((id, replaced));
     }
     match (img.pull_policy, existing.is_some()) {
-        (PullPolicy::Never, false) => Err(EngineError::ImageUnavailable {
-            image: img.name.clone(),
-            reason: "the lab says pull_policy: never".into(),
-        }),
-        (PullPolicy::Always, _) | (_, false) => {
-            pull(engine, &img.name, progress).await.or_else(|e| {
-                // With a local copy, a failed "always" pull is not fatal (offline laptops).
-                if existing.is_some() { Ok(()) } else { Err(e) }
-            })
+        (PullPolicy::Never, false) => {
+            return Err(EngineError::ImageUnavailable {
+                image: img.name.clone(),
+                reason: "the lab says pull_policy: never".into(),
+            });
         }
-        _ => Ok(()),
+        (PullPolicy::Always, _) | (_, false) => {
+            if let Err(e) = pull(engine, &img.name, progress).await {
+                // With a local copy, a failed "always" pull is not fatal (offline laptops).
+                if existing.is_none() {
+                    return Err(e);
+                }
+            }
+        }
+        _ => {
+            if let Some(id) = old_id {
+                return Ok((id, None));
+            }
+        }
+    }
+    Ok((image_id(engine, &img.name).await?, None))
+}
+
+async fn image_id(engine: &Engine, name: &str) -> Result<String, EngineError> {
+    engine
+        .api()
+        .inspect_image(name)
+        .await
+        .map_err(EngineError::engine(format!("inspecting image {name}")))
+        .map(|i| i.id.unwrap_or_default())
+}
+
+/// Remove images a rebuild replaced, when nothing uses them any more (a conflict means a
+/// container still runs it: it stays, as the engine says).
+pub async fn remove_replaced(engine: &Engine, ids: &[String]) {
+    for id in ids {
+        let opts = bollard::query_parameters::RemoveImageOptionsBuilder::default()
+            .force(false)
+            .build();
+        let _ = engine.api().remove_image(id, Some(opts), None).await;
     }
 }
 

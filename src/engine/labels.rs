@@ -9,3 +9,5 @@ pub const CONFIG_HASH: &str = "io.lab.config-hash";
 pub const RUN: &str = "io.lab.run";
 /// How long the container gets to stop (from `stop_grace_period`), in seconds.
 pub const STOP_GRACE: &str = "io.lab.stop-grace";
+/// Which replica of its service a container is (1, 2, …), for services with replicas.
+pub const REPLICA: &str = "io.lab.replica";

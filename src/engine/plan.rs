@@ -59,6 +59,8 @@ pub struct VolumePlan {
 #[derive(Debug, Clone)]
 pub struct ContainerPlan {
     pub service: String,
+    /// Which replica, for a service with replicas.
+    pub replica: Option<u32>,
     pub name: String,
     pub body: ContainerCreateBody,
     /// Networks beyond the first (API 1.41 takes one at create): name and aliases.
@@ -70,6 +72,16 @@ pub struct ContainerPlan {
     pub ready_when: Readiness,
     /// How long `lab stop` lets it shut down (stop_grace_period), when set.
     pub stop_grace: Option<std::time::Duration>,
+}
+
+impl ContainerPlan {
+    /// How messages name it: the service, with the replica's number when it has one.
+    pub fn display(&self) -> String {
+        match self.replica {
+            Some(n) => format!("{}-{n}", self.service),
+            None => self.service.clone(),
+        }
+    }
 }
 
 /// The strongest condition any dependent asks of a service.
@@ -143,7 +155,7 @@ pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError>
     let mut images: Vec<ImagePlan> = Vec::new();
     let mut containers = Vec::new();
     for s in &stack.services {
-        let image = image_name(s, &lab.id);
+        let image = image_name(s, project);
         if !images.iter().any(|i| i.name == image) {
             images.push(ImagePlan {
                 name: image.clone(),
@@ -156,45 +168,61 @@ pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError>
                 }),
             });
         }
-        let mut l = base_labels(&[(labels::SERVICE, &s.name)]);
-        l.extend(s.labels.iter().cloned());
-        if let Some(g) = s.stop_grace_period {
-            l.insert(
-                labels::STOP_GRACE.to_string(),
-                g.0.as_secs().max(1).to_string(),
-            );
+        // One container, or one per replica (`<project>-<service>-N`, labelled with N).
+        let copies: Vec<Option<u32>> = match s.replicas {
+            Some(n) => (1..=n).map(Some).collect(),
+            None => vec![None],
+        };
+        for replica in copies {
+            let number = replica.map(|n| n.to_string());
+            let mut extra = vec![(labels::SERVICE, s.name.as_str())];
+            if let Some(n) = &number {
+                extra.push((labels::REPLICA, n.as_str()));
+            }
+            let mut l = base_labels(&extra);
+            l.extend(s.labels.iter().cloned());
+            if let Some(g) = s.stop_grace_period {
+                l.insert(
+                    labels::STOP_GRACE.to_string(),
+                    g.0.as_secs().max(1).to_string(),
+                );
+            }
+            let (body, extra_networks) = create_body(s, &image, project, &lab.dir, l)?;
+            let hash = config_hash(&body, &extra_networks);
+            let mut body = body;
+            if let Some(l) = body.labels.as_mut() {
+                l.insert(labels::CONFIG_HASH.to_string(), hash.clone());
+            }
+            let name = match (&s.container_name, replica) {
+                (_, Some(n)) => scoped(project, &format!("{}-{n}", s.name)),
+                (Some(c), None) => c.clone(),
+                (None, None) => scoped(project, &s.name),
+            };
+            containers.push(ContainerPlan {
+                service: s.name.clone(),
+                replica,
+                name,
+                body,
+                extra_networks,
+                hash,
+                depends_on: Vec::new(),
+                ready_when: Readiness::Started,
+                stop_grace: s.stop_grace_period.map(|d| d.0),
+            });
         }
-        let (body, extra_networks) = create_body(s, &image, project, &lab.dir, l)?;
-        let hash = config_hash(&body, &extra_networks);
-        let mut body = body;
-        if let Some(l) = body.labels.as_mut() {
-            l.insert(labels::CONFIG_HASH.to_string(), hash.clone());
-        }
-        containers.push(ContainerPlan {
-            service: s.name.clone(),
-            name: s
-                .container_name
-                .clone()
-                .unwrap_or_else(|| scoped(project, &s.name)),
-            body,
-            extra_networks,
-            hash,
-            depends_on: Vec::new(),
-            ready_when: Readiness::Started,
-            stop_grace: s.stop_grace_period.map(|d| d.0),
-        });
     }
-    // Dependencies by index, and what each service must reach before its dependents start.
-    let index: BTreeMap<&str, usize> = stack
-        .services
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name.as_str(), i))
-        .collect();
-    for (i, s) in stack.services.iter().enumerate() {
+    // Dependencies by index (every replica of what a service depends on), and what each
+    // service must reach before its dependents start.
+    let mut index: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in containers.iter().enumerate() {
+        index.entry(c.service.as_str()).or_default().push(i);
+    }
+    let index: BTreeMap<String, Vec<usize>> =
+        index.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    for s in &stack.services {
         for d in &s.depends_on {
             // The loader checks these; a plan made from a model built otherwise checks again.
-            let Some(&j) = index.get(d.service.as_str()) else {
+            let Some(deps) = index.get(d.service.as_str()) else {
                 return Err(EngineError::InvalidLab {
                     service: s.name.clone(),
                     message: format!(
@@ -203,13 +231,19 @@ pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError>
                     ),
                 });
             };
-            containers[i].depends_on.push((j, d.condition));
             let want = match d.condition {
                 DependencyCondition::ServiceStarted => Readiness::Started,
                 DependencyCondition::ServiceHealthy => Readiness::Healthy,
                 DependencyCondition::ServiceCompletedSuccessfully => Readiness::Completed,
             };
-            containers[j].ready_when = containers[j].ready_when.max(want);
+            for &i in index.get(s.name.as_str()).into_iter().flatten() {
+                for &j in deps {
+                    containers[i].depends_on.push((j, d.condition));
+                }
+            }
+            for &j in deps {
+                containers[j].ready_when = containers[j].ready_when.max(want);
+            }
         }
     }
     // Each service waits for its dependencies: a cycle would wait forever.
@@ -231,11 +265,11 @@ pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError>
     })
 }
 
-/// Compose's naming: the image given, else `<lab>-<service>` for a build.
-fn image_name(s: &Service, lab: &str) -> String {
+/// Compose's naming (LAB_FORMAT §3): the image given, else `<project>-<service>:lab`.
+pub fn image_name(s: &Service, project: &str) -> String {
     match (&s.image, &s.build) {
         (Some(i), _) => i.clone(),
-        (None, _) => format!("{lab}-{}:lab", s.name),
+        (None, _) => format!("{project}-{}:lab", s.name),
     }
 }
 

@@ -287,7 +287,7 @@ async fn not_ready(
         details.push_str("\n  it logged nothing");
     }
     EngineError::NotReady {
-        service: c.service.clone(),
+        service: c.display(),
         wanted: wanted.into(),
         state,
         details,

@@ -13,6 +13,9 @@ use super::units::{ByteSize, Dur};
 pub enum Target {
     /// The container of a stack service, found by labels in the lab's project.
     Service(String),
+    /// One replica of a service with replicas (LAB_FORMAT §3, v1.1): `service: web,
+    /// replica: 2`. Numbered from 1, as the containers are (`<project>-web-2`).
+    Replica(String, u32),
     /// Any container by name (one the student created).
     Container(String),
     /// The student's machine.
@@ -23,6 +26,7 @@ impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Target::Service(s) => write!(f, "service {s}"),
+            Target::Replica(s, n) => write!(f, "replica {n} of service {s}"),
             Target::Container(c) => write!(f, "container {c}"),
             Target::Host => write!(f, "the host"),
         }
@@ -131,6 +135,33 @@ impl Check {
 }
 
 impl CheckKind {
+    /// The container the check looks at, when it names one (`service:`/`container:`); not a
+    /// peer it probes from. A runner checks every replica of a service through this.
+    pub fn target_mut(&mut self) -> Option<&mut Target> {
+        match self {
+            CheckKind::Exec(c) => Some(&mut c.spec.target),
+            CheckKind::Expect(c) => Some(&mut c.target),
+            CheckKind::Http(c) => c.target.as_mut(),
+            CheckKind::Container(c) => c.target.as_mut(),
+            CheckKind::Logs(c) => Some(&mut c.target),
+            CheckKind::File(c) => c.target.as_mut(),
+            CheckKind::Answer(a) => match &mut a.expect {
+                AnswerExpect::Inspect(AnswerInspect {
+                    source: InspectSource::Container(t),
+                    ..
+                }) => Some(t),
+                _ => None,
+            },
+            CheckKind::Tcp(_)
+            | CheckKind::Dns(_)
+            | CheckKind::Network(_)
+            | CheckKind::Volume(_)
+            | CheckKind::Image(_)
+            | CheckKind::Command(_)
+            | CheckKind::Dockerfile(_) => None,
+        }
+    }
+
     pub fn tag(&self) -> KindTag {
         match self {
             CheckKind::Exec(_) => KindTag::Exec,

@@ -71,6 +71,9 @@ pub struct Service {
     pub hostname: Option<String>,
     pub extra_hosts: Vec<(String, String)>,
     pub pull_policy: PullPolicy,
+    /// `deploy.replicas` / `scale` (v1.1): `Some(n)` makes containers `<project>-<svc>-1..n`;
+    /// `None` is one container named `<project>-<svc>`, as in v1.
+    pub replicas: Option<u32>,
     /// Unsafe options, accepted only with `--allow-unsafe` (see the policy).
     pub privileged: bool,
     pub network_mode: Option<String>,

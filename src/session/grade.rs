@@ -106,6 +106,11 @@ pub async fn grade(
         ctx.networks
             .extend(stack.networks.iter().map(|n| n.name.clone()));
         ctx.volumes = stack.volumes.iter().map(|v| v.name.clone()).collect();
+        ctx.replicas = stack
+            .services
+            .iter()
+            .filter_map(|s| Some((s.name.clone(), s.replicas?)))
+            .collect();
     }
     let ctx = Arc::new(ctx);
     let on_event = |e: RunEvent| match e {

@@ -91,13 +91,22 @@ pub async fn remove_leftovers(
 /// `week1-greeter:1.0`), keeping the lab's own: `lab stop` does not remove what students
 /// build, so whoever ran the solution does. Containers, networks and volumes are left for
 /// the caller to find and report.
-pub async fn remove_new_images(engine: &Engine, lab: &Lab, before: &Snapshot, keep: &[String]) {
+pub async fn remove_new_images(
+    engine: &Engine,
+    lab: &Lab,
+    project: &str,
+    before: &Snapshot,
+    keep: &[String],
+) {
     let after = Snapshot::take(engine).await;
-    let prefix = format!("{}-", lab.id);
-    let new = after
-        .images
-        .iter()
-        .filter(|t| t.starts_with(&prefix) && !before.images.contains(*t) && !keep.contains(t));
+    // In a project of its own (`--prefix`), the lab's built images are named after that
+    // project (`<project>-web:lab`): new, and the run's to remove.
+    let prefixes = [format!("{}-", lab.id), format!("{project}-")];
+    let new = after.images.iter().filter(|t| {
+        prefixes.iter().any(|p| t.starts_with(p.as_str()))
+            && !before.images.contains(*t)
+            && !keep.contains(t)
+    });
     for tag in new {
         let _ = crate::engine::teardown::remove_named(engine, "image", tag).await;
     }

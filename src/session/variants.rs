@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use super::grade::{GradeError, GradeOptions, grade};
 use super::solve::{Script, SolveError};
 use super::up::{UpError, UpOptions, up};
-use super::verify::Interrupted;
+use super::verify::{Interrupted, Kept, VerifyOptions};
 use super::{Events, down};
 use crate::checks::Status;
 use crate::engine::Engine;
@@ -138,23 +138,42 @@ pub async fn run(
     lab: &Lab,
     project: &str,
     variant: &Variant,
+    opts: &VerifyOptions,
     cancel: &CancellationToken,
-) -> Result<VariantVerdict, Interrupted> {
+) -> Result<(VariantVerdict, Option<Kept>), Interrupted> {
     let mut v = VariantVerdict {
         name: variant.name.clone(),
         expect: variant.expect.clone(),
         problems: Vec::new(),
     };
-    let graded = up_run_grade(engine, course, lab, project, variant, &mut v, cancel).await;
+    let mut ws = None;
+    let graded = up_run_grade(
+        engine,
+        course,
+        lab,
+        project,
+        variant,
+        (&mut v, &mut ws),
+        cancel,
+    )
+    .await;
+    if let Ok(Some(results)) = &graded {
+        judge(&variant.expect, results, opts.verbose, &mut v.problems);
+    }
+    if opts.keep && graded.is_ok() && !v.problems.is_empty() {
+        let kept = Kept {
+            project: project.to_string(),
+            workspace: ws.map(tempfile::TempDir::keep),
+            run: format!("variant {}", variant.name),
+        };
+        return Ok((v, Some(kept)));
+    }
     let t = down::down(engine, project, true).await;
     for e in t.errors {
         v.problems.push(format!("stop: {e}"));
     }
-    let results = graded?;
-    if let Some(results) = results {
-        judge(&variant.expect, &results, &mut v.problems);
-    }
-    Ok(v)
+    graded?;
+    Ok((v, None))
 }
 
 async fn up_run_grade(
@@ -163,7 +182,7 @@ async fn up_run_grade(
     lab: &Lab,
     project: &str,
     variant: &Variant,
-    v: &mut VariantVerdict,
+    (v, kept): (&mut VariantVerdict, &mut Option<tempfile::TempDir>),
     cancel: &CancellationToken,
 ) -> Result<Option<Vec<crate::checks::CheckResult>>, Interrupted> {
     let quiet = Events::default();
@@ -231,7 +250,9 @@ async fn up_run_grade(
         jobs: 4,
         host: Default::default(),
     };
-    match grade(Some(engine), lab, &opts, &Events::default(), cancel).await {
+    let graded = grade(Some(engine), lab, &opts, &Events::default(), cancel).await;
+    *kept = Some(ws);
+    match graded {
         Ok(report) => Ok(Some(report.checks)),
         Err(GradeError::Interrupted { .. }) => Err(Interrupted),
         Err(e) => {
@@ -242,7 +263,12 @@ async fn up_run_grade(
 }
 
 /// Every difference between what the checks gave and what the variant must get.
-fn judge(expect: &Expect, results: &[crate::checks::CheckResult], problems: &mut Vec<String>) {
+fn judge(
+    expect: &Expect,
+    results: &[crate::checks::CheckResult],
+    verbose: bool,
+    problems: &mut Vec<String>,
+) {
     let must_fail: &[String] = match expect {
         Expect::Pass => &[],
         Expect::Fail(ids) => ids,
@@ -256,10 +282,11 @@ fn judge(expect: &Expect, results: &[crate::checks::CheckResult], problems: &mut
             )),
             (false, Status::Pass) | (true, _) => {}
             (false, _) => problems.push(format!(
-                "check {} does not pass ({}): {}",
+                "check {} does not pass ({}): {}{}",
                 r.id,
                 r.status.as_str(),
-                r.message
+                r.message,
+                super::verify::evidence(r, verbose)
             )),
         }
     }

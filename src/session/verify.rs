@@ -24,6 +24,29 @@ pub const SOLVE_TIMEOUT: Duration = Duration::from_secs(300);
 /// How much of a solution's output is kept (the end) for the message when it fails.
 const SOLVE_OUTPUT_CAP: usize = 16 * 1024;
 
+/// How `lab verify` runs.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// Projects are named `<prefix><lab>`.
+    pub prefix: String,
+    /// How many labs may verify at once (see [`isolated`]).
+    pub jobs: usize,
+    /// Leave a lab that fails up, with the workspace its solution ran in, for inspection.
+    pub keep: bool,
+    /// Put each failing check's evidence (output, stderr, exit code) under its problem.
+    pub verbose: bool,
+}
+
+/// A failing lab left up by `--keep`: where to look.
+#[derive(Debug, Clone, Serialize)]
+pub struct Kept {
+    pub project: String,
+    /// The workspace the solution (or variant) ran in, kept too.
+    pub workspace: Option<PathBuf>,
+    /// Which run was kept: `solution` or `variant NAME`.
+    pub run: String,
+}
+
 /// One lab's verification.
 #[derive(Debug, Clone, Serialize)]
 pub struct LabVerdict {
@@ -35,6 +58,9 @@ pub struct LabVerdict {
     pub clean_ok: bool,
     /// The other ways to do the lab (`solutions/<id>/variants/`), each on a fresh lab.
     pub variants: Vec<VariantVerdict>,
+    /// Set when `--keep` left the lab up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept: Option<Kept>,
     #[serde(serialize_with = "secs")]
     pub duration: Duration,
 }
@@ -100,11 +126,11 @@ pub async fn verify_course(
     engine: &Engine,
     course: &Course,
     labs: &[&Lab],
-    prefix: &str,
-    jobs: usize,
+    opts: &VerifyOptions,
     events: &Events,
     cancel: &CancellationToken,
 ) -> Result<CourseVerdict, VerifyError> {
+    let (prefix, jobs) = (opts.prefix.as_str(), opts.jobs);
     use futures_util::StreamExt;
     let before = crate::engine::teardown::inventory(engine).await?;
     let (together, alone): (Vec<&Lab>, Vec<&Lab>) = labs.iter().partition(|l| isolated(l));
@@ -112,7 +138,7 @@ pub async fn verify_course(
     let mut interrupted = false;
     let mut stream = futures_util::stream::iter(together.into_iter().map(|l| {
         let project = format!("{prefix}{}", l.id);
-        async move { verify_lab(engine, course, l, &project, events, cancel).await }
+        async move { verify_lab(engine, course, l, &project, opts, events, cancel).await }
     }))
     .buffer_unordered(jobs.max(1));
     // Every lab under way finishes its own clean-up before the stream ends.
@@ -131,7 +157,7 @@ pub async fn verify_course(
             return Err(VerifyError::Interrupted);
         }
         let project = format!("{prefix}{}", l.id);
-        let v = verify_lab(engine, course, l, &project, events, cancel).await?;
+        let v = verify_lab(engine, course, l, &project, opts, events, cancel).await?;
         events.emit(Event::LabVerified { verdict: v.clone() });
         verdicts.push(v);
     }
@@ -139,30 +165,63 @@ pub async fn verify_course(
         return Err(VerifyError::Interrupted);
     }
     verdicts.sort_by_key(|v| labs.iter().position(|l| l.id == v.lab));
-    let ours: Vec<String> = labs.iter().map(|l| format!("{prefix}{}", l.id)).collect();
     let after = crate::engine::teardown::inventory(engine).await?;
-    let leftovers = after
+    // What a kept lab still has up is there on purpose.
+    let kept: Vec<&str> = verdicts
+        .iter()
+        .filter_map(|v| v.kept.as_ref().map(|k| k.project.as_str()))
+        .collect();
+    let mut leftovers: Vec<String> = after
         .iter()
         .filter(|(name, project)| {
-            let new = !before.contains_key(*name);
-            match project {
-                Some(p) => new && ours.contains(p),
-                // Unlabelled: count what is named after a verified project (week1-hello), not
-                // what someone else is doing on the same engine meanwhile.
-                None => {
-                    new && ours.iter().any(|p| {
-                        name.split_once(' ')
-                            .is_some_and(|(_, n)| n.starts_with(p.as_str()))
-                    })
-                }
-            }
+            !before.contains_key(*name) && !project.as_deref().is_some_and(|p| kept.contains(&p))
+        })
+        .filter(|(name, project)| {
+            labs.iter().any(|l| {
+                belongs(
+                    name,
+                    project.as_deref(),
+                    &format!("{prefix}{}", l.id),
+                    &l.id,
+                )
+            })
         })
         .map(|(name, _)| name.clone())
         .collect();
+    // Each leftover is the lab's whose project (or id) it is named after: its row says so.
+    for v in &mut verdicts {
+        let project = format!("{prefix}{}", v.lab);
+        let mine: Vec<String> = after
+            .iter()
+            .filter(|(name, p)| {
+                leftovers.contains(name) && belongs(name, p.as_deref(), &project, &v.lab)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if !mine.is_empty() {
+            v.clean_ok = false;
+            v.problems.push(format!(
+                "left on the engine without the lab's labels (label what the solution creates with io.lab.project=$LAB_PROJECT, or remove it): {}",
+                mine.join(", ")
+            ));
+            leftovers.retain(|l| !mine.contains(l));
+        }
+    }
     Ok(CourseVerdict {
         labs: verdicts,
         leftovers,
     })
+}
+
+/// Whether an object (`container week1-hello`) is a lab's: labelled with its project, or,
+/// unlabelled, named after the project or the lab (`week1-…`), as solutions name things.
+fn belongs(what: &str, label: Option<&str>, project: &str, lab: &str) -> bool {
+    match label {
+        Some(p) => p == project,
+        None => what.split_once(' ').is_some_and(|(_, n)| {
+            n.starts_with(&format!("{project}-")) || n.starts_with(&format!("{lab}-"))
+        }),
+    }
 }
 
 /// Verify one lab in project `project`. The images its solution and variants build under
@@ -172,13 +231,14 @@ pub async fn verify_lab(
     course: &Course,
     lab: &Lab,
     project: &str,
+    opts: &VerifyOptions,
     events: &Events,
     cancel: &CancellationToken,
 ) -> Result<LabVerdict, Interrupted> {
     let before = Snapshot::take(engine).await;
-    let verdict = verify_lab_once(engine, course, lab, project, events, cancel).await;
+    let verdict = verify_lab_once(engine, course, lab, project, opts, events, cancel).await;
     let keep = lab_images(&course.id, lab);
-    remove_new_images(engine, lab, &before, &keep).await;
+    remove_new_images(engine, lab, project, &before, &keep).await;
     verdict
 }
 
@@ -187,6 +247,7 @@ async fn verify_lab_once(
     course: &Course,
     lab: &Lab,
     project: &str,
+    opts: &VerifyOptions,
     events: &Events,
     cancel: &CancellationToken,
 ) -> Result<LabVerdict, Interrupted> {
@@ -198,8 +259,19 @@ async fn verify_lab_once(
         solved_ok: false,
         clean_ok: false,
         variants: Vec::new(),
+        kept: None,
         duration: Duration::ZERO,
     };
+    // Said before anything starts: without a solution there is nothing to prove.
+    let solve = solution(course, lab);
+    if !solve.is_file() {
+        v.problems.push(format!(
+            "there is no reference solution: {} is missing",
+            rel(&course.root, &solve)
+        ));
+        v.duration = start.elapsed();
+        return Ok(v);
+    }
     match is_empty(engine, project).await {
         Ok(true) => {}
         Ok(false) => {
@@ -213,7 +285,27 @@ async fn verify_lab_once(
             return Ok(v);
         }
     }
-    let phases = run_phases(engine, course, lab, project, &mut v, events, cancel).await;
+    let mut workspace = None;
+    let phases = run_phases(
+        engine,
+        course,
+        lab,
+        project,
+        (&mut v, &mut workspace),
+        opts.verbose,
+        events,
+        cancel,
+    )
+    .await;
+    if opts.keep && phases.is_ok() && !v.problems.is_empty() {
+        v.kept = Some(Kept {
+            project: project.to_string(),
+            workspace: workspace.map(tempfile::TempDir::keep),
+            run: "solution".into(),
+        });
+        v.duration = start.elapsed();
+        return Ok(v);
+    }
     // Whatever happened, stop, and check nothing labelled remains.
     events.emit(Event::Verify {
         lab: lab.id.clone(),
@@ -241,22 +333,31 @@ async fn verify_lab_once(
             lab: lab.id.clone(),
             phase: VerifyPhase::Variant,
         });
-        let verdict = variants::run(engine, course, lab, project, variant, cancel).await?;
+        let (verdict, kept) =
+            variants::run(engine, course, lab, project, variant, opts, cancel).await?;
         for p in &verdict.problems {
             v.problems.push(format!("variant {}: {p}", verdict.name));
         }
         v.variants.push(verdict);
+        if kept.is_some() {
+            // The lab is up with this variant's work: the next variant would need it gone.
+            v.kept = kept;
+            break;
+        }
     }
     v.duration = start.elapsed();
     Ok(v)
 }
 
+/// The fresh, solve and solved phases; `kept` gets the solution's workspace (for `--keep`).
+#[allow(clippy::too_many_arguments)]
 async fn run_phases(
     engine: &Engine,
     course: &Course,
     lab: &Lab,
     project: &str,
-    v: &mut LabVerdict,
+    (v, kept): (&mut LabVerdict, &mut Option<tempfile::TempDir>),
+    verbose: bool,
     events: &Events,
     cancel: &CancellationToken,
 ) -> Result<(), Interrupted> {
@@ -305,14 +406,7 @@ async fn run_phases(
             v.problems.push(format!("check {} already passes on the fresh lab (mark it starts_passing: true, or make the task need doing)", c.id));
         }
     }
-    let solve = course.root.join("solutions").join(&lab.id).join("solve.sh");
-    if !solve.is_file() {
-        v.problems.push(format!(
-            "there is no reference solution: {} is missing",
-            rel(&course.root, &solve)
-        ));
-        return Ok(());
-    }
+    let solve = solution(course, lab);
     let ws = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => {
@@ -360,7 +454,9 @@ async fn run_phases(
         Ok(_) => {}
     }
     phase(VerifyPhase::GradingSolved);
-    let Some(solved) = grade_in(engine, lab, project, ws.path(), v, cancel).await? else {
+    let graded = grade_in(engine, lab, project, ws.path(), v, cancel).await?;
+    *kept = Some(ws);
+    let Some(solved) = graded else {
         return Ok(());
     };
     v.solved_ok = true;
@@ -368,12 +464,32 @@ async fn run_phases(
         if r.status != Status::Pass {
             v.solved_ok = false;
             v.problems.push(format!(
-                "check {} does not pass after the solution: {}",
-                r.id, r.message
+                "check {} does not pass after the solution: {}{}",
+                r.id,
+                r.message,
+                evidence(r, verbose)
             ));
         }
     }
     Ok(())
+}
+
+/// A check's evidence, indented under its problem, when asked for.
+pub(super) fn evidence(r: &crate::checks::CheckResult, verbose: bool) -> String {
+    if !verbose || r.evidence.trim().is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = r
+        .evidence
+        .trim_end()
+        .lines()
+        .map(|l| format!("    {l}"))
+        .collect();
+    format!("\n{}", lines.join("\n"))
+}
+
+fn solution(course: &Course, lab: &Lab) -> PathBuf {
+    course.root.join("solutions").join(&lab.id).join("solve.sh")
 }
 
 /// Every check's result; `None` (with the reason among the problems) when grading could

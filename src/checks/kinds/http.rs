@@ -240,6 +240,15 @@ async fn from_service(
         (None, Some(crate::model::Target::Service(s))) => {
             format!("http://{s}:{}{}", c.port.unwrap_or(80), c.path)
         }
+        (None, Some(crate::model::Target::Replica(s, n))) => {
+            // Each replica's container name resolves on the lab's networks, as in Compose.
+            format!(
+                "http://{}-{s}-{n}:{}{}",
+                ctx.project,
+                c.port.unwrap_or(80),
+                c.path
+            )
+        }
         (None, Some(crate::model::Target::Container(n))) => {
             format!("http://{n}:{}{}", c.port.unwrap_or(80), c.path)
         }

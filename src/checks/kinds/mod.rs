@@ -18,10 +18,50 @@ use std::time::Duration;
 
 use super::context::RunContext;
 use super::outcome::Outcome;
-use crate::model::CheckKind;
+use super::outcome::Status;
+use crate::model::{CheckKind, Target};
 
-/// One attempt of a check of any kind, bounded by `timeout`.
+/// One attempt of a check of any kind, bounded by `timeout`. A check of a service with
+/// replicas (LAB_FORMAT §3) is a check of every replica: it passes when each one does, and
+/// a failure names the replica.
 pub async fn run(ctx: &RunContext, kind: &CheckKind, timeout: Duration) -> Outcome {
+    let mut kind = kind.clone();
+    let replicated = match kind.target_mut() {
+        Some(Target::Service(s)) => ctx.replicas.get(s.as_str()).map(|n| (s.clone(), *n)),
+        _ => None,
+    };
+    let Some((service, n)) = replicated else {
+        return run_kind(ctx, &kind, timeout).await;
+    };
+    // Side by side: the attempt's time bound is the check's, whatever the replica count.
+    let kinds: Vec<CheckKind> = (1..=n)
+        .map(|i| {
+            let mut k = kind.clone();
+            if let Some(t) = k.target_mut() {
+                *t = Target::Replica(service.clone(), i);
+            }
+            k
+        })
+        .collect();
+    let outcomes =
+        futures_util::future::join_all(kinds.iter().map(|k| run_kind(ctx, k, timeout))).await;
+    let mut last = None;
+    for (i, mut o) in (1..=n).zip(outcomes) {
+        if o.status != Status::Pass {
+            o.message = format!(
+                "replica {i} of {n} ({}-{service}-{i}): {}",
+                ctx.project, o.message
+            );
+            return o;
+        }
+        last = Some(o);
+    }
+    let mut o = last.unwrap_or_else(|| Outcome::error("the service has no replicas"));
+    o.message = format!("all {n} replicas: {}", o.message);
+    o
+}
+
+async fn run_kind(ctx: &RunContext, kind: &CheckKind, timeout: Duration) -> Outcome {
     match kind {
         CheckKind::Exec(c) => exec::run(ctx, c, timeout).await,
         CheckKind::Expect(c) => expect::run(ctx, c, timeout).await,

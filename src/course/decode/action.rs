@@ -20,10 +20,18 @@ const ACTIONS: &[&str] = &[
 ];
 const COMMAND: Schema = Schema::known(&["run"]);
 
-const TARGET_ONLY: Schema = Schema::known(&["service", "container"]);
-const KILL: Schema = Schema::known(&["service", "container", "signal"]);
-const CONNECT: Schema = Schema::known(&["service", "container", "network", "aliases"]);
-pub const EXEC: Schema = Schema::known(&["service", "container", "cmd", "user", "workdir", "env"]);
+const TARGET_ONLY: Schema = Schema::known(&["service", "replica", "container"]);
+const KILL: Schema = Schema::known(&["service", "replica", "container", "signal"]);
+const CONNECT: Schema = Schema::known(&["service", "replica", "container", "network", "aliases"]);
+pub const EXEC: Schema = Schema::known(&[
+    "service",
+    "replica",
+    "container",
+    "cmd",
+    "user",
+    "workdir",
+    "env",
+]);
 
 /// Services named by actions, with their positions, for the lab-level reference check.
 pub type Refs = Vec<(String, crate::course::yaml::Pos)>;
@@ -172,9 +180,27 @@ pub fn fields_target(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<Targe
         (Some(s), None) => {
             let name = string(ctx, s, &f.field("service"))?;
             refs.push((name.clone(), s.pos));
-            Some(Target::Service(name))
+            match f.get("replica") {
+                // Whether the service has that many is the lab's to check, with the stack.
+                Some(_) => Some(Target::Replica(
+                    name,
+                    f.int(ctx, "replica", 1, 1000)? as u32,
+                )),
+                None => Some(Target::Service(name)),
+            }
         }
-        (None, Some(c)) => Some(Target::Container(string(ctx, c, &f.field("container"))?)),
+        (None, Some(c)) => {
+            if let Some(r) = f.get("replica") {
+                ctx.error(
+                    r.pos,
+                    format!(
+                        "\"replica\" in {} goes with \"service\"; a container is named in full",
+                        f.what
+                    ),
+                );
+            }
+            Some(Target::Container(string(ctx, c, &f.field("container"))?))
+        }
         (Some(_), Some(c)) => {
             ctx.error(
                 c.pos,

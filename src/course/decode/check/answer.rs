@@ -11,7 +11,14 @@ use crate::model::{AnswerCheck, AnswerExpect, AnswerInspect, InspectSource};
 const ANSWER: Schema = Schema::known(&[
     "file", "key", "equals", "sha256", "matches", "inspect", "prefix",
 ]);
-const INSPECT: Schema = Schema::known(&["service", "container", "engine", "path", "prefix"]);
+const INSPECT: Schema = Schema::known(&[
+    "service",
+    "replica",
+    "container",
+    "engine",
+    "path",
+    "prefix",
+]);
 /// What an answer must be: exactly one of these.
 const EXPECTATIONS: &[&str] = &["equals", "sha256", "matches", "inspect"];
 

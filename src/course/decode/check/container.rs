@@ -12,6 +12,7 @@ use crate::model::{ContainerCheck, InspectAssertion, Matcher, MountCheck};
 
 const CONTAINER: Schema = Schema::known(&[
     "service",
+    "replica",
     "container",
     "exists",
     "state",
@@ -175,7 +176,7 @@ pub(super) fn decode(
     };
     if !c.exists
         && f.keys()
-            .any(|(k, _, _)| !matches!(k, "service" | "container" | "exists"))
+            .any(|(k, _, _)| !matches!(k, "service" | "replica" | "container" | "exists"))
     {
         ctx.error(
             f.pos,

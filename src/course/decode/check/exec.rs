@@ -9,6 +9,7 @@ use crate::model::ExecCheck;
 
 const EXEC: Schema = Schema::known(&[
     "service",
+    "replica",
     "container",
     "cmd",
     "user",

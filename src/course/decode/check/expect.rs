@@ -8,7 +8,15 @@ use crate::course::decode::{Ctx, Fields, Schema, boolean, string};
 use crate::course::yaml::Node;
 use crate::model::{CommandLine, ExpectCheck, ExpectStep, Target};
 
-const EXPECT: Schema = Schema::known(&["service", "container", "host", "spawn", "run", "steps"]);
+const EXPECT: Schema = Schema::known(&[
+    "service",
+    "replica",
+    "container",
+    "host",
+    "spawn",
+    "run",
+    "steps",
+]);
 const STEP: Schema = Schema::known(&["send", "expect", "expect_eof", "send_control", "timeout"]);
 
 pub(super) fn decode(

@@ -11,6 +11,7 @@ use crate::model::FileCheck;
 const FILE: Schema = Schema::known(&[
     "path",
     "service",
+    "replica",
     "container",
     "exists",
     "contains",

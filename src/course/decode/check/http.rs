@@ -11,6 +11,7 @@ use crate::model::{HttpCheck, Literal, Matcher, Target};
 const HTTP: Schema = Schema::known(&[
     "url",
     "service",
+    "replica",
     "container",
     "host",
     "port",

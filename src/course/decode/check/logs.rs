@@ -9,6 +9,7 @@ use crate::model::{LogStream, LogsCheck};
 
 const LOGS: Schema = Schema::known(&[
     "service",
+    "replica",
     "container",
     "contains",
     "matches",

@@ -10,6 +10,7 @@ mod healthcheck;
 mod mounts;
 mod networks;
 mod ports;
+mod replicas;
 mod service;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -54,6 +54,8 @@ pub const SERVICE_KEYS: &[&str] = &[
     "hostname",
     "extra_hosts",
     "pull_policy",
+    "deploy",
+    "scale",
     "privileged",
     "network_mode",
     "pid",
@@ -77,7 +79,6 @@ const SERVICE: Schema = Schema {
         "cpu_shares",
         "cpuset",
         "credential_spec",
-        "deploy",
         "develop",
         "device_cgroup_rules",
         "devices",
@@ -103,7 +104,6 @@ const SERVICE: Schema = Schema {
         "pre_stop",
         "profiles",
         "runtime",
-        "scale",
         "secrets",
         "shm_size",
         "storage_opt",
@@ -157,6 +157,7 @@ pub(super) fn decode(
     naming(ctx, &f, &mut s);
     pull_policy(ctx, &f, &what, &mut s);
     unsafe_options(ctx, &f, &what, &mut s);
+    super::replicas::replicas(ctx, &f, &what, &mut s);
     Some(s)
 }
 
