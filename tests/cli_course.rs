@@ -36,11 +36,19 @@ fn lint_accepts_the_example_course() {
         stdout(&o),
         String::from_utf8_lossy(&o.stderr)
     );
+    let out = stdout(&o);
     assert!(
-        stdout(&o).starts_with("ok course \"Example Course\": 2 labs"),
-        "{}",
-        stdout(&o)
+        out.contains("\nok course \"Example Course\": 2 labs"),
+        "{out}"
     );
+    // The fixture has no solutions: a warning each, and lint still passes.
+    assert!(
+        out.starts_with(
+            "labs/basics/README.md: warning: lab \"basics\" has no solutions/basics/solve.sh"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("(2 warnings)"), "{out}");
 }
 
 #[test]

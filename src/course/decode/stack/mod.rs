@@ -8,6 +8,7 @@ mod command;
 mod depends;
 mod healthcheck;
 mod mounts;
+mod nested;
 mod networks;
 mod ports;
 mod service;
@@ -55,7 +56,9 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Option<Stack> {
     let entries = named_map(ctx, services, "\"services\"");
     let names: BTreeSet<String> = entries.iter().map(|(n, _, _)| n.clone()).collect();
     let mut dep_pos: depends::Positions = BTreeMap::new();
+    let mut owners: Vec<(usize, String)> = Vec::new();
     for (name, key, body) in &entries {
+        let first = ctx.diags.len();
         if !valid_service_name(name) {
             ctx.error(
                 key.pos,
@@ -65,9 +68,45 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Option<Stack> {
         if let Some(s) = service::decode(ctx, name, body, &declared, &names, &mut dep_pos) {
             stack.services.push(s);
         }
+        owners.extend((first..ctx.diags.len()).map(|i| (i, name.clone())));
     }
+    shared_once(ctx, &owners);
     depends::report_cycles(ctx, &stack, &dep_pos);
     Some(stack)
+}
+
+/// A mistake in an anchor (`x-common: &common`) that several services merge is found once
+/// per service, all at the anchor's own place: keep one, and say who shares it.
+fn shared_once(ctx: &mut Ctx, owners: &[(usize, String)]) {
+    let place = |ctx: &Ctx, i: usize| (ctx.diags[i].line, ctx.diags[i].col);
+    let mut sharers: BTreeMap<(Option<u32>, Option<u32>), BTreeSet<&str>> = BTreeMap::new();
+    for (i, name) in owners {
+        sharers.entry(place(ctx, *i)).or_default().insert(name);
+    }
+    let mut seen = BTreeSet::new();
+    let mut repeats = Vec::new();
+    for (i, name) in owners {
+        let Some(names) = sharers.get(&place(ctx, *i)).filter(|n| n.len() > 1) else {
+            continue;
+        };
+        let d = &mut ctx.diags[*i];
+        let general = d.message.replace(&format!("service \"{name}\""), "service");
+        if !seen.insert((d.line, d.col, general)) {
+            repeats.push(*i);
+            continue;
+        }
+        let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        let all = format!("services {}", nested::and_list(&quoted));
+        d.message = d.message.replace(&format!("service \"{name}\""), &all);
+        let note = format!("written once and merged into {all}: fixing it here fixes them all");
+        d.help = Some(match d.help.take() {
+            Some(h) => format!("{h}; {note}"),
+            None => note,
+        });
+    }
+    for i in repeats.into_iter().rev() {
+        ctx.diags.remove(i);
+    }
 }
 
 /// The networks and volumes declared at the top level, which services may use.
