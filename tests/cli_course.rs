@@ -237,7 +237,10 @@ fn hint_shows_hints() {
 fn course_with_scaling() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    for (id, front) in [("w1", "title: W1"), ("scaling", "title: S\nrequires: [week9]")] {
+    for (id, front) in [
+        ("w1", "title: W1"),
+        ("scaling", "title: S\nrequires: [week9]"),
+    ] {
         std::fs::create_dir_all(root.join("labs").join(id)).expect("mkdir");
         std::fs::write(
             root.join("labs").join(id).join("README.md"),

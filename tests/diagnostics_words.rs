@@ -22,7 +22,9 @@ fn lint(readme: &str) -> String {
 }
 
 fn stack(yaml: &str) -> String {
-    lint(&format!("---\ntitle: Bad lab\n---\n\n```yaml stack\n{yaml}```\n"))
+    lint(&format!(
+        "---\ntitle: Bad lab\n---\n\n```yaml stack\n{yaml}```\n"
+    ))
 }
 
 fn check(yaml: &str) -> String {
