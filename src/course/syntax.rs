@@ -181,10 +181,22 @@ pub fn explain(raw: &str, pos: Option<Pos>, text: &str) -> Explained {
     plain(format!("invalid YAML: {}", scrub(raw)))
 }
 
-/// The parser's words without its configuration hints, as a last resort.
+/// The parser's words without its configuration hints and state names, as a last resort.
 fn scrub(raw: &str) -> String {
     let cut = raw.find(", set ").map(|i| &raw[..i]).unwrap_or(raw);
-    cut.replace("while parsing a ", "in a ")
+    let mut s = cut.replace("while parsing a ", "in a ");
+    for (theirs, ours) in [
+        ("block mapping", "map"),
+        ("block sequence", "list"),
+        ("block collection", "list"),
+        ("flow mapping", "map in braces"),
+        ("flow sequence", "list in brackets"),
+        ("scalar", "value"),
+        ("budget breached", "too large"),
+    ] {
+        s = s.replace(theirs, ours);
+    }
+    s
 }
 
 fn char_at(text: &str, pos: Option<Pos>) -> Option<char> {
@@ -378,6 +390,28 @@ mod tests {
             e.help.as_deref(),
             Some("write it as: title: \"web: still answers\"")
         );
+    }
+
+    /// Every one-character slip anywhere in a stack: no panic, and no parser words.
+    #[test]
+    fn slips_never_panic_or_leak() {
+        let text = "x-c: &c\n  restart: always\nservices:\n  web:\n    <<: *c\n    image: \"busybox:1.36\"\n    ports: [\"8080\"]\n    environment: {A: b}\n    command:\n      - sh\n";
+        for (i, _) in text.char_indices() {
+            for c in [
+                ' ', '\t', ':', '-', '"', '\'', '[', '{', ']', '*', '&', '#', '\n', 'é', '%',
+            ] {
+                let mut t = text.to_string();
+                t.insert(i, c);
+                if let Err(e) = crate::course::yaml::parse(&t) {
+                    for word in ["Policy", "Options", "saphyr", "serde", "block mapping"] {
+                        assert!(!e.message.contains(word), "{t:?}: {e:?}");
+                    }
+                }
+                let mut t = text.to_string();
+                t.remove(i);
+                let _ = crate::course::yaml::parse(&t);
+            }
+        }
     }
 
     #[test]
