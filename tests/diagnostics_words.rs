@@ -114,6 +114,19 @@ case!(
     yaml_value_continues_on_an_indented_line,
     stack("services:\n  web:\n    image: busybox:1.36\n      ports: [\"8080\"]\n")
 );
+case!(
+    yaml_indent_in_a_list_item,
+    stack(
+        "services:\n  web:\n    image: busybox:1.36\n    volumes:\n      - type: tmpfs\n         target: /x\n"
+    )
+);
+// Not a syntax error, but the same slip: `db:` with its keys at its own level.
+case!(
+    service_keys_not_indented,
+    stack(
+        "services:\n  web:\n    image: busybox:1.36\n  db:\n  image: busybox:1.36\n  command: [\"true\"]\n"
+    )
+);
 
 // A mistake in an anchor that two services merge: once, at the anchor's key.
 case!(

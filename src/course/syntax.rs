@@ -253,6 +253,16 @@ fn unclosed_flow(before: &[Line]) -> Option<(u32, u32, char)> {
 
 fn misaligned(culprit: &Line, reference: &Line, above: bool) -> Explained {
     let whereto = if above { "above" } else { "below" };
+    // A key lines up with the key of a list item (`- type: tmpfs`), not with its dash.
+    let named = match reference.content.strip_prefix("- ") {
+        Some(rest) if !culprit.content.starts_with('-') && rest.contains(':') => Line {
+            no: reference.no,
+            indent: reference.indent + 2,
+            content: rest,
+        },
+        _ => Line { ..*reference },
+    };
+    let reference = &named;
     Explained::at(
         Pos::new(culprit.no, culprit.indent as u32 + 1),
         format!(

@@ -53,7 +53,8 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Option<Stack> {
     let Some(services) = top.required(ctx, "services") else {
         return Some(stack);
     };
-    let entries = named_map(ctx, services, "\"services\"");
+    let mut entries = named_map(ctx, services, "\"services\"");
+    stray_service_keys(ctx, &mut entries);
     let names: BTreeSet<String> = entries.iter().map(|(n, _, _)| n.clone()).collect();
     let mut dep_pos: depends::Positions = BTreeMap::new();
     let mut owners: Vec<(usize, String)> = Vec::new();
@@ -73,6 +74,34 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Option<Stack> {
     shared_once(ctx, &owners);
     depends::report_cycles(ctx, &stack, &dep_pos);
     Some(stack)
+}
+
+/// `db:` with nothing under it, then `image: x` at the same level: the service's keys were
+/// not indented, so they read as services. Say so once per key and decode neither.
+fn stray_service_keys(ctx: &mut Ctx, entries: &mut Vec<(String, &Node, &Node)>) {
+    let mut owner: Option<String> = None;
+    let mut keep = vec![true; entries.len()];
+    for (i, (name, key, body)) in entries.iter().enumerate() {
+        if let Some(o) = &owner
+            && SERVICE_KEYS.contains(&name.as_str())
+        {
+            ctx.error(
+                key.pos,
+                format!("\"{name}\" is written at the level of the services, so it reads as one: indent it under \"{o}:\""),
+            );
+            keep[i] = false;
+            continue;
+        }
+        owner = body.is_null().then(|| name.clone());
+        if owner.is_some()
+            && let Some((next, _, _)) = entries.get(i + 1)
+            && SERVICE_KEYS.contains(&next.as_str())
+        {
+            keep[i] = false;
+        }
+    }
+    let mut flags = keep.into_iter();
+    entries.retain(|_| flags.next().unwrap_or(true));
 }
 
 /// A mistake in an anchor (`x-common: &common`) that several services merge is found once
