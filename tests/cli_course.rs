@@ -36,11 +36,19 @@ fn lint_accepts_the_example_course() {
         stdout(&o),
         String::from_utf8_lossy(&o.stderr)
     );
+    let out = stdout(&o);
     assert!(
-        stdout(&o).starts_with("ok course \"Example Course\": 2 labs"),
-        "{}",
-        stdout(&o)
+        out.contains("\nok course \"Example Course\": 2 labs"),
+        "{out}"
     );
+    // The fixture has no solutions: a warning each, and lint still passes.
+    assert!(
+        out.starts_with(
+            "labs/basics/README.md: warning: lab \"basics\" has no solutions/basics/solve.sh"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("(2 warnings)"), "{out}");
 }
 
 #[test]
@@ -222,4 +230,76 @@ fn hint_shows_hints() {
     assert!(stdout(&o).contains("The health check probes port 5432"));
     let o = lab(&["hint", "services", "nope"], &example());
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// A course with lab `scaling` (which requires `week9`, not a lab of the course) and a
+/// clean lab `w1` with its solution; `scaling` has none.
+fn course_with_scaling() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    for (id, front) in [
+        ("w1", "title: W1"),
+        ("scaling", "title: S\nrequires: [week9]"),
+    ] {
+        std::fs::create_dir_all(root.join("labs").join(id)).expect("mkdir");
+        std::fs::write(
+            root.join("labs").join(id).join("README.md"),
+            format!("---\n{front}\n---\n\n# Lab\n"),
+        )
+        .expect("write");
+    }
+    std::fs::write(
+        root.join("labs/course.yaml"),
+        "format_version: 1\ntitle: T\nlabs: [w1, scaling]\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join("solutions/w1")).expect("mkdir");
+    std::fs::write(root.join("solutions/w1/solve.sh"), "#!/bin/sh\n").expect("write");
+    dir
+}
+
+// Issue 15: a lab linted alone is checked as its course checks it.
+#[test]
+fn lint_of_a_lab_checks_requires_against_its_course() {
+    let dir = course_with_scaling();
+    let o = lab(&["lint", "labs/scaling"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "labs/scaling/README.md:3:12: lab \"scaling\" requires \"week9\", which is not a lab of this course"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+// Issue 15: `--course DIR` with a relative lab path, run from another folder.
+#[test]
+fn lint_finds_a_relative_lab_path_in_the_course_given() {
+    let dir = course_with_scaling();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let course = dir.path().to_str().unwrap_or_default();
+    let o = lab(&["--course", course, "lint", "labs/w1"], elsewhere.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("ok lab \"w1\""), "{}", stdout(&o));
+    let o = lab(&["--course", course, "lint", "labs/nope"], elsewhere.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+// Issue 15: a lab without solutions/<id>/solve.sh is a warning; lint still passes.
+#[test]
+fn lint_warns_about_a_missing_solution_and_passes() {
+    let dir = course_with_scaling();
+    std::fs::write(
+        dir.path().join("labs/scaling/README.md"),
+        "---\ntitle: S\nrequires: [w1]\n---\n\n# Lab\n",
+    )
+    .expect("write");
+    let o = lab(&["lint"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    insta::assert_snapshot!(stdout(&o));
+    let o = lab(&["lint", "--json"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    insta::assert_json_snapshot!(v);
 }

@@ -87,7 +87,7 @@ case!(
 );
 case!(
     stack_unsupported_compose_key,
-    stack("services:\n  web:\n    image: busybox:1.36\n    deploy:\n      replicas: 2\n")
+    stack("services:\n  web:\n    image: busybox:1.36\n    secrets:\n      - db_password\n")
 );
 case!(
     stack_missing_image,

@@ -40,7 +40,9 @@ macro_rules! case {
 
 case!(
     replicas_with_a_container_name,
-    stack("  web:\n    image: busybox:1.36\n    container_name: web\n    deploy:\n      replicas: 3\n")
+    stack(
+        "  web:\n    image: busybox:1.36\n    container_name: web\n    deploy:\n      replicas: 3\n"
+    )
 );
 case!(
     replicas_with_a_fixed_host_port,
@@ -56,15 +58,21 @@ case!(
 );
 case!(
     deploy_placement_is_not_supported,
-    stack("  web:\n    image: busybox:1.36\n    deploy:\n      replicas: 2\n      placement: { constraints: [] }\n")
+    stack(
+        "  web:\n    image: busybox:1.36\n    deploy:\n      replicas: 2\n      placement: { constraints: [] }\n"
+    )
 );
 case!(
     replica_with_a_container,
-    lab("```yaml stack\nservices:\n  web:\n    image: busybox:1.36\n    scale: 2\n```\n\n## T\n\n```yaml check\nid: c\ntitle: C\nexec: { container: x, replica: 2, cmd: \"true\" }\n```\n")
+    lab(
+        "```yaml stack\nservices:\n  web:\n    image: busybox:1.36\n    scale: 2\n```\n\n## T\n\n```yaml check\nid: c\ntitle: C\nexec: { container: x, replica: 2, cmd: \"true\" }\n```\n"
+    )
 );
 
 #[test]
 fn replicas_as_compose_writes_them_load() {
-    let ok = stack("  web:\n    image: busybox:1.36\n    ports: [\"80\"]\n    deploy:\n      replicas: 3\n  api:\n    image: busybox:1.36\n    scale: 2\n");
+    let ok = stack(
+        "  web:\n    image: busybox:1.36\n    ports: [\"80\"]\n    deploy:\n      replicas: 3\n  api:\n    image: busybox:1.36\n    scale: 2\n",
+    );
     assert_eq!(ok, "no errors");
 }

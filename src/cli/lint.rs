@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::{Global, context::count};
 use crate::course::{
-    Diagnostic, Diagnostics, LoadOptions, find_course_root, load_course, load_lab,
+    Diagnostic, Diagnostics, LoadOptions, find_course_root, lint_lab_in_course, load_course,
+    load_lab, missing_solutions,
 };
 use crate::exit;
 use crate::ui::{Style, output};
@@ -38,24 +39,42 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
     let opts = LoadOptions {
         allow_unsafe: global.allow_unsafe,
     };
-    let (root, result) = match &scope {
-        Scope::Course(root) => (
-            root.clone(),
-            load_course(root, &opts).map(|c| {
+    let (root, summary, mut diags) = match &scope {
+        Scope::Course(root) => match load_course(root, &opts) {
+            Ok(c) => {
                 let checks: usize = c.labs.iter().map(|l| l.checks.len()).sum();
                 let points: u32 = c.labs.iter().map(|l| l.max_points()).sum();
-                format!(
+                let summary = format!(
                     "course \"{}\": {}, {}, {}",
                     c.title,
                     count(c.labs.len(), "lab"),
                     count(checks, "check"),
                     count(points as usize, "point")
-                )
-            }),
-        ),
-        Scope::Lab(dir, root) => (
-            root.clone(),
-            load_lab(dir, root, &opts).map(|l| {
+                );
+                let ids = c.labs.iter().map(|l| l.id.as_str());
+                let warnings = Diagnostics(missing_solutions(root, ids));
+                (root.clone(), Some(summary), warnings)
+            }
+            Err(diags) => (root.clone(), None, diags),
+        },
+        Scope::Lab(dir, root) => {
+            // Inside a course, a lab is checked as the course checks it.
+            let in_course =
+                !root.as_os_str().is_empty() && root.join("labs").join("course.yaml").is_file();
+            let (lab, mut diags) = if in_course {
+                lint_lab_in_course(dir, root, &opts)
+            } else {
+                match load_lab(dir, root, &opts) {
+                    Ok(l) => (Some(l), Diagnostics::default()),
+                    Err(d) => (None, d),
+                }
+            };
+            if let Some(l) = &lab
+                && in_course
+            {
+                diags.0.extend(missing_solutions(root, [l.id.as_str()]));
+            }
+            let summary = lab.map(|l| {
                 format!(
                     "lab \"{}\": {}, {}, {}",
                     l.id,
@@ -63,24 +82,16 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
                     count(l.checks.len(), "check"),
                     count(l.max_points() as usize, "point")
                 )
-            }),
-        ),
+            });
+            (root.clone(), summary, diags)
+        }
     };
-    match result {
-        Ok(summary) => {
-            report(
-                &Diagnostics::default(),
-                &root,
-                args.json,
-                global,
-                Some(&summary),
-            );
-            Ok(exit::OK)
-        }
-        Err(diags) => {
-            report(&diags, &root, args.json, global, None);
-            Err(super::CliError::Reported(exit::INVALID_INPUT))
-        }
+    diags.sort();
+    report(&diags, &root, args.json, global, summary.as_deref());
+    if diags.errors() == 0 && summary.is_some() {
+        Ok(exit::OK)
+    } else {
+        Err(super::CliError::Reported(exit::INVALID_INPUT))
     }
 }
 
@@ -88,6 +99,15 @@ fn scope(global: &Global, path: Option<&Path>, cwd: &Path) -> Result<Scope, Diag
     let Some(path) = path else {
         return find_course_root(global.course.as_deref(), cwd).map(Scope::Course);
     };
+    // A relative path is looked for here first, then in the course `--course` names.
+    let in_course = global
+        .course
+        .as_deref()
+        .filter(|_| path.is_relative() && !path.exists())
+        .and_then(|c| find_course_root(Some(c), cwd).ok())
+        .map(|root| root.join(path))
+        .filter(|p| p.exists());
+    let path = in_course.as_deref().unwrap_or(path);
     if path.is_file() {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let dir = if dir.as_os_str().is_empty() {
@@ -145,10 +165,12 @@ fn lab_scope(dir: &Path) -> Scope {
 
 fn report(diags: &Diagnostics, root: &Path, json: bool, global: &Global, summary: Option<&str>) {
     if json {
+        // Version 2: each entry has severity, suggestion and help (null when none).
         let doc = serde_json::json!({
-            "version": 1,
-            "ok": diags.is_empty(),
-            "errors": diags.len(),
+            "version": 2,
+            "ok": diags.errors() == 0,
+            "errors": diags.errors(),
+            "warnings": diags.warnings(),
             "diagnostics": diags,
         });
         output::out(&format!(
@@ -158,20 +180,26 @@ fn report(diags: &Diagnostics, root: &Path, json: bool, global: &Global, summary
         return;
     }
     let style = Style::detect(global.color, false);
-    if diags.is_empty() {
-        output::out(&format!(
-            "{} {}\n",
-            style.green("ok"),
-            summary.unwrap_or_default()
-        ));
+    let mut text = diags.render(root, style.color);
+    let warnings = match diags.warnings() {
+        0 => String::new(),
+        n => style.yellow(&count(n, "warning")),
+    };
+    if diags.errors() == 0 {
+        let mut line = format!("{} {}", style.green("ok"), summary.unwrap_or_default());
+        if !warnings.is_empty() {
+            line.push_str(&format!(" ({warnings})"));
+        }
+        text.push_str(&line);
+        text.push('\n');
+        output::out(&text);
         return;
     }
-    let mut text = diags.render(root, style.color);
     let files: std::collections::BTreeSet<&Path> = diags.iter().map(|d| d.file.as_path()).collect();
-    text.push_str(&format!(
-        "{} in {}\n",
-        style.red(&count(diags.len(), "error")),
-        count(files.len(), "file")
-    ));
+    let mut found = style.red(&count(diags.errors(), "error"));
+    if !warnings.is_empty() {
+        found.push_str(&format!(", {warnings}"));
+    }
+    text.push_str(&format!("{found} in {}\n", count(files.len(), "file")));
     output::out(&text);
 }

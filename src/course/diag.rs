@@ -12,9 +12,19 @@ use serde::Serialize;
 
 use super::yaml::Pos;
 
+/// How much a diagnostic matters: errors stop the course from running, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
 /// One mistake in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// As shown to the user: relative to the course root when inside it.
     pub file: PathBuf,
     /// 1-based; `None` when the mistake is about the file as a whole (missing, unreadable).
@@ -22,16 +32,15 @@ pub struct Diagnostic {
     pub col: Option<u32>,
     pub message: String,
     /// "did you mean ..." and the like, shown in parentheses after the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     /// A longer note on how to fix it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
 }
 
 impl Diagnostic {
     pub fn at(file: &Path, pos: Pos, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             file: file.to_path_buf(),
             line: Some(pos.line.max(1)),
             col: Some(pos.col.max(1)),
@@ -43,6 +52,7 @@ impl Diagnostic {
 
     pub fn file(file: &Path, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             file: file.to_path_buf(),
             line: None,
             col: None,
@@ -50,6 +60,16 @@ impl Diagnostic {
             suggestion: None,
             help: None,
         }
+    }
+
+    /// The same, as a warning: shown, but lint still passes.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     pub fn suggest(mut self, suggestion: impl Into<String>) -> Self {
@@ -69,6 +89,10 @@ impl Diagnostic {
             s.push_str(&format!(":{l}:{c}"));
         }
         s.push_str(": ");
+        // As compilers write it, so editors and CI tell the two apart.
+        if self.severity == Severity::Warning {
+            s.push_str("warning: ");
+        }
         s.push_str(&self.message);
         if let Some(sugg) = &self.suggestion {
             s.push_str(&format!(" ({sugg})"));
@@ -183,6 +207,13 @@ impl Diagnostics {
     }
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+    /// How many are errors (warnings do not fail a lint).
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.len() - self.errors()
     }
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);

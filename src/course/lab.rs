@@ -302,25 +302,45 @@ fn check_service_refs(ctx: &mut Ctx, body: &Body) {
         .as_ref()
         .map(|s| s.services.iter().map(|s| s.name.as_str()).collect())
         .unwrap_or_default();
-    for (name, pos) in &body.refs {
+    for (name, pos, target) in &body.refs {
+        let container = format!("use `container: {name}` for a container the student creates");
         if body.stack.is_none() {
             if body.stack_line.is_none() {
                 ctx.error(
                     *pos,
                     format!("service \"{name}\" is named, but this lab has no stack"),
                 )
-                .help = Some("use `container: NAME` for a container the student creates".into());
+                .help = Some(if *target {
+                    container
+                } else {
+                    "\"from\" runs a probe inside a stack service; add a stack with it".into()
+                });
             }
         } else if !services.contains(&name.as_str()) {
             let d = ctx.error(
                 *pos,
                 format!("service \"{name}\" is not in this lab's stack"),
             );
-            match nearest(name, &services) {
-                Some(near) => d.suggestion = Some(format!("did you mean \"{near}\"?")),
-                None => d.help = Some(format!("the stack's services: {}", services.join(", "))),
+            let near = nearest(name, &services).filter(|near| !sibling_names(name, near));
+            if let Some(near) = near {
+                d.suggestion = Some(format!("did you mean \"{near}\"?"));
             }
+            let listed = format!("the stack's services: {}", services.join(", "));
+            d.help = Some(if *target {
+                format!("{listed}; {container}")
+            } else {
+                listed
+            });
         }
+    }
+}
+
+/// `web-c` and `web-a`: names of a series that differ in their last part are chosen on
+/// purpose (a third container next to two services), not typos of each other.
+fn sibling_names(a: &str, b: &str) -> bool {
+    match (a.rsplit_once(['-', '_']), b.rsplit_once(['-', '_'])) {
+        (Some((pa, la)), Some((pb, lb))) => pa == pb && la != lb && la.len() <= 2 && lb.len() <= 2,
+        _ => false,
     }
 }
 
@@ -359,6 +379,7 @@ fn parse_block(
     match yaml::parse(text) {
         Ok(mut node) => {
             node.shift(first_line - 1, indent);
+            report_duplicates(ctx, &node);
             Some(node)
         }
         Err(e) => {
@@ -379,7 +400,25 @@ pub(super) fn syntax_error(
         .pos
         .map(|p| Pos::new(p.line + line_offset, p.col + col_offset))
         .unwrap_or(Pos::new(line_offset + 1, col_offset + 1));
-    ctx.error(pos, format!("invalid YAML in {what}: {}", e.message));
+    let d = ctx.error(pos, e.message.clone());
+    d.help = e.help.clone();
+    // Without a position the reader needs to know which block.
+    if e.pos.is_none() {
+        d.message = format!("{} (in {what})", e.message);
+    }
+}
+
+/// Keys written twice in one map: the later one is reported, with where the first is.
+pub(super) fn report_duplicates(ctx: &mut Ctx, node: &Node) {
+    for (key, first, again) in yaml::duplicates(node) {
+        ctx.error(
+            again,
+            format!(
+                "\"{key}\" appears twice in this map (first at line {}): merge them into one",
+                first.line
+            ),
+        );
+    }
 }
 
 #[cfg(test)]

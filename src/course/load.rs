@@ -3,7 +3,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::decode::{Ctx, front_matter};
+use super::decode::Ctx;
+use super::decode::front_matter::{self, CourseHeader};
 use super::diag::{Diagnostic, Diagnostics, nearest};
 use super::lab::{Requires, decode_lab, syntax_error};
 use super::yaml::{self, Pos};
@@ -113,7 +114,8 @@ pub fn load_course(root: &Path, opts: &LoadOptions) -> Result<Course, Diagnostic
     }
 }
 
-fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<Diagnostic>) {
+/// `labs/course.yaml` decoded, with its mistakes.
+fn course_header(root: &Path, opts: &LoadOptions) -> (Option<CourseHeader>, Vec<Diagnostic>) {
     let shown = PathBuf::from("labs").join("course.yaml");
     let text = match read_text(&root.join(&shown), &shown) {
         Ok(t) => t,
@@ -121,7 +123,10 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
     };
     let mut ctx = Ctx::new(&shown, root, opts.allow_unsafe);
     let node = match yaml::parse(&text) {
-        Ok(n) => n,
+        Ok(n) => {
+            super::lab::report_duplicates(&mut ctx, &n);
+            n
+        }
         Err(e) => {
             syntax_error(&mut ctx, &e, 0, 0, "course.yaml");
             return (None, ctx.diags);
@@ -135,7 +140,15 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
         return (None, ctx.diags);
     }
     let header = front_matter::course(&mut ctx, &node);
-    let mut diags = ctx.diags;
+    (Some(header), ctx.diags)
+}
+
+fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<Diagnostic>) {
+    let shown = PathBuf::from("labs").join("course.yaml");
+    let (header, mut diags) = course_header(root, opts);
+    let Some(header) = header else {
+        return (None, diags);
+    };
 
     let lab_ids: Vec<String> = header.labs.iter().map(|(id, _)| id.clone()).collect();
     let mut seen = BTreeSet::new();
@@ -184,29 +197,8 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
             labs.push(lab);
         }
     }
-    // `requires` must name labs of this course.
     for (id, reqs) in requires {
-        let file = PathBuf::from("labs").join(&id).join("README.md");
-        for (req, pos) in reqs {
-            if !lab_ids.contains(&req) {
-                let refs: Vec<&str> = lab_ids.iter().map(String::as_str).collect();
-                let mut d = Diagnostic::at(
-                    &file,
-                    pos,
-                    format!("lab \"{id}\" requires \"{req}\", which is not a lab of this course"),
-                );
-                if let Some(near) = nearest(&req, &refs) {
-                    d = d.suggest(format!("did you mean \"{near}\"?"));
-                }
-                diags.push(d);
-            } else if req == id {
-                diags.push(Diagnostic::at(
-                    &file,
-                    pos,
-                    format!("lab \"{id}\" requires itself"),
-                ));
-            }
-        }
+        diags.extend(check_requires(&id, &reqs, &lab_ids));
     }
     let (Some(format_version), Some(title)) = (header.format_version, header.title) else {
         return (None, diags);
@@ -222,6 +214,90 @@ fn load_course_partial(root: &Path, opts: &LoadOptions) -> (Option<Course>, Vec<
         }),
         diags,
     )
+}
+
+/// `requires` must name labs of this course, and not the lab itself.
+fn check_requires(id: &str, reqs: &Requires, lab_ids: &[String]) -> Vec<Diagnostic> {
+    let file = PathBuf::from("labs").join(id).join("README.md");
+    let mut out = Vec::new();
+    for (req, pos) in reqs {
+        if !lab_ids.contains(req) {
+            let refs: Vec<&str> = lab_ids.iter().map(String::as_str).collect();
+            let mut d = Diagnostic::at(
+                &file,
+                *pos,
+                format!("lab \"{id}\" requires \"{req}\", which is not a lab of this course"),
+            );
+            if let Some(near) = nearest(req, &refs) {
+                d = d.suggest(format!("did you mean \"{near}\"?"));
+            }
+            out.push(d);
+        } else if req == id {
+            out.push(Diagnostic::at(
+                &file,
+                *pos,
+                format!("lab \"{id}\" requires itself"),
+            ));
+        }
+    }
+    out
+}
+
+/// Lint one lab of the course at `root` as the course would: its `requires` are checked
+/// against the course's labs, and a lab the course does not list is said so (a warning).
+/// Returns the lab when it has no errors, and every diagnostic, warnings included.
+pub fn lint_lab_in_course(
+    dir: &Path,
+    root: &Path,
+    opts: &LoadOptions,
+) -> (Option<Lab>, Diagnostics) {
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (lab, reqs, mut diags) = load_lab_at(dir, root, &id, opts);
+    let (header, mut course_diags) = course_header(root, opts);
+    diags.append(&mut course_diags);
+    if let Some(header) = header {
+        let lab_ids: Vec<String> = header.labs.iter().map(|(l, _)| l.clone()).collect();
+        diags.extend(check_requires(&id, &reqs, &lab_ids));
+        if !lab_ids.contains(&id) {
+            diags.push(
+                Diagnostic::file(
+                    &PathBuf::from("labs").join(&id).join("README.md"),
+                    format!(
+                        "lab \"{id}\" is not listed in labs/course.yaml, so students do not see it"
+                    ),
+                )
+                .help(format!("add {id} to the labs: list of labs/course.yaml"))
+                .warning(),
+            );
+        }
+    }
+    let mut d = Diagnostics(diags);
+    d.sort();
+    let lab = lab.filter(|_| d.errors() == 0);
+    (lab, d)
+}
+
+/// A warning for each lab without `solutions/<id>/solve.sh`: `lab verify` needs one.
+pub fn missing_solutions<'a>(
+    root: &Path,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Vec<Diagnostic> {
+    ids.into_iter()
+        .filter(|id| !root.join("solutions").join(id).join("solve.sh").is_file())
+        .map(|id| {
+            Diagnostic::file(
+                &PathBuf::from("labs").join(id).join("README.md"),
+                format!("lab \"{id}\" has no solutions/{id}/solve.sh (lab verify needs it)"),
+            )
+            .help(format!(
+                "write solutions/{id}/solve.sh: a script that brings a fresh lab to its solved state"
+            ))
+            .warning()
+        })
+        .collect()
 }
 
 fn existing_lab_dirs(root: &Path) -> Vec<String> {
@@ -303,7 +379,10 @@ pub fn parse_stack(
             ctx.error(Pos::new(1, 1), "the stack file is empty");
             None
         }
-        Ok(node) => super::decode::stack::decode(&mut ctx, &node),
+        Ok(node) => {
+            super::lab::report_duplicates(&mut ctx, &node);
+            super::decode::stack::decode(&mut ctx, &node)
+        }
         Err(e) => {
             super::lab::syntax_error(&mut ctx, &e, 0, 0, "the stack file");
             None

@@ -7,7 +7,11 @@ mod lab;
 pub mod load;
 pub mod markdown;
 mod needs;
+mod syntax;
 pub mod yaml;
 
-pub use diag::{Diagnostic, Diagnostics};
-pub use load::{LoadOptions, find_course_root, load_course, load_lab, parse_lab, parse_stack};
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use load::{
+    LoadOptions, find_course_root, lint_lab_in_course, load_course, load_lab, missing_solutions,
+    parse_lab, parse_stack,
+};

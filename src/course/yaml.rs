@@ -127,8 +127,11 @@ fn format_float(f: f64) -> String {
 /// A YAML syntax error (or a budget refusal) with its position when the parser knows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
+    /// In plain words (see [`super::syntax`]).
     pub message: String,
     pub pos: Option<Pos>,
+    /// How to fix it, when there is more to say than the message.
+    pub help: Option<String>,
 }
 
 /// Limits on what one YAML block may cost; generous for real labs, tight for bombs.
@@ -147,6 +150,8 @@ fn options() -> serde_saphyr::Options {
             max_replay_stack_depth: 16,
         },
         with_snippet: false,
+        // Duplicates reach the tree, where they are reported with both places.
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
     }
 }
 
@@ -161,9 +166,11 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let spanned: Spanned<Value> =
         serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
             let pos = e.location().and_then(|l| to_pos(&l));
+            let explained = super::syntax::explain(&clean_message(&e.to_string()), pos, text);
             SyntaxError {
-                message: clean_message(&e.to_string()),
-                pos,
+                message: explained.message,
+                pos: explained.pos,
+                help: explained.help,
             }
         })?;
     Ok(into_node(spanned))
@@ -190,10 +197,45 @@ fn to_pos(loc: &serde_saphyr::Location) -> Option<Pos> {
     })
 }
 
+/// A node at the place it is written: for a value merged (`<<: *common`) or aliased
+/// (`*common`), that is the anchor's definition, where a mistake in it must be fixed.
 fn into_node(s: Spanned<Value>) -> Node {
     Node {
         value: s.value,
-        pos: to_pos(&s.referenced).unwrap_or_default(),
+        pos: to_pos(&s.defined)
+            .or_else(|| to_pos(&s.referenced))
+            .unwrap_or_default(),
+    }
+}
+
+/// A key written twice in one map: the key, where it first stands, and where it repeats.
+pub type Duplicate = (String, Pos, Pos);
+
+/// Every key repeated within one map, anywhere in the tree.
+pub fn duplicates(node: &Node) -> Vec<Duplicate> {
+    let mut out = Vec::new();
+    collect_duplicates(node, &mut out);
+    out
+}
+
+fn collect_duplicates(node: &Node, out: &mut Vec<Duplicate>) {
+    match &node.value {
+        Value::Seq(items) => items.iter().for_each(|n| collect_duplicates(n, out)),
+        Value::Map(entries) => {
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if let Some(key) = k.scalar_text()
+                    && let Some((first, _)) = entries[..i]
+                        .iter()
+                        .find(|(e, _)| e.scalar_text().as_deref() == Some(key.as_str()))
+                    // The same place twice is one anchor merged twice, not a repeat.
+                    && first.pos != k.pos
+                {
+                    out.push((key, first.pos, k.pos));
+                }
+                collect_duplicates(v, out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -33,8 +33,9 @@ pub const EXEC: Schema = Schema::known(&[
     "env",
 ]);
 
-/// Services named by actions, with their positions, for the lab-level reference check.
-pub type Refs = Vec<(String, crate::course::yaml::Pos)>;
+/// Services named by checks and actions, with their positions, for the lab-level reference
+/// check; the flag is set where a `container:` could stand instead (a target, not `from:`).
+pub type Refs = Vec<(String, crate::course::yaml::Pos, bool)>;
 
 pub fn decode_list(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Vec<Action> {
     let Some(items) = node.as_seq() else {
@@ -167,7 +168,7 @@ fn decode(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Option<Action> {
 /// `stop: web` (a service) or `stop: {container: name}`.
 fn target(ctx: &mut Ctx, node: &Node, what: &str, refs: &mut Refs) -> Option<Target> {
     if let Value::Str(s) = &node.value {
-        refs.push((s.clone(), node.pos));
+        refs.push((s.clone(), node.pos, true));
         return Some(Target::Service(s.clone()));
     }
     let f = Fields::open(ctx, node, what, &TARGET_ONLY, false)?;
@@ -179,7 +180,7 @@ pub fn fields_target(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<Targe
     match (f.get("service"), f.get("container")) {
         (Some(s), None) => {
             let name = string(ctx, s, &f.field("service"))?;
-            refs.push((name.clone(), s.pos));
+            refs.push((name.clone(), s.pos, true));
             match f.get("replica") {
                 // Whether the service has that many is the lab's to check, with the stack.
                 Some(_) => Some(Target::Replica(

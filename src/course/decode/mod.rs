@@ -92,13 +92,31 @@ impl<'n> Fields<'n> {
         schema: &Schema,
         allow_extensions: bool,
     ) -> Option<Fields<'n>> {
+        let (fields, unknown) = Self::open_collect(ctx, node, what, schema, allow_extensions)?;
+        for (key, k) in unknown {
+            unknown_key(ctx, k.pos, &key, what, schema.known);
+        }
+        Some(fields)
+    }
+
+    /// As [`Fields::open`], but unknown keys are handed back for the caller to explain
+    /// (a key that belongs one level down, a word that is not a check kind).
+    pub fn open_collect(
+        ctx: &mut Ctx,
+        node: &'n Node,
+        what: &str,
+        schema: &Schema,
+        allow_extensions: bool,
+    ) -> Option<(Fields<'n>, Vec<(String, &'n Node)>)> {
+        let mut unknown = Vec::new();
         let Some(map) = node.as_map() else {
             if node.is_null() {
-                return Some(Fields {
+                let empty = Fields {
                     pos: node.pos,
                     what: what.to_string(),
                     entries: Vec::new(),
-                });
+                };
+                return Some((empty, unknown));
             }
             ctx.error(
                 node.pos,
@@ -122,32 +140,30 @@ impl<'n> Fields<'n> {
                 continue;
             }
             if schema.known.contains(&key.as_str()) {
+                // Reported where the block is parsed (`report_duplicates`); the first wins.
                 if entries.iter().any(|(e, _, _): &(String, _, _)| *e == key) {
-                    ctx.error(k.pos, format!("duplicate key \"{key}\" in {what}"));
                     continue;
                 }
                 entries.push((key, k, v));
             } else if schema.unsupported.contains(&key.as_str()) {
-                ctx.error(k.pos, format!("\"{key}\" in {what} is not supported by lab v1"))
-                    .help = Some(
-                    "lab supports the subset of Compose that LAB_FORMAT.md §3 lists; remove the key or \
+                ctx.error(
+                    k.pos,
+                    format!("\"{key}\" in {what} is not supported by lab v1"),
+                )
+                .help = Some(format!(
+                    "lab supports the subset of Compose listed in {STACK_DOC}; remove the key or \
                      prefix it with x- to keep it for other tools"
-                        .into(),
-                );
+                ));
             } else {
-                let d = ctx.error(k.pos, format!("unknown key \"{key}\" in {what}"));
-                if let Some(near) = nearest(&key, schema.known) {
-                    d.suggestion = Some(format!("did you mean \"{near}\"?"));
-                } else {
-                    d.help = Some(format!("known keys: {}", schema.known.join(", ")));
-                }
+                unknown.push((key, k));
             }
         }
-        Some(Fields {
+        let fields = Fields {
             pos: node.pos,
             what: what.to_string(),
             entries,
-        })
+        };
+        Some((fields, unknown))
     }
 
     pub fn get(&self, key: &str) -> Option<&'n Node> {
@@ -231,6 +247,25 @@ impl<'n> Fields<'n> {
     /// `"key" in <what>`, for messages about one field.
     pub fn field(&self, key: &str) -> String {
         format!("\"{key}\" in {}", self.what)
+    }
+}
+
+/// Where authors read about the stack block (the book's chapter and section).
+pub const STACK_DOC: &str = "book/src/author/lab-format.md (section \"The stack\")";
+
+/// Lists longer than this are not worth reading in a message; the book has them.
+const SHORT_LIST: usize = 8;
+
+/// An unknown key: the nearest known one when it is close, else the known keys when they
+/// are few.
+pub fn unknown_key(ctx: &mut Ctx, pos: Pos, key: &str, what: &str, known: &[&str]) {
+    let d = ctx.error(pos, format!("unknown key \"{key}\" in {what}"));
+    if let Some(near) = nearest(key, known) {
+        d.suggestion = Some(format!("did you mean \"{near}\"?"));
+    } else if known.len() <= SHORT_LIST {
+        d.help = Some(format!("known keys: {}", known.join(", ")));
+    } else {
+        d.help = Some("book/src/author/lab-format.md lists the keys it may hold".into());
     }
 }
 

@@ -84,11 +84,17 @@ pub(super) fn decode(
 }
 
 fn step(ctx: &mut Ctx, node: &Node) -> Option<ExpectStep> {
+    let errors_before = ctx.diags.len();
     let f = Fields::open(ctx, node, "an expect step", &STEP, false)?;
     let actions: Vec<&str> = ["send", "expect", "expect_eof", "send_control"]
         .into_iter()
         .filter(|k| f.has(k))
         .collect();
+    // A misspelt action (`sned:`) was just reported with its suggestion; "found none"
+    // would only repeat it.
+    if actions.is_empty() && ctx.diags.len() > errors_before {
+        return None;
+    }
     if actions.len() != 1 {
         ctx.error(f.pos, format!(
             "an expect step does exactly one of send, expect, expect_eof, send_control; found {}",

@@ -15,6 +15,7 @@ mod http;
 mod logs;
 mod objects;
 mod tcp;
+mod unknown;
 
 use std::str::FromStr;
 
@@ -53,7 +54,15 @@ pub fn decode(
     all_keys.extend(KindTag::all().map(KindTag::name));
     let schema = Schema::known(&all_keys);
     let errors_before = ctx.diags.len();
-    let f = Fields::open(ctx, node, "the check", &schema, false)?;
+    let (f, unknown) = Fields::open_collect(ctx, node, "the check", &schema, false)?;
+    for (key, k) in &unknown {
+        let v = node
+            .as_map()
+            .and_then(|m| m.iter().find(|(mk, _)| std::ptr::eq(mk, *k)))
+            .map(|(_, v)| v)
+            .unwrap_or(k);
+        unknown::report(ctx, key, k, v, COMMON);
+    }
     let unknown_keys = ctx.diags.len() > errors_before;
     let what_id = f.get("id").and_then(|n| n.scalar_text());
     let what = match &what_id {

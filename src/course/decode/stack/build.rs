@@ -7,7 +7,7 @@ use crate::course::decode::{Ctx, Fields, Schema};
 use crate::course::yaml::{Node, Pos, Value};
 use crate::model::Build;
 
-const BUILD: Schema = Schema {
+pub(super) const BUILD: Schema = Schema {
     known: &["context", "dockerfile", "args"],
     unsupported: &[
         "target",

@@ -11,7 +11,7 @@ use crate::model::{Dependency, DependencyCondition, Stack};
 /// edge that closes it.
 pub(super) type Positions = BTreeMap<(String, String), Pos>;
 
-const DEPENDS: Schema = Schema {
+pub(super) const DEPENDS: Schema = Schema {
     known: &["condition"],
     unsupported: &["restart", "required"],
 };

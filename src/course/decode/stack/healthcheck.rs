@@ -4,7 +4,7 @@ use crate::course::decode::{Ctx, Fields, Schema, string};
 use crate::course::yaml::{Node, Value};
 use crate::model::{HealthTest, Healthcheck};
 
-const HEALTH: Schema = Schema {
+pub(super) const HEALTH: Schema = Schema {
     known: &[
         "test",
         "interval",

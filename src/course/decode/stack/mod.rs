@@ -8,6 +8,7 @@ mod command;
 mod depends;
 mod healthcheck;
 mod mounts;
+mod nested;
 mod networks;
 mod ports;
 mod replicas;
@@ -53,10 +54,13 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Option<Stack> {
     let Some(services) = top.required(ctx, "services") else {
         return Some(stack);
     };
-    let entries = named_map(ctx, services, "\"services\"");
+    let mut entries = named_map(ctx, services, "\"services\"");
+    stray_service_keys(ctx, &mut entries);
     let names: BTreeSet<String> = entries.iter().map(|(n, _, _)| n.clone()).collect();
     let mut dep_pos: depends::Positions = BTreeMap::new();
+    let mut owners: Vec<(usize, String)> = Vec::new();
     for (name, key, body) in &entries {
+        let first = ctx.diags.len();
         if !valid_service_name(name) {
             ctx.error(
                 key.pos,
@@ -66,9 +70,73 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Option<Stack> {
         if let Some(s) = service::decode(ctx, name, body, &declared, &names, &mut dep_pos) {
             stack.services.push(s);
         }
+        owners.extend((first..ctx.diags.len()).map(|i| (i, name.clone())));
     }
+    shared_once(ctx, &owners);
     depends::report_cycles(ctx, &stack, &dep_pos);
     Some(stack)
+}
+
+/// `db:` with nothing under it, then `image: x` at the same level: the service's keys were
+/// not indented, so they read as services. Say so once per key and decode neither.
+fn stray_service_keys(ctx: &mut Ctx, entries: &mut Vec<(String, &Node, &Node)>) {
+    let mut owner: Option<String> = None;
+    let mut keep = vec![true; entries.len()];
+    for (i, (name, key, body)) in entries.iter().enumerate() {
+        if let Some(o) = &owner
+            && SERVICE_KEYS.contains(&name.as_str())
+        {
+            ctx.error(
+                key.pos,
+                format!("\"{name}\" is written at the level of the services, so it reads as one: indent it under \"{o}:\""),
+            );
+            keep[i] = false;
+            continue;
+        }
+        owner = body.is_null().then(|| name.clone());
+        if owner.is_some()
+            && let Some((next, _, _)) = entries.get(i + 1)
+            && SERVICE_KEYS.contains(&next.as_str())
+        {
+            keep[i] = false;
+        }
+    }
+    let mut flags = keep.into_iter();
+    entries.retain(|_| flags.next().unwrap_or(true));
+}
+
+/// A mistake in an anchor (`x-common: &common`) that several services merge is found once
+/// per service, all at the anchor's own place: keep one, and say who shares it.
+fn shared_once(ctx: &mut Ctx, owners: &[(usize, String)]) {
+    let place = |ctx: &Ctx, i: usize| (ctx.diags[i].line, ctx.diags[i].col);
+    let mut sharers: BTreeMap<(Option<u32>, Option<u32>), BTreeSet<&str>> = BTreeMap::new();
+    for (i, name) in owners {
+        sharers.entry(place(ctx, *i)).or_default().insert(name);
+    }
+    let mut seen = BTreeSet::new();
+    let mut repeats = Vec::new();
+    for (i, name) in owners {
+        let Some(names) = sharers.get(&place(ctx, *i)).filter(|n| n.len() > 1) else {
+            continue;
+        };
+        let d = &mut ctx.diags[*i];
+        let general = d.message.replace(&format!("service \"{name}\""), "service");
+        if !seen.insert((d.line, d.col, general)) {
+            repeats.push(*i);
+            continue;
+        }
+        let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        let all = format!("services {}", nested::and_list(&quoted));
+        d.message = d.message.replace(&format!("service \"{name}\""), &all);
+        let note = format!("written once and merged into {all}: fixing it here fixes them all");
+        d.help = Some(match d.help.take() {
+            Some(h) => format!("{h}; {note}"),
+            None => note,
+        });
+    }
+    for i in repeats.into_iter().rev() {
+        ctx.diags.remove(i);
+    }
 }
 
 /// The networks and volumes declared at the top level, which services may use.

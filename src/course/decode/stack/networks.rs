@@ -7,7 +7,7 @@ use crate::course::diag::nearest;
 use crate::course::yaml::{Node, Pos, Value};
 use crate::model::{NetworkDef, ServiceNetwork};
 
-const SERVICE_NET: Schema = Schema {
+pub(super) const SERVICE_NET: Schema = Schema {
     known: &["aliases"],
     unsupported: &[
         "ipv4_address",

@@ -133,7 +133,7 @@ pub(super) fn decode(
     dep_pos: &mut depends::Positions,
 ) -> Option<Service> {
     let what = format!("service \"{name}\"");
-    let f = Fields::open(ctx, node, &what, &SERVICE, true)?;
+    let f = super::nested::open_service(ctx, node, &what, &SERVICE)?;
     let mut s = Service {
         name: name.to_string(),
         ..Service::default()
