@@ -265,7 +265,13 @@ pub fn unknown_key(ctx: &mut Ctx, pos: Pos, key: &str, what: &str, known: &[&str
     } else if known.len() <= SHORT_LIST {
         d.help = Some(format!("known keys: {}", known.join(", ")));
     } else {
-        d.help = Some("book/src/author/lab-format.md lists the keys it may hold".into());
+        // Checks and actions have a chapter of their own.
+        let doc = if what.contains("check") || what.contains("action") {
+            "book/src/author/checks.md"
+        } else {
+            "book/src/author/lab-format.md"
+        };
+        d.help = Some(format!("{doc} lists the keys it may hold"));
     }
 }
 
