@@ -2,11 +2,14 @@
 //! everything it requires (the members a network must have, the actions it runs first, the
 //! checks it waits on). Patterns are never shown: they are often the answer itself.
 
+mod config;
+
 use crate::checks::words::{self, and_list, count, or_list};
 use crate::model::{
-    Action, AnswerExpect, Check, CheckKind, CommandLine, ContainerCheck, DockerfileCheck,
-    ExpectCheck, HttpCheck, Literal, Matcher, Target,
+    Action, AnswerExpect, Check, CheckKind, CommandLine, ExpectCheck, HttpCheck, Literal, Matcher,
+    Target,
 };
+use config::{container, dockerfile};
 
 /// Words of a summary: text, or a command shown as inline code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +147,16 @@ fn wanted(m: &Matcher, bare: bool) -> String {
         Matcher::Contains(s) => format!("containing \"{s}\""),
         Matcher::Matches(_) => "of the form the task asks for".into(),
         Matcher::Not(inner) => format!("not {}", wanted(inner, bare)),
-        Matcher::All(ms) => and_list(&ms.iter().map(|m| wanted(m, bare)).collect::<Vec<_>>()),
+        Matcher::All(ms) => {
+            // Two patterns read the same: say it once.
+            let mut parts: Vec<String> = Vec::new();
+            for p in ms.iter().map(|m| wanted(m, bare)) {
+                if !parts.contains(&p) {
+                    parts.push(p);
+                }
+            }
+            and_list(&parts)
+        }
         Matcher::Any(ms) => or_list(&ms.iter().map(|m| wanted(m, bare)).collect::<Vec<_>>()),
         Matcher::Lt(n) => format!("below {n}"),
         Matcher::Gt(n) => format!("above {n}"),
@@ -388,184 +400,6 @@ fn http(h: &HttpCheck) -> Phrase {
         facts.push(text(format!("header {name} {}", wanted(m, false))));
     }
     with_facts(out, facts)
-}
-
-fn container(c: &ContainerCheck) -> Phrase {
-    let target = c.target.as_ref().map(|t| t.to_string()).unwrap_or_default();
-    if !c.exists {
-        return text(format!("{target} is gone"));
-    }
-    let is: Vec<&str> = [c.state.as_deref(), c.health.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    let inspects = is.is_empty();
-    let subject = if inspects {
-        text(format!("inspects {target}"))
-    } else {
-        text(format!("{target} is {}", is.join(", ")))
-    };
-    let mut facts = Vec::new();
-    let mut fact = |s: String| facts.push(text(s));
-    if let Some(m) = &c.exit_code {
-        fact(format!("exit code {}", wanted(m, true)));
-    }
-    if let Some(m) = &c.image {
-        fact(format!("image {}", wanted(m, true)));
-    }
-    if c.default_command == Some(true) {
-        fact("its image's default command".into());
-    } else if c.default_command == Some(false) {
-        fact("a command of its own".into());
-    }
-    if !c.ports.is_empty() {
-        fact(format!("port {} published", ports(&c.ports)));
-    }
-    if !c.networks.is_empty() {
-        fact(format!(
-            "on {} {}",
-            plural_noun(c.networks.len(), "network"),
-            and_list(&c.networks)
-        ));
-    }
-    if !c.not_networks.is_empty() {
-        fact(format!(
-            "not on {} {}",
-            plural_noun(c.not_networks.len(), "network"),
-            or_list(&c.not_networks)
-        ));
-    }
-    for m in &c.mounts {
-        let ro = match m.read_only {
-            Some(true) => " read-only",
-            Some(false) => " writable",
-            None => "",
-        };
-        match &m.source {
-            Some(s) => fact(format!("{s} at {}{ro}", m.path)),
-            None => fact(format!("a mount at {}{ro}", m.path)),
-        }
-    }
-    for (k, m) in &c.env {
-        fact(format!("{k} {}", wanted(m, true)));
-    }
-    for (k, m) in &c.labels {
-        fact(format!("label {k} {}", wanted(m, true)));
-    }
-    if let Some(p) = &c.restart_policy {
-        fact(format!("restart policy {p}"));
-    }
-    if let Some(m) = &c.user {
-        fact(format!("user {}", wanted(m, true)));
-    }
-    match c.root {
-        Some(false) => fact("not running as root".into()),
-        Some(true) => fact("running as root".into()),
-        None => {}
-    }
-    match c.read_only {
-        Some(true) => fact("a read-only root file system".into()),
-        Some(false) => fact("a writable root file system".into()),
-        None => {}
-    }
-    if !c.cap_add.is_empty() {
-        fact(format!("capabilities {} added", c.cap_add.join(", ")));
-    }
-    if !c.cap_drop.is_empty() {
-        fact(format!("capabilities {} dropped", c.cap_drop.join(", ")));
-    }
-    for o in &c.security_opt {
-        fact(format!("security option {o}"));
-    }
-    if let Some(m) = c.mem_limit {
-        fact(format!("a memory limit of {}", size(m.0)));
-    }
-    if let Some(n) = c.cpus {
-        fact(format!("{n} CPUs"));
-    }
-    if let Some(n) = c.pids_limit {
-        fact(format!("a limit of {n} processes"));
-    }
-    if let Some(d) = &c.log_driver {
-        fact(format!("log driver {d}"));
-    }
-    for (k, v) in &c.log_options {
-        fact(format!("log option {k} {v}"));
-    }
-    if let Some(s) = &c.stop_signal {
-        fact(format!("stop signal SIG{s}"));
-    }
-    if let Some(d) = c.stop_grace_period {
-        fact(format!("a stop grace period of {d}"));
-    }
-    match c.health_test {
-        Some(true) => fact("a health test that passes".into()),
-        Some(false) => fact("a health test that fails".into()),
-        None => {}
-    }
-    if !c.inspect.is_empty() {
-        fact(count(c.inspect.len(), "more setting"));
-    }
-    if inspects && !facts.is_empty() {
-        subject.t(": ").then(Phrase::list(facts))
-    } else {
-        with_facts(subject, facts)
-    }
-}
-
-/// A size as Compose writes it: `64m`, `1g`, `1536k`, or bytes.
-fn size(bytes: u64) -> String {
-    const K: u64 = 1024;
-    for (unit, factor) in [("g", K * K * K), ("m", K * K), ("k", K)] {
-        if bytes >= factor && bytes.is_multiple_of(factor) {
-            return format!("{}{unit}", bytes / factor);
-        }
-    }
-    bytes.to_string()
-}
-
-fn dockerfile(d: &DockerfileCheck) -> Phrase {
-    let mut facts = Vec::new();
-    let mut fact = |s: String| facts.push(text(s));
-    if let Some(f) = &d.from {
-        fact(format!("FROM {f}"));
-    }
-    match d.default_command {
-        Some(true) => fact("a default command".into()),
-        Some(false) => fact("no default command".into()),
-        None => {}
-    }
-    if let Some(m) = &d.command {
-        fact(format!("command {}", wanted(m, false)));
-    }
-    if !d.expose.is_empty() {
-        fact(format!("EXPOSE {}", ports(&d.expose)));
-    }
-    if let Some(m) = &d.user {
-        fact(format!("USER {}", wanted(m, true)));
-    }
-    match d.healthcheck {
-        Some(true) => fact("a HEALTHCHECK".into()),
-        Some(false) => fact("no HEALTHCHECK".into()),
-        None => {}
-    }
-    for (k, m) in &d.labels {
-        fact(format!("LABEL {k} {}", wanted(m, true)));
-    }
-    let subject = text(format!("reads {} in your workspace", d.path));
-    if facts.is_empty() {
-        subject
-    } else {
-        subject.t(": ").then(Phrase::list(facts))
-    }
-}
-
-fn plural_noun(n: usize, noun: &str) -> String {
-    if n == 1 {
-        noun.to_string()
-    } else {
-        format!("{noun}s")
-    }
 }
 
 fn ports(ports: &[u16]) -> String {
