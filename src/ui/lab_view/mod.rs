@@ -61,11 +61,17 @@ pub fn intro(lab: &Lab, project: &str, style: Style, width: usize) -> String {
     };
     out.blank();
     let next = format!(
-        "{} `lab show {id}` for the whole text, `lab check {id}{project_flag}` to grade your work, `lab hint {id}` when stuck.",
-        style.dim("Next:"),
+        "`lab show {id}` for the whole text, `lab check {id}{project_flag}` to grade your work, `lab hint {id}` when stuck.",
         id = lab.id
     );
-    out.line(&next);
+    let mut words = vec![Token::Word {
+        text: style.dim("Next:"),
+        width: 5,
+    }];
+    words.extend(markdown_words(&next, style, Base::Plain));
+    for line in fill(&words, out.width, "", "") {
+        out.line(&line);
+    }
     out.finish()
 }
 
@@ -301,6 +307,10 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("Tasks\n  1. Build  (1 point)\n"), "{out}");
+        assert!(
+            out.ends_with("Next: `lab show l` for the whole text, `lab check l` to grade your work,\n`lab hint l` when stuck.\n"),
+            "{out}"
+        );
     }
 }
 
