@@ -234,10 +234,12 @@ impl Inlines {
     }
 
     fn code(&self, s: &str) -> String {
-        let out = code(self.style, s);
+        let style = self.style;
         match self.base {
-            Base::Plain => out,
-            _ => self.style.bold(&out),
+            Base::Plain => code(style, s),
+            // A section heading is cyan itself: its code takes another colour.
+            Base::Section if style.color => style.bold(&style.yellow(s)),
+            _ => style.bold(&code(style, s)),
         }
     }
 }
