@@ -105,7 +105,7 @@ fn write_parts(out: &mut Out, lab: &Lab, parts: &[Part]) {
             Part::Stack => {
                 if let Some(stack) = &lab.stack {
                     out.blank();
-                    out.text(&stack_summary(stack, out.style));
+                    out.text(&stack_summary(stack, out.style, out.width));
                 }
             }
             Part::Check(i) => {

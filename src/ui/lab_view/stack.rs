@@ -1,10 +1,11 @@
 //! The stack block as `lab show` sums it up: its services, networks and volumes.
 
+use super::inline::{Inline, fill};
 use crate::model::{DependencyCondition, Service, Stack};
-use crate::ui::Style;
+use crate::ui::{Style, style};
 
-/// `Stack: 2 services` and one line per service.
-pub fn stack_summary(stack: &Stack, style: Style) -> String {
+/// `Stack: 2 services` and one line per service (wrapped at `columns`, under its facts).
+pub fn stack_summary(stack: &Stack, style: Style, columns: usize) -> String {
     let mut out = format!(
         "  {} {}\n",
         style.bold("Stack:"),
@@ -13,15 +14,29 @@ pub fn stack_summary(stack: &Stack, style: Style) -> String {
     let width = stack
         .services
         .iter()
-        .map(|s| s.name.len())
+        .map(|s| style::width(&s.name))
         .max()
         .unwrap_or(0);
+    let mut line = |label: String, facts: &[String]| {
+        let mut words = Inline::default();
+        for (i, fact) in facts.iter().enumerate() {
+            words.text(fact, str::to_string);
+            // The separator ends a line rather than starting the next.
+            if i + 1 < facts.len() {
+                words.atom(" ·", " ·".to_string());
+                words.space();
+            }
+        }
+        let rest = " ".repeat(style::width(&label));
+        for l in fill(&words.take(), columns, &label, &rest) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    };
     for s in &stack.services {
-        out.push_str(&format!(
-            "    {}  {}\n",
-            style.bold(&format!("{:width$}", s.name)),
-            service_facts(s).join(" · ")
-        ));
+        let pad = " ".repeat(width - style::width(&s.name));
+        let label = format!("    {}{pad}  ", style.bold(&s.name));
+        line(label, &service_facts(s));
     }
     if !stack.networks.is_empty() {
         let names: Vec<String> = stack
@@ -35,19 +50,17 @@ pub fn stack_summary(stack: &Stack, style: Style) -> String {
                 }
             })
             .collect();
-        out.push_str(&format!(
-            "    {} {}\n",
-            style.dim("networks:"),
-            names.join(", ")
-        ));
+        line(
+            format!("    {} ", style.dim("networks:")),
+            &[names.join(", ")],
+        );
     }
     if !stack.volumes.is_empty() {
         let names: Vec<&str> = stack.volumes.iter().map(|v| v.name.as_str()).collect();
-        out.push_str(&format!(
-            "    {} {}\n",
-            style.dim("volumes:"),
-            names.join(", ")
-        ));
+        line(
+            format!("    {} ", style.dim("volumes:")),
+            &[names.join(", ")],
+        );
     }
     out
 }
