@@ -16,6 +16,8 @@ fn lab(args: &[&str], cwd: &Path) -> Output {
         .args(args)
         .current_dir(cwd)
         .env_remove("LAB_COURSE")
+        // `lab show` wraps at COLUMNS when it is set.
+        .env_remove("COLUMNS")
         .env("LAB_HOME", home.path())
         .env("NO_COLOR", "1")
         .output()

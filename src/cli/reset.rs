@@ -26,6 +26,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
         lab,
         &project,
         Style::detect(global.color, false),
+        crate::ui::terminal::columns(),
     ));
     Ok(exit::OK)
 }

@@ -2,7 +2,7 @@
 
 use super::{Global, context};
 use crate::exit;
-use crate::ui::{Style, lab_view, output};
+use crate::ui::{Style, lab_view, output, terminal};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,6 +14,6 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
     let course = context::course(global)?;
     let lab = context::lab(&course, &args.id)?;
     let style = Style::detect(global.color, false);
-    output::out(&lab_view::render(lab, style));
+    output::out(&lab_view::render(lab, style, terminal::columns()));
     Ok(exit::OK)
 }

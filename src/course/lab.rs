@@ -41,6 +41,10 @@ pub(super) fn decode_lab(
                 body.tasks.push(Task {
                     number: index + 1,
                     title: task_title(&h.title).to_string(),
+                    markdown: task_title(&heading_markdown(
+                        doc.body.get(h.span.clone()).unwrap_or(&h.title),
+                    ))
+                    .to_string(),
                     line: h.line,
                 });
                 body.take(&h.span, model::Part::Task(index));
@@ -361,6 +365,31 @@ pub fn task_title(heading: &str) -> &str {
     }
 }
 
+/// The inline Markdown of a `## ` heading as written: `## Give `web` a check ##` and the
+/// setext form (text over a `---` line) both give "Give `web` a check".
+fn heading_markdown(source: &str) -> String {
+    let source = source.trim();
+    let text = match source.strip_prefix("##") {
+        Some(rest) => {
+            // An ATX heading's optional closing sequence: spaces, then only `#`s.
+            let rest = rest.trim();
+            let without = rest.trim_end_matches('#');
+            if without.len() < rest.len() && (without.is_empty() || without.ends_with([' ', '\t']))
+            {
+                without.to_string()
+            } else {
+                rest.to_string()
+            }
+        }
+        // Setext: every line but the underline.
+        None => {
+            let lines: Vec<&str> = source.lines().collect();
+            lines[..lines.len().saturating_sub(1)].join(" ")
+        }
+    };
+    text.trim().to_string()
+}
+
 fn id_position(node: &Node) -> Option<Pos> {
     node.as_map()?
         .iter()
@@ -425,7 +454,7 @@ pub(super) fn report_duplicates(ctx: &mut Ctx, node: &Node) {
 mod tests {
     use std::path::Path;
 
-    use super::task_title;
+    use super::{heading_markdown, task_title};
     use crate::course::{LoadOptions, parse_lab};
     use crate::model::Part;
 
@@ -442,6 +471,19 @@ mod tests {
         );
         assert_eq!(task_title("Task 3:"), "Task 3:");
         assert_eq!(task_title("Tasks are fun"), "Tasks are fun");
+    }
+
+    #[test]
+    fn a_heading_keeps_its_markdown_for_views() {
+        assert_eq!(
+            heading_markdown("## Give `web` a check ##\n"),
+            "Give `web` a check"
+        );
+        assert_eq!(heading_markdown("##   C# and F#\n"), "C# and F#");
+        assert_eq!(
+            heading_markdown("Two *lines*\nof title\n---\n"),
+            "Two *lines* of title"
+        );
     }
 
     fn check(id: &str) -> String {

@@ -101,6 +101,10 @@ pub struct Task {
     /// 1-based, in the order of the headings.
     pub number: usize,
     pub title: String,
+    /// The same title as written, inline Markdown (code spans, emphasis), for views that
+    /// render it; `title` is its plain text, for reports.
+    #[serde(skip)]
+    pub markdown: String,
     /// Line of the heading in README.md.
     pub line: u32,
 }

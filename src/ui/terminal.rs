@@ -41,3 +41,19 @@ pub fn size() -> Option<(u16, u16)> {
         .ok()
         .filter(|(c, r)| *c > 0 && *r > 0)
 }
+
+/// Columns to lay text out in: the window's width when stdout is a terminal, else `COLUMNS`
+/// when set (shells export it to scripts and pagers), else 80.
+pub fn columns() -> usize {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal()
+        && let Some((cols, _)) = size()
+    {
+        return usize::from(cols);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+        .unwrap_or(80)
+}
