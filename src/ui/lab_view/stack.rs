@@ -72,6 +72,9 @@ fn service_facts(s: &Service) -> Vec<String> {
         (Some(i), None) => facts.push(i.clone()),
         (None, None) => {}
     }
+    if let Some(n) = s.replicas {
+        facts.push(plural(n as usize, "replica"));
+    }
     if !s.ports.is_empty() {
         let ports: Vec<String> = s
             .ports
