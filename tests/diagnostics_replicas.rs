@@ -76,3 +76,16 @@ fn replicas_as_compose_writes_them_load() {
     );
     assert_eq!(ok, "no errors");
 }
+
+case!(
+    replica_beyond_the_count,
+    lab(
+        "```yaml stack\nservices:\n  web:\n    image: busybox:1.36\n    scale: 2\n```\n\n## T\n\n```yaml check\nid: c\ntitle: C\nexec: { service: web, replica: 3, cmd: \"true\" }\n```\n"
+    )
+);
+case!(
+    replica_of_a_service_without_replicas,
+    lab(
+        "```yaml stack\nservices:\n  web:\n    image: busybox:1.36\n```\n\n## T\n\n```yaml check\nid: c\ntitle: C\nbefore: [{ stop: { service: web, replica: 1 } }]\ncontainer: { service: web, state: exited }\n```\n"
+    )
+);

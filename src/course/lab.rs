@@ -306,7 +306,22 @@ fn check_service_refs(ctx: &mut Ctx, body: &Body) {
         .as_ref()
         .map(|s| s.services.iter().map(|s| s.name.as_str()).collect())
         .unwrap_or_default();
-    for (name, pos, target) in &body.refs {
+    for (name, pos, target, replica) in &body.refs {
+        let service = body.stack.as_ref().and_then(|s| s.service(name));
+        if let (Some(svc), Some((n, at))) = (service, replica) {
+            match svc.replicas {
+                Some(count) if *n <= count => {}
+                Some(count) => {
+                    ctx.error(
+                        *at,
+                        format!("service \"{name}\" has {count} replicas; there is no replica {n}"),
+                    );
+                }
+                None => {
+                    ctx.error(*at, format!("service \"{name}\" has no replicas (one container); leave out \"replica\" or give it `deploy: {{replicas: N}}`"));
+                }
+            }
+        }
         let container = format!("use `container: {name}` for a container the student creates");
         if body.stack.is_none() {
             if body.stack_line.is_none() {

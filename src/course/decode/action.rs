@@ -35,7 +35,14 @@ pub const EXEC: Schema = Schema::known(&[
 
 /// Services named by checks and actions, with their positions, for the lab-level reference
 /// check; the flag is set where a `container:` could stand instead (a target, not `from:`).
-pub type Refs = Vec<(String, crate::course::yaml::Pos, bool)>;
+/// Services named by checks and actions: the name, where, whether it is the check's target
+/// (not a `from:` peer), and the replica asked for (`replica: 2`) with where.
+pub type Refs = Vec<(
+    String,
+    crate::course::yaml::Pos,
+    bool,
+    Option<(u32, crate::course::yaml::Pos)>,
+)>;
 
 pub fn decode_list(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Vec<Action> {
     let Some(items) = node.as_seq() else {
@@ -168,7 +175,7 @@ fn decode(ctx: &mut Ctx, node: &Node, refs: &mut Refs) -> Option<Action> {
 /// `stop: web` (a service) or `stop: {container: name}`.
 fn target(ctx: &mut Ctx, node: &Node, what: &str, refs: &mut Refs) -> Option<Target> {
     if let Value::Str(s) = &node.value {
-        refs.push((s.clone(), node.pos, true));
+        refs.push((s.clone(), node.pos, true, None));
         return Some(Target::Service(s.clone()));
     }
     let f = Fields::open(ctx, node, what, &TARGET_ONLY, false)?;
@@ -180,14 +187,17 @@ pub fn fields_target(ctx: &mut Ctx, f: &Fields, refs: &mut Refs) -> Option<Targe
     match (f.get("service"), f.get("container")) {
         (Some(s), None) => {
             let name = string(ctx, s, &f.field("service"))?;
-            refs.push((name.clone(), s.pos, true));
             match f.get("replica") {
                 // Whether the service has that many is the lab's to check, with the stack.
-                Some(_) => Some(Target::Replica(
-                    name,
-                    f.int(ctx, "replica", 1, 1000)? as u32,
-                )),
-                None => Some(Target::Service(name)),
+                Some(r) => {
+                    let n = f.int(ctx, "replica", 1, 1000)? as u32;
+                    refs.push((name.clone(), s.pos, true, Some((n, r.pos))));
+                    Some(Target::Replica(name, n))
+                }
+                None => {
+                    refs.push((name.clone(), s.pos, true, None));
+                    Some(Target::Service(name))
+                }
             }
         }
         (None, Some(c)) => {

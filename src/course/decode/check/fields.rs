@@ -25,7 +25,7 @@ pub(super) fn exit_matcher(ctx: &mut Ctx, f: &Fields) -> Option<Matcher> {
 pub(super) fn service_ref(ctx: &mut Ctx, f: &Fields, key: &str, refs: &mut Refs) -> Option<String> {
     let n = f.get(key)?;
     let name = string(ctx, n, &f.field(key))?;
-    refs.push((name.clone(), n.pos, key != "from"));
+    refs.push((name.clone(), n.pos, key != "from", None));
     Some(name)
 }
 
