@@ -149,7 +149,7 @@ volumes:
         cfg["Image"]
             .as_str()
             .unwrap_or_default()
-            .starts_with("enginelab-app")
+            .starts_with(&format!("{}-app:lab", p.name))
     );
     assert_eq!(host["RestartPolicy"]["Name"], "on-failure");
     assert_eq!(host["RestartPolicy"]["MaximumRetryCount"], 3);

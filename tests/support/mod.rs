@@ -134,6 +134,18 @@ impl Project {
                 .args(&vols)
                 .output();
         }
+        // Images built for the project are named after it (`<project>-app:lab`).
+        let prefix = format!("{}-", self.name);
+        let images: Vec<String> = ids(&["images", "--format", "{{.Repository}}:{{.Tag}}"])
+            .into_iter()
+            .filter(|i| i.starts_with(&prefix))
+            .collect();
+        if !images.is_empty() {
+            let _ = Command::new("docker")
+                .args(["rmi", "-f"])
+                .args(&images)
+                .output();
+        }
     }
 
     /// What is still labelled with this project (should be nothing after cleanup).
