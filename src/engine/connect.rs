@@ -166,7 +166,12 @@ fn context_host(name: &str) -> Result<String, ConnectError> {
     use sha2::{Digest, Sha256};
     let config = std::env::var_os("DOCKER_CONFIG")
         .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".docker")));
+        .or_else(|| {
+            // Windows keeps the docker CLI's config in %USERPROFILE%\.docker.
+            std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .map(|h| std::path::Path::new(&h).join(".docker"))
+        });
     let not_found = || {
         ConnectError::Address(format!(
             "--engine {name}: not a {LOCAL_SCHEMES} address, and there is no docker context of that name (`docker context ls` lists them)"

@@ -81,7 +81,14 @@ pub fn find_shell(
         .map(|d| d.trim().trim_matches('"').trim_end_matches(['\\', '/']))
         .filter(|d| !d.is_empty())
         .collect();
-    let mut candidates: Vec<String> = dirs.iter().map(|d| format!("{d}\\{exe}")).collect();
+    // Not System32's bash.exe: that is WSL's launcher, a Linux that sees none of this
+    // machine's paths as they are written here.
+    let wsl = |d: &str| d.to_ascii_lowercase().ends_with("\\system32");
+    let mut candidates: Vec<String> = dirs
+        .iter()
+        .filter(|d| !wsl(d))
+        .map(|d| format!("{d}\\{exe}"))
+        .collect();
     // Git for Windows: git.exe in <root>\cmd (or <root>\bin, <root>\mingw64\bin); the
     // shells in <root>\bin and <root>\usr\bin.
     for d in &dirs {
@@ -175,6 +182,16 @@ mod tests {
         assert_eq!(
             find_shell(Os::Windows, "bash", "", Some(r"D:\Apps"), &f),
             Ok(r"D:\Apps\Git\usr\bin\bash.exe".into())
+        );
+        // WSL's bash in System32 is not a shell for Windows paths: Git's is taken.
+        let f = on(&[
+            r"C:\Windows\System32\bash.exe",
+            r"C:\Program Files\Git\cmd\git.exe",
+            r"C:\Program Files\Git\bin\bash.exe",
+        ]);
+        assert_eq!(
+            find_shell(Os::Windows, "bash", path, None, &f),
+            Ok(r"C:\Program Files\Git\bin\bash.exe".into())
         );
         // None: say what to install.
         let why = find_shell(Os::Windows, "sh", path, None, &|_| false).unwrap_err();
