@@ -23,6 +23,7 @@ pub mod course;
 pub mod engine;
 pub mod exit;
 pub mod model;
+pub mod platform;
 pub mod proc;
 pub mod progress;
 pub mod report;

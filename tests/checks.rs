@@ -109,6 +109,8 @@ fn web_and_db(p: &Project) -> tempfile::TempDir {
         "#!/bin/sh\necho ready\nread line\necho \"pong $line\"\n",
     )
     .expect("write");
+    // Windows has no executable bit (and runs it with sh).
+    #[cfg(unix)]
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .expect("chmod");
     ws

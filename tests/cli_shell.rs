@@ -1,5 +1,7 @@
 //! `lab shell` driven under a real pseudo-terminal: type a command and read its output,
 //! resize the window, and get the shell's exit code back.
+// The test drives lab under a unix pseudo-terminal (expectrl has none on Windows).
+#![cfg(unix)]
 
 mod support;
 

@@ -432,6 +432,7 @@ async fn stop_removes_only_labelled_resources() {
 }
 
 #[test]
+#[cfg(unix)] // SIGINT: Windows has no such signal to send a child.
 fn sigint_during_start_leaves_nothing() {
     let p = Project::new("sigint");
     let dir = support::workspace();

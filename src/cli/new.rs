@@ -66,8 +66,7 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
     write(&lab_dir.join("README.md"), &readme(&id, &title)).map_err(io)?;
     let solve = solution_dir.join("solve.sh");
     write(&solve, &solution(&id)).map_err(io)?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&solve, std::fs::Permissions::from_mode(0o755)).map_err(io)?;
+    let executable = crate::platform::make_executable(&solve).map_err(io)?;
     // Prove the scaffold is a valid lab before touching the course's list.
     if let Err(d) = load_lab(&lab_dir, &root, &LoadOptions::default()) {
         output::err(&format!("internal error: the scaffold does not lint:\n{d}"));
@@ -78,6 +77,14 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
         "created labs/{id}/README.md and solutions/{id}/solve.sh, and listed {id} in labs/course.yaml\n\
          next: edit the lab, then `lab lint labs/{id}` and `lab verify {id}`\n"
     ));
+    if !executable {
+        // Windows has no executable bit; lab runs solve.sh with sh, so it needs none, but a
+        // unix user running ./solve.sh from the course's repository would.
+        output::out(&format!(
+            "note: solutions/{id}/solve.sh is not marked executable (Windows has no such bit); \
+             `git add --chmod=+x solutions/{id}/solve.sh` marks it so in git\n"
+        ));
+    }
     Ok(exit::OK)
 }
 

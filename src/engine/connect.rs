@@ -1,5 +1,6 @@
-//! Reaching an engine: DOCKER_HOST or the default socket, or one named on the command line
-//! (`unix://`, `tcp://`, a docker context); the API version negotiated. The [`Engine`]
+//! Reaching an engine: DOCKER_HOST or the default socket (Docker Desktop's named pipe on
+//! Windows), or one named on the command line (`unix://`, `npipe://`, `tcp://`, a docker
+//! context); the API version negotiated. The [`Engine`]
 //! handle is what every other part of `lab` holds: nothing outside `engine/` sees the
 //! Docker client library.
 
@@ -9,7 +10,8 @@ use bollard::{API_DEFAULT_VERSION, Docker};
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     #[error(
-        "cannot reach the Docker engine at {target}: {source}\n  Start Docker (e.g. `sudo systemctl start docker`), or set DOCKER_HOST to where it listens; check that you may use its socket."
+        "cannot reach the Docker engine at {target}: {source}\n  {}",
+        crate::platform::START_ENGINE_HINT
     )]
     Unreachable {
         target: String,
@@ -61,11 +63,45 @@ impl Engine {
     }
 }
 
-const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
+/// An engine address, by how it is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host<'a> {
+    /// `unix:///var/run/docker.sock`: the socket's path.
+    Unix(&'a str),
+    /// `npipe:////./pipe/docker_engine`: the pipe, as written after the scheme.
+    Pipe(&'a str),
+    /// `tcp://host:port` (or `http://`): `host:port`.
+    Tcp(&'a str),
+}
+
+impl Host<'_> {
+    /// Whether this machine can reach an engine so addressed (sockets on unix, pipes on
+    /// Windows, TCP everywhere).
+    pub fn reachable_on(self, os: crate::platform::Os) -> bool {
+        use crate::platform::Os;
+        matches!(
+            (self, os),
+            (Host::Tcp(_), _) | (Host::Unix(_), Os::Unix) | (Host::Pipe(_), Os::Windows)
+        )
+    }
+}
+
+/// Parse an engine address; `None` for schemes `lab` does not speak (ssh://, https://).
+pub fn parse_host(host: &str) -> Option<Host<'_>> {
+    if let Some(p) = host.strip_prefix("unix://") {
+        Some(Host::Unix(p))
+    } else if let Some(p) = host.strip_prefix("npipe://") {
+        Some(Host::Pipe(p))
+    } else {
+        host.strip_prefix("tcp://")
+            .or_else(|| host.strip_prefix("http://"))
+            .map(Host::Tcp)
+    }
+}
 
 /// Where we are about to connect, for messages.
 pub fn target() -> String {
-    std::env::var("DOCKER_HOST").unwrap_or_else(|_| DEFAULT_SOCKET.into())
+    std::env::var("DOCKER_HOST").unwrap_or_else(|_| crate::platform::DEFAULT_ENGINE.into())
 }
 
 /// Connect to DOCKER_HOST (or the default socket) and negotiate the API version (bollard
@@ -80,18 +116,18 @@ pub async fn connect() -> Result<Engine, ConnectError> {
     finish(docker, host.clone()).await
 }
 
-/// Connect to an engine named on the command line: `unix:///path`, `tcp://host:port`, or
-/// the name of a docker context (`docker context ls`).
+/// Connect to an engine named on the command line: `unix:///path`, `npipe:////./pipe/name`,
+/// `tcp://host:port`, or the name of a docker context (`docker context ls`).
 pub async fn connect_to(name: &str) -> Result<Engine, ConnectError> {
     let host = resolve(name)?;
     let unreachable = |source| ConnectError::Unreachable {
         target: name.to_string(),
         source,
     };
-    let docker = if host.starts_with("unix://") {
-        Docker::connect_with_unix(&host, 120, API_DEFAULT_VERSION)
-    } else {
-        Docker::connect_with_http(&host, 120, API_DEFAULT_VERSION)
+    let docker = match parse_host(&host) {
+        Some(Host::Tcp(_)) => Docker::connect_with_http(&host, 120, API_DEFAULT_VERSION),
+        // A unix socket here, a named pipe on Windows (resolve refused the other).
+        _ => Docker::connect_with_local(&host, 120, API_DEFAULT_VERSION),
     }
     .map_err(unreachable)?;
     finish(docker, host).await
@@ -109,12 +145,13 @@ async fn finish(docker: Docker, host: String) -> Result<Engine, ConnectError> {
 
 /// The address an engine name stands for.
 pub fn resolve(name: &str) -> Result<String, ConnectError> {
-    if name.starts_with("unix://") || name.starts_with("tcp://") || name.starts_with("http://") {
-        return Ok(name.to_string());
+    if let Some(host) = parse_host(name) {
+        return usable(name, host).map(|()| name.to_string());
     }
-    if name.starts_with("ssh://") || name.starts_with("https://") || name.contains("://") {
+    if name.contains("://") {
         return Err(ConnectError::Address(format!(
-            "--engine {name}: only unix:// and tcp:// engines (or a docker context that names one) are supported"
+            "--engine {name}: only {} engines (or a docker context that names one) are supported",
+            LOCAL_SCHEMES
         )));
     }
     if name == "default" {
@@ -129,10 +166,15 @@ fn context_host(name: &str) -> Result<String, ConnectError> {
     use sha2::{Digest, Sha256};
     let config = std::env::var_os("DOCKER_CONFIG")
         .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".docker")));
+        .or_else(|| {
+            // Windows keeps the docker CLI's config in %USERPROFILE%\.docker.
+            std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .map(|h| std::path::Path::new(&h).join(".docker"))
+        });
     let not_found = || {
         ConnectError::Address(format!(
-            "--engine {name}: not a unix:// or tcp:// address, and there is no docker context of that name (`docker context ls` lists them)"
+            "--engine {name}: not a {LOCAL_SCHEMES} address, and there is no docker context of that name (`docker context ls` lists them)"
         ))
     };
     let Some(config) = config else {
@@ -163,13 +205,33 @@ fn context_host(name: &str) -> Result<String, ConnectError> {
 }
 
 fn resolve_plain(name: &str, host: &str) -> Result<String, ConnectError> {
-    if host.starts_with("unix://") || host.starts_with("tcp://") {
-        Ok(host.to_string())
-    } else {
-        Err(ConnectError::Address(format!(
-            "--engine {name}: the context's endpoint {host} is not a unix:// or tcp:// address"
-        )))
+    match parse_host(host) {
+        Some(h) => usable(name, h).map(|()| host.to_string()),
+        None => Err(ConnectError::Address(format!(
+            "--engine {name}: the context's endpoint {host} is not a {LOCAL_SCHEMES} address"
+        ))),
     }
+}
+
+/// The schemes this machine reaches, for messages.
+const LOCAL_SCHEMES: &str = if cfg!(windows) {
+    "npipe:// or tcp://"
+} else {
+    "unix:// or tcp://"
+};
+
+/// A parsed address this machine can use, or why not (a pipe on unix, a socket on Windows).
+fn usable(name: &str, host: Host<'_>) -> Result<(), ConnectError> {
+    if host.reachable_on(crate::platform::OS) {
+        return Ok(());
+    }
+    let what = match host {
+        Host::Pipe(_) => "a Windows named pipe",
+        _ => "a unix socket",
+    };
+    Err(ConnectError::Address(format!(
+        "--engine {name}: {what} cannot be reached from this machine; use a {LOCAL_SCHEMES} address"
+    )))
 }
 
 #[cfg(test)]
@@ -185,6 +247,44 @@ mod tests {
         );
         assert!(resolve("ssh://me@box").is_err());
         assert!(resolve("no-such-context-name-here").is_err());
+        // Each OS reaches its own local kind; the other is refused with a reason.
+        let pipe = resolve("npipe:////./pipe/docker_engine");
+        assert_eq!(pipe.is_ok(), cfg!(windows));
+        if let Err(e) = pipe {
+            assert!(e.to_string().contains("Windows named pipe"), "{e}");
+        }
+    }
+
+    #[test]
+    fn engine_urls() {
+        use crate::platform::Os;
+        assert_eq!(
+            parse_host("npipe:////./pipe/docker_engine"),
+            Some(Host::Pipe("//./pipe/docker_engine"))
+        );
+        assert_eq!(
+            parse_host("unix:///var/run/docker.sock"),
+            Some(Host::Unix("/var/run/docker.sock"))
+        );
+        assert_eq!(
+            parse_host("tcp://10.0.0.2:2375"),
+            Some(Host::Tcp("10.0.0.2:2375"))
+        );
+        assert_eq!(parse_host("http://box:2375"), Some(Host::Tcp("box:2375")));
+        assert_eq!(parse_host("ssh://me@box"), None);
+        let pipe = Host::Pipe("//./pipe/docker_engine");
+        assert!(pipe.reachable_on(Os::Windows) && !pipe.reachable_on(Os::Unix));
+        let sock = Host::Unix("/var/run/docker.sock");
+        assert!(sock.reachable_on(Os::Unix) && !sock.reachable_on(Os::Windows));
+        assert!(
+            Host::Tcp("h:1").reachable_on(Os::Unix) && Host::Tcp("h:1").reachable_on(Os::Windows)
+        );
+        // The default engine is the platform's: Docker Desktop's pipe on Windows.
+        let default = crate::platform::DEFAULT_ENGINE;
+        assert_eq!(
+            parse_host(default).map(|h| h.reachable_on(crate::platform::OS)),
+            Some(true)
+        );
     }
 
     #[test]
@@ -198,6 +298,7 @@ mod tests {
             .published_host()
         };
         assert_eq!(at("unix:///var/run/docker.sock"), "127.0.0.1");
+        assert_eq!(at("npipe:////./pipe/docker_engine"), "127.0.0.1");
         assert_eq!(at("tcp://10.0.0.2:2375"), "10.0.0.2");
         assert_eq!(at("tcp://[::1]:2375"), "::1");
         assert_eq!(at("tcp://box"), "box");

@@ -111,7 +111,8 @@ pub fn new_uid() -> String {
 }
 
 /// Where the store lives: `$LAB_HOME/progress.db`, else the XDG data folder's
-/// `lab/progress.db` (`$XDG_DATA_HOME`, else `~/.local/share`).
+/// `lab/progress.db` (`$XDG_DATA_HOME`, else Windows' `%LOCALAPPDATA%`, else
+/// `~/.local/share`).
 pub fn default_path() -> Option<PathBuf> {
     let var = |k: &str| {
         std::env::var_os(k)
@@ -120,6 +121,8 @@ pub fn default_path() -> Option<PathBuf> {
     };
     let dir = var("LAB_HOME")
         .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("lab")))
+        // Set on Windows only; there HOME is often unset (or a shell's unix-style path).
+        .or_else(|| var("LOCALAPPDATA").map(|d| d.join("lab")))
         .or_else(|| var("HOME").map(|h| h.join(".local/share/lab")))?;
     Some(dir.join("progress.db"))
 }

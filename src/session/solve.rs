@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::proc::GroupGuard;
+use crate::proc::{GroupGuard, isolate};
 use crate::text::{Capped, Keep};
 
 /// A script to run, and its limits.
@@ -58,27 +58,31 @@ pub enum SolveError {
         #[source]
         source: std::io::Error,
     },
+    /// No shell to run it with (Windows without Git for Windows).
+    #[error("{0}")]
+    NoShell(String),
     #[error("interrupted")]
     Interrupted,
 }
 
 /// Run the script to its end, its time limit, or the interrupt.
 pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, SolveError> {
-    let mut cmd = tokio::process::Command::new(&script.shell);
+    let shell = crate::platform::shell(&script.shell).map_err(SolveError::NoShell)?;
+    let mut cmd = tokio::process::Command::new(shell);
     cmd.arg(&script.path)
         .current_dir(&script.workspace)
         .envs(script.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .process_group(0);
+        .kill_on_drop(true);
+    isolate(&mut cmd);
     let mut child = cmd.spawn().map_err(|source| SolveError::Start {
         path: script.path.clone(),
         source,
     })?;
     // Whatever the script starts goes with it, however this function is left.
-    let mut group = GroupGuard::new(child.id());
+    let mut group = GroupGuard::new(&child);
     let cap = script.output_cap;
     // Readers on tasks of their own, so what it printed survives a time-out.
     let out = Arc::new(Mutex::new(Capped::new(cap, Keep::Tail)));

@@ -70,22 +70,13 @@ pub async fn run(attached: Attached, cancel: &CancellationToken) -> Ended {
         }
         let _ = input.shutdown().await;
     });
-    let mut winch =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()).ok();
+    let mut resizes = crate::platform::Resizes::watch();
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
     let ended = loop {
-        let resized = async {
-            match winch.as_mut() {
-                Some(w) => {
-                    w.recv().await;
-                }
-                None => std::future::pending::<()>().await,
-            }
-        };
         tokio::select! {
             _ = cancel.cancelled() => break Ended::Interrupted,
-            _ = resized => {
+            _ = resizes.changed() => {
                 if let Some((w, h)) = size() {
                     handle.resize(w, h).await;
                 }

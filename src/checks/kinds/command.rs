@@ -10,7 +10,7 @@ use super::exec::{judge_output, transcript};
 use crate::checks::context::RunContext;
 use crate::checks::outcome::Outcome;
 use crate::model::CommandCheck;
-use crate::proc::GroupGuard;
+use crate::proc::{GroupGuard, isolate};
 use crate::text::{Capped, Keep};
 
 const OUTPUT_CAP: usize = 64 * 1024;
@@ -64,8 +64,9 @@ pub async fn run_shell(
     if let Some(why) = &ctx.host.refused {
         return Err(why.clone());
     }
-    let mut child = Command::new("sh")
-        .arg("-c")
+    let sh = crate::platform::shell("sh")?;
+    let mut cmd = Command::new(&sh);
+    cmd.arg("-c")
         .arg(script)
         .current_dir(&ctx.workspace)
         .env("LAB_PROJECT", &ctx.project)
@@ -73,11 +74,16 @@ pub async fn run_shell(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("could not start sh in {}: {e}", ctx.workspace.display()))?;
-    let mut group = GroupGuard::new(child.id());
+        .kill_on_drop(true);
+    isolate(&mut cmd);
+    let mut child = cmd.spawn().map_err(|e| {
+        format!(
+            "could not start {} in {}: {e}",
+            sh.display(),
+            ctx.workspace.display()
+        )
+    })?;
+    let mut group = GroupGuard::new(&child);
     let so = child.stdout.take();
     let se = child.stderr.take();
     let read = async {

@@ -64,11 +64,11 @@ async fn host(
     deadline: Instant,
     transcript: Transcript,
 ) -> Outcome {
-    use expectrl::process::unix::UnixProcess;
-    use expectrl::process::{IntoAsyncStream, Process};
-
     if let Some(why) = &ctx.host.refused {
         return Outcome::error(why.clone());
+    }
+    if let Err(why) = crate::platform::host_pty(crate::platform::OS) {
+        return Outcome::error(why);
     }
     let mut cmd = std::process::Command::new("sh");
     match &c.run {
@@ -79,7 +79,9 @@ async fn host(
         .env("LAB_PROJECT", &ctx.project)
         .envs(ctx.host.env.iter().map(|(k, v)| (k, v)))
         .env("TERM", "xterm");
-    let mut process = match UnixProcess::spawn_command(cmd) {
+    // The program and whatever it starts must not outlive the check, also when the check
+    // is dropped midway (an interrupted run): the pty keeps and kills its process group.
+    let pty = match crate::platform::spawn_pty(cmd) {
         Ok(p) => p,
         Err(e) => {
             return Outcome::error(format!(
@@ -88,13 +90,11 @@ async fn host(
             ));
         }
     };
-    // The program and whatever it starts must not outlive the check, also when the check
-    // is dropped midway (an interrupted run): it leads its own session, so kill the group.
-    let _group = crate::proc::GroupGuard::new(u32::try_from(process.pid().as_raw()).ok());
-    let stream = match process.open_stream().and_then(|s| s.into_async_stream()) {
-        Ok(s) => s,
-        Err(e) => return Outcome::error(format!("could not open the program's terminal: {e}")),
-    };
+    // `_owner` lives to the end of the check: dropping it ends the program.
+    let crate::platform::Pty {
+        stream,
+        owner: _owner,
+    } = pty;
     let stream = Recorder::new(stream, transcript.clone());
     match Session::new((), stream) {
         Ok(session) => steps(session, &c.steps, deadline, &transcript, "the program").await,

@@ -17,7 +17,8 @@ use crate::text::{cap, printable};
 const FILE_CAP: usize = 1024 * 1024;
 
 struct Seen {
-    mode: u32,
+    /// `None`: a host file on Windows, which has no unix mode.
+    mode: Option<u32>,
     content: Vec<u8>,
     is_dir: bool,
 }
@@ -67,7 +68,11 @@ fn judge(c: &FileCheck, s: &Seen, place: &str) -> Outcome {
     let content = printable(&s.content);
     let evidence = cap(&content, 2048);
     if let Some(want) = c.mode {
-        let got = s.mode & 0o7777;
+        let got = match s.mode {
+            Some(m) => m & 0o7777,
+            // Said, never passed over: a mode the grader cannot see is an error.
+            None => return Outcome::error(crate::platform::no_file_modes(&c.path, want)),
+        };
         if got != want {
             return Outcome::fail(format!(
                 "expected {} to have mode {want:04o}, it has {got:04o}",
@@ -108,7 +113,6 @@ fn workspace_file(ctx: &RunContext, path: &str) -> Result<Option<Seen>, String> 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("could not read {}: {e}", full.display())),
     };
-    use std::os::unix::fs::PermissionsExt;
     let mut content = Vec::new();
     if meta.is_file() {
         std::fs::File::open(&full)
@@ -116,7 +120,7 @@ fn workspace_file(ctx: &RunContext, path: &str) -> Result<Option<Seen>, String> 
             .map_err(|e| format!("could not read {}: {e}", full.display()))?;
     }
     Ok(Some(Seen {
-        mode: meta.permissions().mode(),
+        mode: crate::platform::unix_mode(&meta),
         content,
         is_dir: meta.is_dir(),
     }))
@@ -127,8 +131,59 @@ async fn container_file(ctx: &RunContext, id: &str, path: &str) -> Result<Option
         .await
         .map_err(|e| e.to_string())?;
     Ok(found.map(|f| Seen {
-        mode: f.mode,
+        mode: Some(f.mode),
         content: f.content,
         is_dir: f.is_dir,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::outcome::Status;
+
+    fn check(mode: Option<u32>) -> FileCheck {
+        FileCheck {
+            target: None,
+            path: "run.sh".into(),
+            exists: true,
+            contains: None,
+            matches: None,
+            mode,
+        }
+    }
+
+    #[test]
+    fn a_mode_without_unix_modes_is_an_error_not_a_pass() {
+        // A host file on Windows is seen with no mode.
+        let seen = Seen {
+            mode: None,
+            content: b"echo hi\n".to_vec(),
+            is_dir: false,
+        };
+        let o = judge(&check(Some(0o755)), &seen, "your workspace");
+        assert_eq!(o.status, Status::Error);
+        assert!(
+            o.message.contains("not applicable on Windows"),
+            "{}",
+            o.message
+        );
+        // No mode asked: nothing to say about it.
+        assert_eq!(
+            judge(&check(None), &seen, "your workspace").status,
+            Status::Pass
+        );
+        let unix = Seen {
+            mode: Some(0o100644),
+            ..seen
+        };
+        assert_eq!(
+            judge(&check(Some(0o755)), &unix, "here").status,
+            Status::Fail
+        );
+        assert_eq!(
+            judge(&check(Some(0o644)), &unix, "here").status,
+            Status::Pass
+        );
+    }
 }

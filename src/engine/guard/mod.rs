@@ -46,7 +46,8 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// The address to give the script (`unix:///…/docker.sock`).
+    /// The address to give the script: `unix:///…/docker.sock` on unix, a loopback
+    /// `tcp://127.0.0.1:PORT` on Windows.
     pub fn host(&self) -> &str {
         &self.host
     }
@@ -72,8 +73,7 @@ struct Ctx {
 /// folder its containers may mount).
 pub async fn start(engine: &Engine, workspace: &Path) -> std::io::Result<Guard> {
     let dir = tempfile::Builder::new().prefix("lab-engine-").tempdir()?;
-    let sock = dir.path().join("docker.sock");
-    let listener = tokio::net::UnixListener::bind(&sock)?;
+    let (listener, host) = crate::platform::guard_listen(dir.path()).await?;
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let ctx = Arc::new(Ctx {
         upstream: engine.host().to_string(),
@@ -109,7 +109,7 @@ pub async fn start(engine: &Engine, workspace: &Path) -> std::io::Result<Guard> 
         }
     });
     Ok(Guard {
-        host: format!("unix://{}", sock.display()),
+        host,
         ledger,
         stop,
         _dir: dir,
@@ -280,13 +280,16 @@ type Sender = hyper::client::conn::http1::SendRequest<Body>;
 /// A fresh connection to the engine per request: the script's requests are few, and an
 /// upgraded one takes its connection with it.
 async fn connect(upstream: &str) -> std::io::Result<Sender> {
-    if let Some(path) = upstream.strip_prefix("unix://") {
-        handshake(tokio::net::UnixStream::connect(path).await?).await
-    } else {
-        let addr = upstream
-            .trim_start_matches("tcp://")
-            .trim_start_matches("http://");
-        handshake(tokio::net::TcpStream::connect(addr).await?).await
+    match super::connect::parse_host(upstream) {
+        Some(super::connect::Host::Tcp(addr)) => {
+            handshake(tokio::net::TcpStream::connect(addr).await?).await
+        }
+        // unix:// here, npipe:// on Windows; the other is refused with a reason.
+        Some(_) => handshake(crate::platform::connect_local(upstream).await?).await,
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            format!("the engine {upstream}: not a unix://, npipe:// or tcp:// address"),
+        )),
     }
 }
 
