@@ -9,8 +9,10 @@ use std::process::{Command, Output};
 
 use support::Project;
 
-/// The fixture course copied to a temporary folder (tests edit it).
-fn fixture_copy() -> tempfile::TempDir {
+/// The fixture course copied to a temporary folder (tests edit it). The copy's build
+/// context is made unique to `project`: two copies made in the same second would otherwise
+/// build one image (same files, same times), tagged for both projects.
+fn fixture_copy(project: &str) -> tempfile::TempDir {
     let dir = support::workspace();
     let src = support::manifest_dir().join("tests/fixtures/scaling");
     let status = Command::new("cp")
@@ -19,6 +21,7 @@ fn fixture_copy() -> tempfile::TempDir {
         .status()
         .expect("cp");
     assert!(status.success());
+    std::fs::write(dir.path().join("labs/scaling/app/.copy-of"), project).expect("write");
     dir
 }
 
@@ -107,7 +110,7 @@ fn verify_proves_the_replicas_lab_and_its_variants() {
 #[test]
 fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
     let (s, _) = Scaling::new("rep-rebuild");
-    let dir = fixture_copy();
+    let dir = fixture_copy(s.name());
     let course = dir.path();
     let p = s.name();
     let started = lab(course, &["start", "scaling", "--project", p]);
@@ -233,7 +236,7 @@ fn image_id(name: &str) -> String {
 #[test]
 fn verify_keep_leaves_the_failing_lab_up_and_names_what_the_solution_left() {
     let (s, prefix) = Scaling::new("rep-keep");
-    let dir = fixture_copy();
+    let dir = fixture_copy(s.name());
     let course = dir.path();
     let p = s.name().to_string();
     let junk = format!("{p}-junk");
