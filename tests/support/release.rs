@@ -50,9 +50,11 @@ fn archive(bin: &Path) -> &'static Path {
             stage.path().join(&name).join("README.md"),
         )
         .unwrap();
-        // One file per test binary, made again by each run of it.
+        // One file per test file (its binary's name without cargo's hash), made again by
+        // each run of it.
         let exe = std::env::current_exe().unwrap();
-        let exe = exe.file_stem().unwrap().to_string_lossy();
+        let exe = exe.file_stem().unwrap().to_string_lossy().into_owned();
+        let exe = exe.rsplit_once('-').map_or(exe.as_str(), |(name, _)| name);
         let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{exe}-{}", asset()));
         let ok = Command::new("sh")
             .arg("-c")
