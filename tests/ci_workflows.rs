@@ -1,7 +1,11 @@
 //! The classroom CI workflows as shipped (`classroom/`): equal to what `lab ci` prints,
-//! named as GitHub Classroom's reporter needs, and their grading commands, run here on a
-//! student's repository holding the reference submission, give the outputs each platform
-//! reads (the Points notice, the job summary and the base64 `result`; GitLab's JUnit).
+//! named as GitHub Classroom's reporter needs, and their steps, run here on a student's
+//! repository holding the reference submission, give the outputs each platform reads (the
+//! Points notice, the job summary and the base64 `result`; GitLab's JUnit). Neither
+//! compiles `lab`: GitHub's job installs the release's binary with install.sh (run here
+//! from a folder laid out as the release, since GitHub cannot be reached: only the base
+//! address changes), GitLab's job runs in the release's image (tests/image.rs runs its
+//! script in that image; here it runs with this build of `lab` on the PATH).
 
 mod support;
 
@@ -49,29 +53,16 @@ fn yaml(path: &str) -> Value {
 fn student_repo(week: &str) -> tempfile::TempDir {
     let repo = tempfile::tempdir().unwrap();
     let root = support::manifest_dir();
-    copy(&root.join("labs"), &repo.path().join("labs"));
-    copy(
+    support::copy_tree(&root.join("labs"), &repo.path().join("labs"));
+    support::copy_tree(
         &root.join("solutions").join(week).join("submission"),
         repo.path(),
     );
     repo
 }
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), &t).unwrap();
-        }
-    }
-}
-
-/// `run:` as the runner would: bash, in the repository, `lab` on the PATH.
-fn run_step(script: &str, repo: &Path, env: &[(&str, &Path)]) -> std::process::Output {
-    let bin = Path::new(support::lab_bin()).parent().unwrap();
+/// `run:` as the runner would: bash, in the repository, `bin` first on the PATH.
+fn run_step(script: &str, repo: &Path, bin: &Path, env: &[(&str, &Path)]) -> std::process::Output {
     let path = format!(
         "{}:{}",
         bin.display(),
@@ -100,7 +91,19 @@ fn github_classroom_workflow_grades_and_reports() {
     assert_eq!(wf["permissions"]["actions"], "read");
     assert_eq!(wf["permissions"]["contents"], "read");
     let steps = jobs["run-autograding-tests"]["steps"].as_array().unwrap();
+    let install = steps.iter().find(|s| s["name"] == "Install lab").unwrap();
     let grade = steps.iter().find(|s| s["id"] == "week2").unwrap();
+    // This version's release, nothing compiled.
+    assert_eq!(
+        install["env"]["LAB_INSTALL_BASE"],
+        lab::report::ci::release_url()
+    );
+    assert!(
+        !steps
+            .iter()
+            .any(|s| s["run"].as_str().is_some_and(|r| r.contains("cargo"))),
+        "{steps:?}"
+    );
     let reporter = steps.last().unwrap();
     assert_eq!(
         reporter["uses"],
@@ -114,11 +117,47 @@ fn github_classroom_workflow_grades_and_reports() {
 
     let repo = student_repo("week2");
     let temp = tempfile::tempdir().unwrap();
+
+    // The install step, from a folder laid out as the release (the archive holds this
+    // build of lab), its address given as GitHub's would be: a URL (file://, which curl
+    // and install.sh take). `${{ runner.temp }}` is what the runner puts there.
+    let release = tempfile::tempdir().unwrap();
+    support::release::make(Path::new(support::lab_bin()), release.path());
+    let github_path = temp.path().join("github_path");
+    let dest = install["env"]["LAB_INSTALL_DIR"]
+        .as_str()
+        .unwrap()
+        .replace("${{ runner.temp }}", temp.path().to_str().unwrap());
+    let base = format!("file://{}", release.path().display());
+    let o = run_step(
+        install["run"].as_str().unwrap(),
+        repo.path(),
+        Path::new("/nonexistent"),
+        &[
+            ("RUNNER_TEMP", temp.path()),
+            ("GITHUB_PATH", &github_path),
+            ("LAB_INSTALL_BASE", Path::new(&base)),
+            ("LAB_INSTALL_DIR", Path::new(&dest)),
+        ],
+    );
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(0), "the install step: {said}");
+    assert!(said.contains("checksum verified"), "{said}");
+    let added = std::fs::read_to_string(&github_path).unwrap();
+    assert_eq!(added.trim(), dest, "what the step adds to the PATH");
+    assert!(Path::new(&dest).join("lab").is_file());
+
+    // The grading step, with the lab the install step installed (and only that) on the PATH.
     let output = temp.path().join("output");
     let summary = temp.path().join("summary.md");
     let o = run_step(
         grade["run"].as_str().unwrap(),
         repo.path(),
+        Path::new(&dest),
         &[
             ("RUNNER_TEMP", temp.path()),
             ("GITHUB_OUTPUT", &output),
@@ -166,12 +205,15 @@ fn gitlab_workflow_grades_into_junit() {
         job["artifacts"]["reports"]["junit"],
         "grades/week3/junit.xml"
     );
+    // The release's image of this version, nothing compiled.
+    assert_eq!(job["image"]["name"], lab::report::ci::image());
     let script = job["script"].as_array().unwrap();
-    let line = script.last().unwrap().as_str().unwrap();
-    // The job's own build of lab is this test's binary.
-    let line = line.replace(".lab/bin/lab", "lab");
+    let script: Vec<&str> = script.iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(!script.iter().any(|l| l.contains("cargo")), "{script:?}");
+    // The image's lab is this test's binary (tests/image.rs runs it in the image).
     let repo = student_repo("week3");
-    let o = run_step(&line, repo.path(), &[]);
+    let bin = Path::new(support::lab_bin()).parent().unwrap();
+    let o = run_step(&script.join("\n"), repo.path(), bin, &[]);
     let said = format!(
         "{}\n{}",
         String::from_utf8_lossy(&o.stdout),

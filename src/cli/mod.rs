@@ -38,7 +38,7 @@ use crate::ui::style::ColorChoice;
 #[derive(Debug, Parser)]
 #[command(
     name = "lab",
-    version,
+    version = env!("LAB_BUILD_VERSION"),
     about,
     long_about = "Labs for teaching container orchestration.\n\n\
         A course is a folder with labs/course.yaml and one markdown file per lab. `lab` shows the \

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod release;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -254,4 +256,17 @@ pub fn course(labs: &[(&str, &str)], solutions: &[(&str, &str)]) -> tempfile::Te
 /// The `lab` binary, to run as a student would.
 pub fn lab_bin() -> &'static str {
     env!("CARGO_BIN_EXE_lab")
+}
+
+/// Copy a folder's files and folders into `to` (made if missing).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), &t).unwrap();
+        }
+    }
 }
