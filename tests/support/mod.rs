@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod release;
+pub mod stacks;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
