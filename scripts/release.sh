@@ -15,7 +15,8 @@
 # cargo-zigbuild`). macOS and Windows builds need their SDKs: the release workflow makes
 # them on macOS and Windows runners. A target that cannot be built here is skipped, with
 # the reason. The binaries are stripped (the `dist` profile). The default DIR is
-# target/release-assets (under CARGO_TARGET_DIR when it is set).
+# target/release-assets (under CARGO_TARGET_DIR when it is set). Exit: 0 built, 1 a build
+# failed, 3 every target was skipped.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -117,8 +118,9 @@ for t in "${list[@]}"; do
 done
 
 if [ ${#built[@]} -eq 0 ]; then
+    # Every target was skipped (said above): not a build failure, so a distinct code.
     echo "release.sh: nothing was built" >&2
-    exit 1
+    exit 3
 fi
 
 cp install.sh install.ps1 "$out/"
