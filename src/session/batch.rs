@@ -58,12 +58,15 @@ pub async fn grade_all(
         r = crate::engine::images::ensure(first, &p.images, &progress) => r,
         _ = cancel.cancelled() => return Err(BatchError::Interrupted { graded: Vec::new() }),
     };
-    images.map_err(|e| {
+    let images = images.map_err(|e| {
         BatchError::Engine(format!(
             "the lab's images could not be made on {}: {e}",
             first.host()
         ))
     })?;
+    // A rebuild here replaced an image `lab` built before: the lab is not running (see
+    // preflight), so nothing of ours uses it any more.
+    crate::engine::images::remove_replaced(first, &images.replaced).await;
     let needed = crate::engine::transfer::needed(&p, &[HELPER_IMAGE.to_string()]);
 
     let total = submissions.len();
