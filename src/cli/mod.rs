@@ -4,6 +4,8 @@ mod check;
 mod ci;
 mod completions;
 mod context;
+mod debug;
+mod doctor;
 mod error;
 mod files;
 mod grade;
@@ -110,6 +112,10 @@ pub enum Command {
     Progress(progress::Args),
     /// Scaffold a new lab and its reference solution (for authors).
     New(new::Args),
+    /// What is wrong with a container: state, exit, logs, health, networks, reach, limits.
+    Debug(debug::Args),
+    /// Is this machine ready for the course: engine, images, disk, ports, the progress store.
+    Doctor(doctor::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
 }
@@ -174,6 +180,8 @@ pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
         Command::Files(args) => files::run(g, args),
         Command::New(args) => new::run(g, args),
         Command::Progress(args) => progress::run(g, args),
+        Command::Debug(args) => debug::run(g, args, cancel).await,
+        Command::Doctor(args) => doctor::run(g, args, cancel).await,
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -1,25 +1,47 @@
-//! Reaching an engine: DOCKER_HOST or the default socket (Docker Desktop's named pipe on
-//! Windows), or one named on the command line (`unix://`, `npipe://`, `tcp://`, a docker
-//! context); the API version negotiated. The [`Engine`]
-//! handle is what every other part of `lab` holds: nothing outside `engine/` sees the
-//! Docker client library.
+//! Reaching an engine: the one the docker CLI would use ([`super::discover`]), or one named
+//! on the command line (`unix://`, `npipe://`, `tcp://`, a docker context); the API version
+//! negotiated. The [`Engine`] handle is what every other part of `lab` holds: nothing
+//! outside `engine/` sees the Docker client library.
 
 use bollard::{API_DEFAULT_VERSION, Docker};
+
+use super::discover::{self, Candidate, Origin};
 
 /// Why the engine could not be reached, and what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    #[error(
-        "cannot reach the Docker engine at {target}: {source}\n  {}",
-        crate::platform::START_ENGINE_HINT
-    )]
-    Unreachable {
-        target: String,
-        #[source]
-        source: bollard::errors::Error,
-    },
+    #[error("{}", unreachable_text(.tried))]
+    Unreachable { tried: Vec<Tried> },
     #[error("{0}")]
     Address(String),
+}
+
+/// One engine tried, and why it did not answer.
+#[derive(Debug, Clone)]
+pub struct Tried {
+    pub candidate: Candidate,
+    pub reason: String,
+}
+
+fn unreachable_text(tried: &[Tried]) -> String {
+    let hint = crate::platform::START_ENGINE_HINT;
+    match tried {
+        [one] => format!(
+            "cannot reach the Docker engine at {} ({}): {}\n  {hint}",
+            one.candidate.host, one.candidate.origin, one.reason
+        ),
+        many => {
+            let mut s = String::from("cannot reach a Docker engine; tried:");
+            for t in many {
+                s.push_str(&format!(
+                    "\n  - {} ({}): {}",
+                    t.candidate.host, t.candidate.origin, t.reason
+                ));
+            }
+            s.push_str(&format!("\n  {hint}"));
+            s
+        }
+    }
 }
 
 /// A connection to one engine (cheap to clone: one client, shared).
@@ -99,48 +121,91 @@ pub fn parse_host(host: &str) -> Option<Host<'_>> {
     }
 }
 
-/// Where we are about to connect, for messages.
-pub fn target() -> String {
-    std::env::var("DOCKER_HOST").unwrap_or_else(|_| crate::platform::DEFAULT_ENGINE.into())
-}
-
-/// Connect to DOCKER_HOST (or the default socket) and negotiate the API version (bollard
-/// 0.21 does not send the version in request paths; negotiating keeps an upgrade safe).
+/// Connect to the engine the docker CLI would use (see [`super::discover`]) and negotiate
+/// the API version (bollard 0.21 does not send the version in request paths; negotiating
+/// keeps an upgrade safe). The error names every engine tried and why each failed.
 pub async fn connect() -> Result<Engine, ConnectError> {
-    let host = target();
-    let unreachable = |source| ConnectError::Unreachable {
-        target: host.clone(),
-        source,
-    };
-    let docker = Docker::connect_with_defaults().map_err(unreachable)?;
-    finish(docker, host.clone()).await
+    let mut tried = Vec::new();
+    for candidate in discover::candidates()? {
+        // Fallback sockets that are not there are not worth naming.
+        if !candidate.origin.configured()
+            && candidate.origin != Origin::DefaultSocket
+            && !discover::socket_exists(&candidate.host)
+        {
+            continue;
+        }
+        match reach(&candidate).await {
+            Ok(engine) => return Ok(engine),
+            Err(reason) => tried.push(Tried { candidate, reason }),
+        }
+    }
+    Err(ConnectError::Unreachable { tried })
 }
 
 /// Connect to an engine named on the command line: `unix:///path`, `npipe:////./pipe/name`,
 /// `tcp://host:port`, or the name of a docker context (`docker context ls`).
 pub async fn connect_to(name: &str) -> Result<Engine, ConnectError> {
-    let host = resolve(name)?;
-    let unreachable = |source| ConnectError::Unreachable {
-        target: name.to_string(),
-        source,
+    let candidate = Candidate {
+        origin: Origin::Flag,
+        host: resolve(name)?,
     };
-    let docker = match parse_host(&host) {
-        Some(Host::Tcp(_)) => Docker::connect_with_http(&host, 120, API_DEFAULT_VERSION),
-        // A unix socket here, a named pipe on Windows (resolve refused the other).
-        _ => Docker::connect_with_local(&host, 120, API_DEFAULT_VERSION),
-    }
-    .map_err(unreachable)?;
-    finish(docker, host).await
+    reach(&candidate)
+        .await
+        .map_err(|reason| ConnectError::Unreachable {
+            tried: vec![Tried { candidate, reason }],
+        })
 }
 
-async fn finish(docker: Docker, host: String) -> Result<Engine, ConnectError> {
-    let unreachable = |source| ConnectError::Unreachable {
-        target: host.clone(),
-        source,
+/// Connect to one candidate, or say why not in words a student can act on.
+pub async fn reach(candidate: &Candidate) -> Result<Engine, String> {
+    let host = candidate.host.clone();
+    let Some(parsed) = parse_host(&host) else {
+        return Err(format!(
+            "{host} is not a {LOCAL_SCHEMES} address (ssh:// and TLS engines are not supported)"
+        ));
     };
-    let docker = docker.negotiate_version().await.map_err(unreachable)?;
-    docker.ping().await.map_err(unreachable)?;
+    if !parsed.reachable_on(crate::platform::OS) {
+        return Err(format!("{host} cannot be reached from this machine"));
+    }
+    if let Some(problem) = discover::socket_problem(&host) {
+        return Err(problem);
+    }
+    if let Host::Tcp(addr) = parsed {
+        tcp_problem(addr).await?;
+    }
+    let docker = match parsed {
+        Host::Tcp(_) => Docker::connect_with_http(&host, 120, API_DEFAULT_VERSION),
+        _ => Docker::connect_with_local(&host, 120, API_DEFAULT_VERSION),
+    }
+    .map_err(|e| e.to_string())?;
+    let docker = docker
+        .negotiate_version()
+        .await
+        .map_err(|e| e.to_string())?;
+    docker.ping().await.map_err(|e| e.to_string())?;
     Ok(Engine { docker, host })
+}
+
+/// Whether something accepts connections at `host:port`, in words (the HTTP client's own
+/// error says only "client error (Connect)").
+async fn tcp_problem(addr: &str) -> Result<(), String> {
+    let addr = addr.split('/').next().unwrap_or(addr);
+    let secs = 5;
+    match tokio::time::timeout(
+        std::time::Duration::from_secs(secs),
+        tokio::net::TcpStream::connect(addr),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => Err(format!(
+            "nothing listens on {addr} (connection refused): the engine is not running there, or listens on another port"
+        )),
+        Ok(Err(e)) => Err(format!("connecting to {addr}: {e}")),
+        Err(_) => Err(format!(
+            "no answer from {addr} within {secs} s: a firewall, or the wrong address"
+        )),
+    }
 }
 
 /// The address an engine name stands for.
@@ -155,53 +220,18 @@ pub fn resolve(name: &str) -> Result<String, ConnectError> {
         )));
     }
     if name == "default" {
-        return Ok(target());
+        // The docker CLI's "default" context: DOCKER_HOST, else the default socket.
+        return Ok(std::env::var("DOCKER_HOST")
+            .ok()
+            .filter(|h| !h.trim().is_empty())
+            .unwrap_or_else(|| crate::platform::DEFAULT_ENGINE.to_string()));
     }
-    context_host(name)
-}
-
-/// A docker context's endpoint, read from the CLI's context store
-/// (`~/.docker/contexts/meta/<sha256 of the name>/meta.json`).
-fn context_host(name: &str) -> Result<String, ConnectError> {
-    use sha2::{Digest, Sha256};
-    let config = std::env::var_os("DOCKER_CONFIG")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            // Windows keeps the docker CLI's config in %USERPROFILE%\.docker.
-            std::env::var_os("HOME")
-                .or_else(|| std::env::var_os("USERPROFILE"))
-                .map(|h| std::path::Path::new(&h).join(".docker"))
-        });
-    let not_found = || {
+    let host = discover::context_host(name, &Origin::Flag).map_err(|_| {
         ConnectError::Address(format!(
             "--engine {name}: not a {LOCAL_SCHEMES} address, and there is no docker context of that name (`docker context ls` lists them)"
         ))
-    };
-    let Some(config) = config else {
-        return Err(not_found());
-    };
-    let digest = hex::encode(Sha256::digest(name.as_bytes()));
-    let meta = config
-        .join("contexts")
-        .join("meta")
-        .join(digest)
-        .join("meta.json");
-    let text = std::fs::read_to_string(&meta).map_err(|_| not_found())?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        ConnectError::Address(format!(
-            "--engine {name}: the context's {} is not valid JSON: {e}",
-            meta.display()
-        ))
     })?;
-    let host = v
-        .pointer("/Endpoints/docker/Host")
-        .and_then(|h| h.as_str())
-        .ok_or_else(|| {
-            ConnectError::Address(format!(
-                "--engine {name}: the context names no docker endpoint"
-            ))
-        })?;
-    resolve_plain(name, host)
+    resolve_plain(name, &host)
 }
 
 fn resolve_plain(name: &str, host: &str) -> Result<String, ConnectError> {

@@ -65,7 +65,7 @@ impl EngineError {
 }
 
 /// The engine's own words for an error: its message, without the HTTP wrapping.
-fn reason(e: &bollard::errors::Error) -> String {
+pub(crate) fn reason(e: &bollard::errors::Error) -> String {
     match e {
         bollard::errors::Error::DockerResponseServerError { message, .. } => message.clone(),
         other => other.to_string(),

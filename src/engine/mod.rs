@@ -6,6 +6,7 @@
 pub mod apply;
 mod connect;
 pub mod control;
+pub mod discover;
 mod error;
 pub mod events;
 pub mod exec;
@@ -18,15 +19,17 @@ pub mod inspect;
 pub mod labels;
 pub mod logs;
 pub mod plan;
+pub mod probe;
 pub mod progress;
 mod ready;
 mod spec;
 pub mod status;
+pub mod system;
 pub mod teardown;
 pub mod transfer;
 
 pub use apply::{Applied, ApplyOptions, apply, new_run_id, rollback};
-pub use connect::{ConnectError, Engine, connect, connect_to};
+pub use connect::{ConnectError, Engine, Tried, connect, connect_to, reach};
 pub use error::EngineError;
 pub use find::{Found, Running, running_labs};
 pub use plan::{Plan, plan};

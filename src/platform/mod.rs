@@ -14,8 +14,32 @@ use windows as imp;
 
 pub use imp::{
     DEFAULT_ENGINE, GuardListener, LocalStream, Pty, Resizes, START_ENGINE_HINT, Tree,
-    connect_local, guard_listen, isolate, make_executable, spawn_pty, unix_mode,
+    connect_local, free_space, guard_listen, isolate, make_executable, other_sockets, probe_socket,
+    spawn_pty, unix_mode,
 };
+
+/// What connecting to an engine's socket found, ahead of speaking HTTP on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SocketState {
+    Open,
+    /// No such file: nothing listens there.
+    Missing,
+    /// The socket exists but this user may not use it; `group` owns it.
+    Forbidden {
+        group: Option<String>,
+    },
+    /// The file exists and nothing accepts: a stale socket of a stopped engine.
+    Refused,
+    Other(String),
+}
+
+/// The engines that listen on sockets of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketKind {
+    Rootless,
+    Desktop,
+    Podman,
+}
 
 /// The two families `lab` builds for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

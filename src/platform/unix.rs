@@ -141,3 +141,77 @@ pub fn spawn_pty(cmd: std::process::Command) -> io::Result<Pty> {
         },
     })
 }
+
+/// Whether an engine socket can be used, and if not, why (the kinds the fix depends on).
+pub fn probe_socket(path: &Path) -> crate::platform::SocketState {
+    use crate::platform::SocketState;
+    use std::os::unix::fs::MetadataExt;
+    match std::os::unix::net::UnixStream::connect(path) {
+        Ok(_) => SocketState::Open,
+        Err(e) => match e.kind() {
+            io::ErrorKind::NotFound => SocketState::Missing,
+            io::ErrorKind::PermissionDenied => SocketState::Forbidden {
+                group: std::fs::metadata(path)
+                    .ok()
+                    .and_then(|m| group_name(m.gid())),
+            },
+            io::ErrorKind::ConnectionRefused => SocketState::Refused,
+            _ => SocketState::Other(e.to_string()),
+        },
+    }
+}
+
+/// A group's name from /etc/group (no NSS lookup: enough for the socket's usual `docker`).
+fn group_name(gid: u32) -> Option<String> {
+    let text = std::fs::read_to_string("/etc/group").ok()?;
+    text.lines().find_map(|line| {
+        let mut f = line.split(':');
+        let name = f.next()?;
+        let id = f.nth(1)?;
+        (id.parse::<u32>().ok()? == gid).then(|| name.to_string())
+    })
+}
+
+/// Free bytes for an unprivileged writer on the filesystem holding `path` (the nearest
+/// existing folder up from it), or `None` when it cannot be read.
+pub fn free_space(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut at = Some(path);
+    while let Some(p) = at {
+        let c = std::ffi::CString::new(p.as_os_str().as_bytes()).ok()?;
+        let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+        // SAFETY: `c` is a valid NUL-terminated path and `s` a writable statvfs.
+        if unsafe { libc::statvfs(c.as_ptr(), &mut s) } == 0 {
+            return Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64));
+        }
+        at = p.parent();
+    }
+    None
+}
+
+/// Sockets other engines listen on when the default one is absent, in the order tried:
+/// rootless Docker, Docker Desktop, Podman's user socket.
+pub fn other_sockets() -> Vec<(crate::platform::SocketKind, std::path::PathBuf)> {
+    use crate::platform::SocketKind;
+    let mut out = Vec::new();
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            // SAFETY: getuid(2) cannot fail and touches no memory.
+            let uid = unsafe { libc::getuid() };
+            Some(std::path::PathBuf::from(format!("/run/user/{uid}")))
+        });
+    if let Some(run) = &runtime {
+        out.push((SocketKind::Rootless, run.join("docker.sock")));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        out.push((
+            SocketKind::Desktop,
+            Path::new(&home).join(".docker/run/docker.sock"),
+        ));
+    }
+    if let Some(run) = &runtime {
+        out.push((SocketKind::Podman, run.join("podman/podman.sock")));
+    }
+    out
+}

@@ -166,3 +166,21 @@ pub fn spawn_pty(_cmd: std::process::Command) -> io::Result<Pty> {
         super::HOST_EXPECT_NEEDS_UNIX,
     ))
 }
+
+/// Named pipes are not probed ahead: the connection says.
+pub fn probe_socket(_path: &Path) -> crate::platform::SocketState {
+    crate::platform::SocketState::Open
+}
+
+/// Not read on Windows (Docker Desktop keeps images in its VM).
+pub fn free_space(_path: &Path) -> Option<u64> {
+    None
+}
+
+/// Docker Desktop's pipe is the default; Podman's machine pipe is the other one.
+pub fn other_sockets() -> Vec<(crate::platform::SocketKind, std::path::PathBuf)> {
+    vec![(
+        crate::platform::SocketKind::Podman,
+        std::path::PathBuf::from("//./pipe/podman-machine-default"),
+    )]
+}

@@ -393,6 +393,14 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// Take the write lock and let it go: what `lab doctor` asks before a student's attempt
+    /// would need it (a read-only file or folder fails here, nothing is written).
+    pub fn check_writable(&self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE; CREATE TABLE lab_doctor_probe(x); ROLLBACK;")
+            .map_err(self.query_err())
+    }
+
     /// `PRAGMA integrity_check`: `ok`, or what is wrong.
     pub fn integrity(&self) -> Result<String, StoreError> {
         self.conn

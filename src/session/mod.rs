@@ -8,6 +8,8 @@
 //! reports what happens as [`Event`]s; `ui` draws them, nothing here writes to a terminal.
 
 pub mod batch;
+pub mod debug;
+pub mod doctor;
 pub mod down;
 pub mod events;
 pub mod grade;

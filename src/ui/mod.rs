@@ -3,6 +3,8 @@
 
 pub mod attach;
 pub mod checklist;
+pub mod debug_view;
+pub mod findings;
 pub mod lab_view;
 pub mod live;
 pub mod output;

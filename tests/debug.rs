@@ -1,0 +1,270 @@
+//! `lab debug` through the real binary against the real engine: a crashed container, an
+//! OOM-killed one, an unhealthy one, one on no network, and a lab service cut off from its
+//! dependency next to one that reaches it; each diagnosis asserted.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::Project;
+
+fn lab(course: Option<&Path>, args: &[&str]) -> Output {
+    let home = support::workspace();
+    let mut cmd = Command::new(support::lab_bin());
+    if let Some(c) = course {
+        cmd.arg("--course").arg(c);
+    }
+    // Outside any course: the name is a container's.
+    let out = cmd
+        .args(args)
+        .current_dir(home.path())
+        .env("LAB_HOME", home.path())
+        .env("NO_COLOR", "1")
+        .env_remove("LAB_COURSE")
+        .output()
+        .expect("run lab");
+    drop(home);
+    out
+}
+
+/// `lab debug NAME --json`: what it found.
+fn debug(course: Option<&Path>, args: &[&str]) -> Value {
+    let mut all = vec!["debug", "--json"];
+    all.extend_from_slice(args);
+    let o = lab(course, &all);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "lab debug failed: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("debug --json is JSON");
+    v["debug"].clone()
+}
+
+fn diagnosis(d: &Value) -> String {
+    d["diagnosis"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+/// Wait (bounded) until `docker inspect -f FORMAT name` prints `want`.
+fn wait_for(name: &str, format: &str, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let o = Command::new("docker")
+            .args(["inspect", "-f", format, name])
+            .output()
+            .expect("docker inspect");
+        let got = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        if got == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{name}: {format} is {got}, not {want}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_crashed_container_shows_its_exit_and_last_words() {
+    let p = Project::new("debug-crash");
+    let name = p.run(
+        "app",
+        &[
+            support::IMAGE,
+            "sh",
+            "-c",
+            "echo starting; echo 'config missing: /etc/app.conf' >&2; exit 3",
+        ],
+    );
+    wait_for(&name, "{{.State.Status}}", "exited");
+    let d = debug(None, &[&name]);
+    assert_eq!(d["state"], "exited");
+    assert_eq!(d["exit_code"], 3);
+    assert_eq!(d["oom_killed"], false);
+    let logs = d["logs"].to_string();
+    assert!(logs.contains("config missing"), "{logs}");
+    let why = diagnosis(&d);
+    assert!(
+        why.starts_with(
+            "exited 3: the program failed: the last log line says \"config missing: /etc/app.conf\""
+        ),
+        "{why}"
+    );
+
+    // The text form says the same.
+    let o = lab(None, &["debug", &name]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("exited 3") && text.contains("diagnosis"),
+        "{text}"
+    );
+    assert!(text.contains("│ config missing: /etc/app.conf"), "{text}");
+}
+
+#[test]
+fn an_oom_killed_container_blames_its_memory_limit() {
+    let p = Project::new("debug-oom");
+    let name = p.run(
+        "hog",
+        &[
+            "--memory",
+            "16m",
+            support::IMAGE,
+            "sh",
+            "-c",
+            "x=a; while true; do x=$x$x; done",
+        ],
+    );
+    wait_for(&name, "{{.State.Status}}", "exited");
+    let d = debug(None, &[&name]);
+    assert_eq!(d["oom_killed"], true, "{d:#}");
+    assert_eq!(d["exit_code"], 137);
+    assert_eq!(d["memory_limit"], 16 << 20);
+    assert_eq!(
+        diagnosis(&d),
+        "exited 137 and OOMKilled: the memory limit (16 MiB) is too low for what it runs"
+    );
+}
+
+#[test]
+fn an_unhealthy_container_shows_what_its_check_said() {
+    let p = Project::new("debug-sick");
+    let name = p.run(
+        "web",
+        &[
+            "--health-cmd",
+            "echo no answer on 8080; exit 1",
+            "--health-interval",
+            "1s",
+            "--health-retries",
+            "1",
+            support::IMAGE,
+            "sleep",
+            "120",
+        ],
+    );
+    wait_for(&name, "{{.State.Health.Status}}", "unhealthy");
+    let d = debug(None, &[&name]);
+    assert_eq!(d["health"]["status"], "unhealthy");
+    let why = diagnosis(&d);
+    assert!(
+        why.starts_with("unhealthy: its health check failed"),
+        "{why}"
+    );
+    assert!(
+        why.contains("exited 1 and said \"no answer on 8080\""),
+        "{why}"
+    );
+    // A running container gets a usage sample.
+    assert!(
+        d["usage"]["memory"].as_u64().is_some_and(|m| m > 0),
+        "{d:#}"
+    );
+}
+
+#[test]
+fn a_container_on_no_network_is_said_to_be_cut_off() {
+    let p = Project::new("debug-none");
+    let name = p.run(
+        "lonely",
+        &["--network", "none", support::IMAGE, "sleep", "120"],
+    );
+    wait_for(&name, "{{.State.Status}}", "running");
+    let d = debug(None, &[&name]);
+    let why = diagnosis(&d);
+    assert!(why.contains("on no network (network_mode: none)"), "{why}");
+}
+
+const ISOLATED: &str = r#"---
+title: Isolated
+---
+
+# Isolated
+
+```yaml stack
+services:
+  db:
+    image: busybox:1.36
+    command: ["nc", "-ll", "-p", "5432", "-e", "cat"]
+    expose: ["5432"]
+    networks: [back]
+  web:
+    image: busybox:1.36
+    command: ["sleep", "300"]
+    networks: [front, back]
+    depends_on: [db]
+  app:
+    image: busybox:1.36
+    command: ["sleep", "300"]
+    networks: [front]
+    depends_on: [db]
+networks:
+  front: {}
+  back: {}
+```
+
+## Task
+
+```yaml check
+id: up
+title: web runs
+container: { service: web, state: running }
+```
+"#;
+
+#[test]
+fn a_service_cut_off_from_its_dependency_is_told_apart_from_one_that_reaches_it() {
+    let p = Project::new("debug-net");
+    let course = support::course(&[("isolated", ISOLATED)], &[]);
+    let c = Some(course.path());
+    let o = lab(c, &["start", "isolated", "--project", &p.name]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let app = debug(c, &["app", "--lab", "isolated", "--project", &p.name]);
+    let why = diagnosis(&app);
+    assert!(
+        why.contains("cannot reach its dependency db: they share no network"),
+        "{why}"
+    );
+    let db = app["peers"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["name"] == "db"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(db["dependency"], true, "{app:#}");
+    assert_eq!(db["shared_networks"].as_array().map(Vec::len), Some(0));
+
+    let web = debug(c, &["web", "--lab", "isolated", "--project", &p.name]);
+    let db = web["peers"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["name"] == "db"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(db["resolves"], true, "{web:#}");
+    assert_eq!(db["ports"][0]["port"], 5432);
+    assert_eq!(db["ports"][0]["open"], true, "{web:#}");
+    assert!(diagnosis(&web).ends_with("nothing wrong found"), "{web:#}");
+
+    let o = lab(c, &["stop", "isolated", "--project", &p.name, "--volumes"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(p.leftovers().is_empty(), "{:?}", p.leftovers());
+}
