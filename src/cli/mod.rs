@@ -8,6 +8,7 @@ mod error;
 mod files;
 mod grade;
 mod hint;
+mod images;
 mod interrupt;
 mod lint;
 mod list;
@@ -108,6 +109,9 @@ pub enum Command {
     Verify(verify::Args),
     /// Where you stand: per lab, status, best score, attempts, time spent (export, import, reset).
     Progress(progress::Args),
+    /// Every image the course needs: list, pull, save to one archive, load (classrooms
+    /// without a registry).
+    Images(images::Args),
     /// Scaffold a new lab and its reference solution (for authors).
     New(new::Args),
     /// Print a shell completion script.
@@ -173,6 +177,7 @@ pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
         Command::Hint(args) => hint::run(g, args).await,
         Command::Files(args) => files::run(g, args),
         Command::New(args) => new::run(g, args),
+        Command::Images(args) => images::run(g, args, cancel).await,
         Command::Progress(args) => progress::run(g, args),
         Command::Completions(args) => completions::run(args),
     }

@@ -11,6 +11,7 @@ pub mod batch;
 pub mod down;
 pub mod events;
 pub mod grade;
+pub mod images;
 pub mod leftovers;
 pub mod record;
 pub mod solve;

@@ -3,6 +3,7 @@
 
 pub mod attach;
 pub mod checklist;
+pub mod images;
 pub mod lab_view;
 pub mod live;
 pub mod output;
