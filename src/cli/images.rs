@@ -137,7 +137,12 @@ async fn pull(global: &Global, which: &Which, json: bool, cancel: &CancellationT
         let rows: Vec<_> = needed
             .iter()
             .zip(&got)
-            .map(|(n, g)| serde_json::json!({ "name": n.name, "got": g }))
+            .map(|(n, g)| match g {
+                Got::Failed(why) => {
+                    serde_json::json!({ "name": n.name, "result": g.word(), "reason": why })
+                }
+                _ => serde_json::json!({ "name": n.name, "result": g.word() }),
+            })
             .collect();
         let doc = serde_json::json!({ "version": 1, "images": rows });
         output::out(&format!("{doc:#}\n"));
@@ -151,9 +156,8 @@ async fn pull(global: &Global, which: &Which, json: bool, cancel: &CancellationT
     let failed = got.iter().filter(|g| matches!(g, Got::Failed(_))).count();
     if failed > 0 {
         output::err(&format!(
-            "{} of {} images could not be had\n",
-            failed,
-            got.len()
+            "{failed} of {} could not be had\n",
+            context::count(got.len(), "image")
         ));
         return Ok(exit::ENVIRONMENT);
     }
@@ -182,9 +186,9 @@ async fn save(
     let saved = result.map_err(|e| images_error(e, "no archive was written"))?;
     let style = Style::detect(global.color, true);
     output::err(&format!(
-        "{} {} images ({}) to {}: {}\n",
+        "{} {} ({}) to {}: {}\n",
         style.green("saved"),
-        saved.images.len(),
+        context::count(saved.images.len(), "image"),
         view::size_text(saved.bytes),
         file.display(),
         saved.images.join(", ")
@@ -207,9 +211,9 @@ async fn load(global: &Global, file: &std::path::Path, cancel: &CancellationToke
     let loaded = result.map_err(|e| images_error(e, "the engine may have loaded some images"))?;
     let style = Style::detect(global.color, true);
     output::err(&format!(
-        "{} {} images from {}: {}\n",
+        "{} {} from {}: {}\n",
         style.green("loaded"),
-        loaded.len(),
+        context::count(loaded.len(), "image"),
         file.display(),
         loaded.join(", ")
     ));

@@ -81,6 +81,22 @@ fn file_error(file: &Path, doing: &'static str) -> impl FnOnce(std::io::Error) -
     }
 }
 
+/// The folder an archive at `file` goes in, when it is there (checked before any work, so
+/// a typo in the path is said at once).
+pub fn folder_for(file: &Path) -> Result<&Path, ArchiveError> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(file_error(file, "write")(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("there is no folder {}", dir.display()),
+        )));
+    }
+    Ok(dir)
+}
+
 /// Write `names` (which the engine must have) into one archive at `file`; its size in
 /// bytes. Shared layers are stored once. Dropping the future before it ends removes the
 /// temporary file: nothing is left at `file` or beside it.
@@ -90,15 +106,13 @@ pub async fn save(
     file: &Path,
     progress: &ProgressSink,
 ) -> Result<u64, ArchiveError> {
-    let dir = match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = folder_for(file)?;
+    // Its own error names the temporary file; what matters is why `file` cannot be written.
     let temp = tempfile::Builder::new()
         .prefix(".lab-images-")
         .suffix(".partial")
         .tempfile_in(dir)
-        .map_err(file_error(file, "write"))?;
+        .map_err(|e| file_error(file, "write")(std::io::Error::from(e.kind())))?;
     let handle = temp
         .as_file()
         .try_clone()
@@ -157,13 +171,23 @@ pub fn contents(file: &Path) -> Result<Option<Vec<String>>, ArchiveError> {
     }
     f.rewind().map_err(file_error(file, "read"))?;
     let mut archive = tar::Archive::new(f);
+    // The tar crate's own words quote the bytes it choked on: not worth showing.
     let entries = archive
         .entries_with_seek()
-        .map_err(|e| not(format!("it is not a tar file ({e})")))?;
+        .map_err(|_| not("it is not a tar file".into()))?;
     let mut paths = BTreeSet::new();
     let mut manifest = None;
     for entry in entries {
-        let mut entry = entry.map_err(|e| not(format!("it is not a tar file ({e})")))?;
+        let mut entry = entry.map_err(|_| {
+            not(if paths.is_empty() {
+                "it is not a tar file".into()
+            } else {
+                format!(
+                    "it is damaged after its first {} entries (was it cut short?)",
+                    paths.len()
+                )
+            })
+        })?;
         let size = entry.header().size().unwrap_or(0);
         if entry.raw_file_position() + size > len {
             return Err(not(format!(

@@ -93,7 +93,7 @@ fn missing_advice(reason: &str) -> &'static str {
 }
 
 /// The engine's own words for an error: its message, without the HTTP wrapping.
-fn reason(e: &bollard::errors::Error) -> String {
+pub(crate) fn reason(e: &bollard::errors::Error) -> String {
     match e {
         bollard::errors::Error::DockerResponseServerError { message, .. } => message.clone(),
         other => other.to_string(),

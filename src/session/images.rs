@@ -168,8 +168,7 @@ pub async fn look(engine: &Engine, needed: &mut [Needed]) -> Result<(), EngineEr
 }
 
 /// What `pull` did for one image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "result", content = "reason")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Got {
     /// It was there, and its policy did not ask for a fresh copy.
     Present,
@@ -177,6 +176,18 @@ pub enum Got {
     Built,
     /// It could not be had, and why.
     Failed(String),
+}
+
+impl Got {
+    /// One word for scripts: `present`, `pulled`, `built` or `failed`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Got::Present => "present",
+            Got::Pulled => "pulled",
+            Got::Built => "built",
+            Got::Failed(_) => "failed",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -273,6 +284,7 @@ pub async fn save(
     progress: &ProgressSink,
     cancel: &CancellationToken,
 ) -> Result<Saved, ImagesError> {
+    archive::folder_for(file)?;
     let (there, missing): (Vec<&Needed>, Vec<&Needed>) = needed.iter().partition(|n| n.present);
     let left_out: Vec<String> = missing.iter().map(|n| n.name.clone()).collect();
     if there.is_empty() || (!left_out.is_empty() && !allow_missing) {

@@ -42,16 +42,18 @@ pub fn kinds(n: &Needed) -> String {
 pub fn list_summary(needed: &[Needed]) -> String {
     let missing = needed.iter().filter(|n| !n.present).count();
     let total: u64 = needed.iter().filter_map(|n| n.size).sum();
+    let images = match needed.len() {
+        1 => "1 image".to_string(),
+        n => format!("{n} images"),
+    };
     if missing == 0 {
         format!(
-            "all {} images are here ({}); `lab images save FILE` puts them in one archive\n",
-            needed.len(),
+            "all here: {images}, {}; `lab images save FILE` puts them in one archive\n",
             size_text(total)
         )
     } else {
         format!(
-            "{missing} of {} images missing; `lab images pull` gets them, or `lab images load FILE` loads an archive\n",
-            needed.len()
+            "{missing} of {images} missing; `lab images pull` gets them, or `lab images load FILE` loads an archive\n"
         )
     }
 }
