@@ -315,3 +315,75 @@ pub async fn load(
         _ = cancel.cancelled() => Err(ImagesError::Interrupted),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::{LoadOptions, parse_lab};
+
+    fn lab(root: &Path, id: &str, stack: &str) -> Lab {
+        let dir = root.join("labs").join(id);
+        std::fs::create_dir_all(dir.join("app")).expect("mkdir");
+        std::fs::write(
+            dir.join("app/Dockerfile"),
+            "FROM alpine:3.20 AS b\nFROM busybox:1.36\n",
+        )
+        .expect("write");
+        let text = format!("---\ntitle: T\n---\n\n```yaml stack\n{stack}```\n");
+        parse_lab(
+            &text,
+            id,
+            Path::new("README.md"),
+            &dir,
+            &LoadOptions::default(),
+        )
+        .unwrap_or_else(|d| panic!("{d}"))
+    }
+
+    #[test]
+    fn what_a_course_needs_each_image_once_with_all_it_is() {
+        let root = tempfile::tempdir().expect("dir");
+        let one = lab(
+            root.path(),
+            "one",
+            "services:\n  web:\n    image: nginx:1\n    pull_policy: never\n  app:\n    build: app\n",
+        );
+        let two = lab(
+            root.path(),
+            "two",
+            "services:\n  web:\n    image: nginx:1\n    pull_policy: always\n",
+        );
+        let course = Course {
+            root: root.path().to_path_buf(),
+            id: "c".into(),
+            title: "C".into(),
+            format_version: 1,
+            labs: vec![one, two],
+        };
+        let labs: Vec<&Lab> = course.labs.iter().collect();
+        let n = needed(&course, &labs, None).expect("needed");
+        let seen: Vec<(&str, &[Kind], String)> = n
+            .iter()
+            .map(|n| (n.name.as_str(), n.kinds.as_slice(), n.labs.join(",")))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("nginx:1", &[Kind::Pulled][..], "one,two".to_string()),
+                ("one-app:lab", &[Kind::Built][..], "one".into()),
+                ("alpine:3.20", &[Kind::Base][..], "one".into()),
+                (
+                    "busybox:1.36",
+                    &[Kind::Base, Kind::Helper][..],
+                    "one,two".into()
+                ),
+            ]
+        );
+        assert_eq!(n[1].built_from.as_deref(), Some("labs/one/app"));
+        // The most eager policy of the labs that pull it.
+        assert_eq!(n[0].plan.pull_policy, PullPolicy::Always);
+        // A project names the built images.
+        let n = needed(&course, &labs[..1], Some("p")).expect("needed");
+        assert!(n.iter().any(|n| n.name == "p-app:lab"));
+    }
+}
