@@ -10,6 +10,7 @@ mod error;
 mod files;
 mod grade;
 mod hint;
+mod images;
 mod interrupt;
 mod lint;
 mod list;
@@ -110,6 +111,9 @@ pub enum Command {
     Verify(verify::Args),
     /// Where you stand: per lab, status, best score, attempts, time spent (export, import, reset).
     Progress(progress::Args),
+    /// Every image the course needs: list, pull, save to one archive, load (classrooms
+    /// without a registry).
+    Images(images::Args),
     /// Scaffold a new lab and its reference solution (for authors).
     New(new::Args),
     /// What is wrong with a container: state, exit, logs, health, networks, reach, limits.
@@ -179,6 +183,7 @@ pub async fn run(cli: Cli, cancel: &CancellationToken) -> CliResult {
         Command::Hint(args) => hint::run(g, args).await,
         Command::Files(args) => files::run(g, args),
         Command::New(args) => new::run(g, args),
+        Command::Images(args) => images::run(g, args, cancel).await,
         Command::Progress(args) => progress::run(g, args),
         Command::Debug(args) => debug::run(g, args, cancel).await,
         Command::Doctor(args) => doctor::run(g, args, cancel).await,

@@ -13,10 +13,12 @@ pub enum EngineError {
         source: bollard::errors::Error,
     },
     #[error(
-        "image {image} is not on this machine and could not be pulled: {reason}\n  No registry may be reachable from here: load or build the image first (`docker load`, `docker build -t {image} …`)."
+        "image {image} is not on this machine and could not be pulled: {reason}\n  {}",
+        missing_advice(reason)
     )]
     ImageUnavailable { image: String, reason: String },
-    #[error("building the image of service {service} failed:\n{output}")]
+    #[error("building the image of service {service} failed:\n{output}{}",
+        if no_registry(output) { format!("\n  {}", missing_advice(output)) } else { String::new() })]
     Build { service: String, output: String },
     #[error(
         "service {service} cannot publish port {port}: it is already in use on this machine\n  Stop what uses it, or publish the container port alone (e.g. ports: [\"{container_port}\"]) so the engine picks a free one."
@@ -61,6 +63,32 @@ impl EngineError {
     /// The engine answered "no such object".
     pub fn is_not_found(&self) -> bool {
         matches!(self, EngineError::Engine { source, .. } if is_not_found(source))
+    }
+}
+
+/// The engine's words when it could not reach a registry at all (no network, no DNS, a
+/// firewall), as opposed to a registry that answered "no such image".
+pub(crate) fn no_registry(reason: &str) -> bool {
+    const SIGNS: [&str; 8] = [
+        "dial tcp",
+        "no such host",
+        "i/o timeout",
+        "connection refused",
+        "network is unreachable",
+        "TLS handshake timeout",
+        "Temporary failure in name resolution",
+        "Client.Timeout exceeded",
+    ];
+    SIGNS.iter().any(|s| reason.contains(s))
+}
+
+/// What to do about an image this machine lacks: classrooms without a registry get the
+/// course's images as one archive (`lab images save` / `load`).
+fn missing_advice(reason: &str) -> &'static str {
+    if no_registry(reason) {
+        "No registry can be reached from here. Load the course's images from an archive: `lab images load FILE`, with FILE made by `lab images pull` and `lab images save FILE` on a machine that has a registry."
+    } else {
+        "If no registry has it, load it from an archive: `lab images load FILE`, with FILE made by `lab images save FILE` where the course's images are (or build it: `lab images pull`)."
     }
 }
 

@@ -166,7 +166,7 @@ async fn pull(engine: &Engine, image: &str, progress: &ProgressSink) -> Result<(
             Err(e) => {
                 return Err(EngineError::ImageUnavailable {
                     image: image.to_string(),
-                    reason: e.to_string(),
+                    reason: super::error::reason(&e),
                 });
             }
         }

@@ -1,9 +1,10 @@
 //! The Docker engine, and the only code that talks to it: connect, find by label, inspect,
 //! exec (plain and attached with a terminal), logs, control (stop, start, crash, networks),
-//! plan/apply/teardown of a lab's stack, images, status. Nothing here draws on the terminal:
-//! provisioning reports [`Progress`] to whoever listens.
+//! plan/apply/teardown of a lab's stack, images and their archives, status. Nothing here
+//! draws on the terminal: provisioning reports [`Progress`] to whoever listens.
 
 pub mod apply;
+pub mod archive;
 mod connect;
 pub mod control;
 pub mod discover;

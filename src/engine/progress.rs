@@ -1,5 +1,6 @@
-//! What provisioning reports while it works: image pulls and builds, services created,
-//! started and ready. The engine only emits; `ui` decides how (or whether) to draw it.
+//! What provisioning reports while it works: image pulls and builds, archives written or
+//! read, services created, started and ready. The engine only emits; `ui` decides how (or
+//! whether) to draw it.
 
 use std::sync::Arc;
 
@@ -22,6 +23,15 @@ pub enum Progress {
     },
     Built {
         image: String,
+    },
+    /// Bytes of an image archive written so far (`lab images save`).
+    Saving {
+        bytes: u64,
+    },
+    /// Bytes of an image archive sent to the engine so far, of its size (`lab images load`).
+    Loading {
+        bytes: u64,
+        total: u64,
     },
     /// A service's container was created (or recreated).
     Created {

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 
 use super::connect::Engine;
 use super::error::{EngineError, is_not_found};
-use super::plan::Plan;
+use super::plan::{BuildPlan, Plan};
 
 /// The images a lab's plan needs on an engine: its services' images, the base images its
 /// builds start `FROM`, and `extra` (the helper image checks use).
@@ -17,14 +17,19 @@ pub fn needed(plan: &Plan, extra: &[String]) -> Vec<String> {
     for img in &plan.images {
         out.insert(img.name.clone());
         if let Some(b) = &img.build {
-            let file = b.context.join(&b.dockerfile);
-            if let Ok(text) = std::fs::read_to_string(file) {
-                out.extend(bases(&text));
-            }
+            out.extend(build_bases(b));
         }
     }
     out.extend(extra.iter().cloned());
     out.into_iter().collect()
+}
+
+/// The images a build starts `FROM` (none when its Dockerfile cannot be read: the build
+/// will say why).
+pub fn build_bases(b: &BuildPlan) -> Vec<String> {
+    std::fs::read_to_string(b.context.join(&b.dockerfile))
+        .map(|text| bases(&text))
+        .unwrap_or_default()
 }
 
 /// The images `FROM` lines name, leaving out earlier stages and `scratch`. Bases written

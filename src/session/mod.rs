@@ -13,6 +13,7 @@ pub mod doctor;
 pub mod down;
 pub mod events;
 pub mod grade;
+pub mod images;
 pub mod leftovers;
 pub mod record;
 pub mod solve;

@@ -1,6 +1,7 @@
 //! The live view of a run on a terminal, drawn from the session's events: a bar per image
-//! layer being pulled, a spinner per image being built, a spinner counting checks with the
-//! ones still running. Off a terminal it draws nothing; "cleaning up" is always said.
+//! layer being pulled, a spinner per image being built, a bar for an image archive being
+//! written or read, a spinner counting checks with the ones still running. Off a terminal
+//! it draws nothing; "cleaning up" is always said.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,8 @@ struct State {
     multi: MultiProgress,
     layers: HashMap<(String, String), ProgressBar>,
     builds: HashMap<String, ProgressBar>,
+    /// `lab images save` / `load`: bytes of the archive so far.
+    archive: Option<ProgressBar>,
     checks: Option<ProgressBar>,
     running: Vec<String>,
     /// `lab grade`: submissions graded of all, with an ETA; who is under way.
@@ -47,6 +50,7 @@ impl Live {
                 multi,
                 layers: HashMap::new(),
                 builds: HashMap::new(),
+                archive: None,
                 checks: None,
                 running: Vec::new(),
                 batch: None,
@@ -189,8 +193,36 @@ impl State {
                     s.finish_and_clear();
                 }
             }
+            Progress::Saving { bytes } => self.archive("saving", *bytes, 0),
+            Progress::Loading { bytes, total } => self.archive("loading", *bytes, *total),
             Progress::Created { .. } | Progress::Started { .. } | Progress::Ready { .. } => {}
         }
+    }
+
+    /// One bar for the archive being written or read (a byte count when its size is unknown).
+    fn archive(&mut self, verb: &str, bytes: u64, total: u64) {
+        let multi = self.multi.clone();
+        let bar = self.archive.get_or_insert_with(|| {
+            let b = if total > 0 {
+                let b = multi.add(ProgressBar::new(total));
+                b.set_style(style(
+                    "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
+                    ProgressStyle::default_bar,
+                ));
+                b
+            } else {
+                let b = multi.add(ProgressBar::new_spinner());
+                b.set_style(style(
+                    "{spinner} {msg} {bytes} {bytes_per_sec}",
+                    ProgressStyle::default_spinner,
+                ));
+                b.enable_steady_tick(Duration::from_millis(100));
+                b
+            };
+            b.set_message(verb.to_string());
+            b
+        });
+        bar.set_position(bytes);
     }
 
     fn show_running(&self) {
@@ -204,6 +236,9 @@ impl State {
             b.finish_and_clear();
         }
         for (_, b) in self.builds.drain() {
+            b.finish_and_clear();
+        }
+        if let Some(b) = self.archive.take() {
             b.finish_and_clear();
         }
         if let Some(b) = self.checks.take() {

@@ -5,6 +5,7 @@ pub mod attach;
 pub mod checklist;
 pub mod debug_view;
 pub mod findings;
+pub mod images;
 pub mod lab_view;
 pub mod live;
 pub mod output;
