@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::Finding;
 use crate::engine::{Engine, discover, find, system};
 use crate::model::{Course, Protocol};
+use crate::session::images;
 
 pub async fn examine(engine: &Engine, course: &Course, out: &mut Vec<Finding>) {
     images(engine, course, out).await;
@@ -15,7 +16,8 @@ pub async fn examine(engine: &Engine, course: &Course, out: &mut Vec<Finding>) {
 }
 
 async fn images(engine: &Engine, course: &Course, out: &mut Vec<Finding>) {
-    let needed = match needed(course) {
+    let labs: Vec<&crate::model::Lab> = course.labs.iter().collect();
+    let mut needed = match images::needed(course, &labs, None) {
         Ok(n) => n,
         Err(e) => {
             out.push(Finding::fail(
@@ -25,83 +27,51 @@ async fn images(engine: &Engine, course: &Course, out: &mut Vec<Finding>) {
             return;
         }
     };
-    let checks = needed.iter().map(|img| async move {
-        let present = system::has_image(engine, &img.name).await;
-        let pull = match (&present, img.built_from.is_some()) {
-            (Ok(false), false) => {
-                Some(system::pullable(engine, &img.name, Duration::from_secs(15)).await)
-            }
-            _ => None,
-        };
-        (present, pull)
+    if let Err(e) = images::look(engine, &mut needed).await {
+        out.push(Finding::fail(
+            "image",
+            format!("the engine could not say which images it has: {e}"),
+        ));
+        return;
+    }
+    // Only what would be pulled and is missing asks the registry (nothing is downloaded).
+    let asks = needed.iter().map(|img| async move {
+        if img.present || img.is_built() {
+            None
+        } else {
+            Some(system::pullable(engine, &img.name, Duration::from_secs(15)).await)
+        }
     });
-    let found = futures_util::future::join_all(checks).await;
-    for (img, (present, pull)) in needed.iter().zip(found) {
+    let pulls = futures_util::future::join_all(asks).await;
+    for (img, pull) in needed.iter().zip(pulls) {
         let labs = img.labs.join(", ");
-        let f = match (present, &img.built_from) {
-            (Err(e), _) => Finding::fail("image", format!("{}: {e}", img.name)),
-            (Ok(true), Some(dir)) => Finding::ok("image", format!("{} present (built from {dir}; {labs})", img.name)),
-            (Ok(true), None) => Finding::ok("image", format!("{} present ({labs})", img.name)),
-            (Ok(false), Some(dir)) => Finding::ok(
+        let f = match (img.present, &img.built_from, pull) {
+            (true, Some(dir), _) => Finding::ok(
+                "image",
+                format!("{} present (built from {dir}; {labs})", img.name),
+            ),
+            (true, None, _) => Finding::ok("image", format!("{} present ({labs})", img.name)),
+            (false, Some(dir), _) => Finding::ok(
                 "image",
                 format!("{} is built from {dir} when {labs} starts", img.name),
             ),
-            (Ok(false), None) => match pull {
-                Some(Ok(())) => Finding::warn("image", format!("{} is missing; its registry has it ({labs})", img.name))
-                    .fix("`lab images pull` fetches every image the course needs"),
-                Some(Err(why)) => Finding::fail(
-                    "image",
-                    format!("{} is missing and cannot be pulled: {why} ({labs})", img.name),
-                )
-                .fix("on a machine with a registry: `lab images save FILE`; here: `lab images load FILE`"),
-                None => Finding::fail("image", format!("{} is missing ({labs})", img.name)),
-            },
+            (false, None, Some(Ok(()))) => Finding::warn(
+                "image",
+                format!("{} is missing; its registry has it ({labs})", img.name),
+            )
+            .fix("`lab images pull` fetches every image the course needs"),
+            (false, None, Some(Err(why))) => Finding::fail(
+                "image",
+                format!(
+                    "{} is missing and cannot be pulled: {why} ({labs})",
+                    img.name
+                ),
+            )
+            .fix("on a machine with a registry: `lab images pull` and `lab images save FILE`; here: `lab images load FILE`"),
+            (false, None, None) => Finding::fail("image", format!("{} is missing ({labs})", img.name)),
         };
         out.push(f.on(img.name.clone()));
     }
-}
-
-/// An image the course needs (provisional: replaced by the images use case).
-struct Needed {
-    name: String,
-    built_from: Option<String>,
-    labs: Vec<String>,
-}
-
-fn needed(course: &Course) -> Result<Vec<Needed>, crate::engine::EngineError> {
-    let mut by: BTreeMap<String, Needed> = BTreeMap::new();
-    for lab in &course.labs {
-        let plan = crate::engine::plan(lab, &course.id, &lab.id)?;
-        let mut add = |name: String, built_from: Option<String>| {
-            let e = by.entry(name.clone()).or_insert(Needed {
-                name,
-                built_from: None,
-                labs: vec![],
-            });
-            if e.built_from.is_none() {
-                e.built_from = built_from;
-            }
-            if !e.labs.contains(&lab.id) {
-                e.labs.push(lab.id.clone());
-            }
-        };
-        for img in &plan.images {
-            let from = img.build.as_ref().map(|b| {
-                b.context
-                    .strip_prefix(&course.root)
-                    .unwrap_or(&b.context)
-                    .display()
-                    .to_string()
-            });
-            add(img.name.clone(), from);
-        }
-        for name in
-            crate::engine::transfer::needed(&plan, &[crate::engine::HELPER_IMAGE.to_string()])
-        {
-            add(name, None);
-        }
-    }
-    Ok(by.into_values().collect())
 }
 
 /// A host port the course publishes, and who asks for it.
