@@ -268,3 +268,61 @@ fn a_service_cut_off_from_its_dependency_is_told_apart_from_one_that_reaches_it(
     assert_eq!(o.status.code(), Some(0));
     assert!(p.leftovers().is_empty(), "{:?}", p.leftovers());
 }
+
+/// Ctrl-C while `lab debug` looks from inside: exit 130 (or done, when it was quicker),
+/// and no probe container left.
+#[cfg(unix)]
+#[test]
+fn debug_interrupted_leaves_no_probe_behind() {
+    let p = Project::new("debug-int");
+    let net = p.network("net", &[]);
+    let _peer = p.run(
+        "peer",
+        &[
+            "--network",
+            &net,
+            "--expose",
+            "80",
+            support::IMAGE,
+            "sleep",
+            "120",
+        ],
+    );
+    let name = p.run("app", &["--network", &net, support::IMAGE, "sleep", "120"]);
+    wait_for(&name, "{{.State.Status}}", "running");
+    for delay in [30u64, 120, 300, 700] {
+        let home = support::workspace();
+        let mut child = Command::new(support::lab_bin())
+            .args(["debug", &name])
+            .current_dir(home.path())
+            .env("LAB_HOME", home.path())
+            .env_remove("LAB_COURSE")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn lab debug");
+        std::thread::sleep(Duration::from_millis(delay));
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe {
+            libc::kill(i32::try_from(child.id()).expect("pid"), libc::SIGINT);
+        }
+        let code = child.wait().expect("wait").code();
+        assert!(
+            matches!(code, Some(130) | Some(0)),
+            "after {delay} ms: exit {code:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        let o = Command::new("docker")
+            .args([
+                "ps",
+                "-aq",
+                "--filter",
+                &format!("label=io.lab.project={}", p.name),
+            ])
+            .args(["--filter", "label=io.lab.helper"])
+            .output()
+            .expect("docker ps");
+        let left = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        assert!(left.is_empty(), "after {delay} ms a probe was left: {left}");
+    }
+}

@@ -93,6 +93,9 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
         depends_on,
     };
     let d = debug::debug(&engine, &target, cancel).await?;
+    if cancel.is_cancelled() {
+        return Err(CliError::Interrupted(None));
+    }
     if args.json {
         let doc = serde_json::json!({ "version": 1, "debug": d });
         output::out(&format!("{doc:#}\n"));

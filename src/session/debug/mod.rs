@@ -92,10 +92,16 @@ pub async fn debug(
         .collect();
     if d.state == "running" {
         let run = crate::engine::new_run_id();
-        let project = target.project.unwrap_or("lab-debug");
+        // The helper carries the project of what it looks at, so whatever cleans that
+        // project up finds it too.
+        let project = target
+            .project
+            .or(d.project.as_deref())
+            .unwrap_or("lab-debug")
+            .to_string();
         let helper = HelperSpec {
             image: HELPER_IMAGE,
-            project,
+            project: &project,
             run: &run,
         };
         let work = async {
