@@ -49,13 +49,15 @@ impl Snapshot {
 /// What appeared on the engine while the submission ran and is named after the lab (as
 /// its tasks name what students make: `week1-hello`, `week1-greeter:1.0`) is the
 /// submission's: removed, so the next one starts clean. Anything else new is reported, not
-/// touched.
+/// touched. `keep` names images and `keep_objects` objects (`network week2-default`) that
+/// stay: the lab's own, which the next submission reuses.
 pub async fn remove_leftovers(
     engine: &Engine,
     lab: &Lab,
     project: &str,
     before: &Snapshot,
     keep: &[String],
+    keep_objects: &[String],
 ) -> Vec<String> {
     let after = Snapshot::take(engine).await;
     let mut notes = Vec::new();
@@ -64,7 +66,7 @@ pub async fn remove_leftovers(
     let objects = after
         .objects
         .iter()
-        .filter(|(k, _)| !before.objects.contains_key(*k))
+        .filter(|(k, _)| !before.objects.contains_key(*k) && !keep_objects.contains(k))
         .filter_map(|(what, label)| {
             let (kind, name) = what.split_once(' ')?;
             Some((kind, name, label.as_deref() == Some(project) || named(name)))
@@ -110,6 +112,19 @@ pub async fn remove_new_images(
     for tag in new {
         let _ = crate::engine::teardown::remove_named(engine, "image", tag).await;
     }
+}
+
+/// The lab's own networks, as a snapshot names them (`network week2-default`): a batch
+/// keeps them from one submission to the next.
+pub fn lab_networks(course: &str, lab: &Lab) -> Vec<String> {
+    crate::engine::plan(lab, course, &lab.id)
+        .map(|p| {
+            p.networks
+                .into_iter()
+                .map(|n| format!("network {}", n.name))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The images the lab itself makes or uses (kept: every start needs them).

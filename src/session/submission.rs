@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::Events;
 use super::grade::{GradeError, GradeOptions, grade};
-use super::leftovers::{Snapshot, lab_images, remove_leftovers};
+use super::leftovers::{Snapshot, lab_images, lab_networks, remove_leftovers};
 use super::solve::{Script, SolveError};
 use super::up::{UpError, UpOptions, up};
 use crate::checks::HostPrograms;
@@ -118,14 +118,16 @@ pub async fn grade_submission(
     }
     drop(prepared);
     // Whatever happened: the lab and everything the submission made go.
-    // The lab's networks stay for the next submission (the batch removes them at the end).
     let also = Also {
         keep_networks: true,
         ..ledger.made()
     };
     let t = sweep_project(engine, &lab.id, &also).await;
     notes.extend(t.errors.iter().map(|e| format!("could not remove: {e}")));
-    notes.extend(remove_leftovers(engine, lab, &lab.id, &before, &keep).await);
+    // The lab's networks stay for the next submission (the batch removes them at the end):
+    // they are not leftovers, though the first submission made them.
+    let networks = lab_networks(&course.id, lab);
+    notes.extend(remove_leftovers(engine, lab, &lab.id, &before, &keep, &networks).await);
     if cancel.is_cancelled() {
         return Err(Interrupted);
     }
