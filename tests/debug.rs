@@ -100,7 +100,7 @@ fn a_crashed_container_shows_its_exit_and_last_words() {
     let why = diagnosis(&d);
     assert!(
         why.starts_with(
-            "exited 3: the program failed: the last log line says \"config missing: /etc/app.conf\""
+            "exited 3: the program failed: its last error line says \"config missing: /etc/app.conf\""
         ),
         "{why}"
     );
@@ -325,4 +325,65 @@ fn debug_interrupted_leaves_no_probe_behind() {
         let left = String::from_utf8_lossy(&o.stdout).trim().to_string();
         assert!(left.is_empty(), "after {delay} ms a probe was left: {left}");
     }
+}
+
+/// The text report of a crash-looping service cut off from one dependency, as a student
+/// reads it (built from figures, so it does not depend on the engine).
+#[test]
+fn the_report_reads_in_order_state_first_diagnosis_last() {
+    use lab::session::debug::{Debugged, Health, HealthRun, Mount, Network, Peer};
+    let d = Debugged {
+        container: "week3-orders".into(),
+        id: "abc".into(),
+        service: Some("orders".into()),
+        project: Some("week3".into()),
+        image: "week3-orders:lab".into(),
+        state: "restarting".into(),
+        exit_code: 1,
+        restart_count: 4,
+        restart_policy: "on-failure".into(),
+        started_at: "2026-12-06T10:00:00Z".into(),
+        finished_at: "2026-12-06T10:00:01Z".into(),
+        command: vec!["sh".into(), "-c".into(), "exec ./orders --db db:5432".into()],
+        health: Some(Health {
+            status: "unhealthy".into(),
+            failing_streak: 3,
+            test: vec!["CMD-SHELL".into(), "wget -q -O- http://127.0.0.1:8080/health".into()],
+            log: vec![HealthRun {
+                exit_code: 1,
+                output: "wget: can't connect to remote host: Connection refused".into(),
+            }],
+        }),
+        mounts: vec![Mount {
+            kind: "volume".into(),
+            source: "week3-orders-logs".into(),
+            destination: "/var/log/orders".into(),
+            read_only: false,
+        }],
+        network_mode: "week3-back".into(),
+        networks: vec![Network {
+            name: "week3-back".into(),
+            ip: "172.20.0.3".into(),
+            aliases: vec!["orders".into()],
+        }],
+        memory_limit: Some(64 << 20),
+        peers: vec![Peer {
+            name: "db".into(),
+            container: Some("week3-db".into()),
+            dependency: true,
+            networks: vec!["week3-data".into()],
+            ..Peer::default()
+        }],
+        peers_note: Some("not looked at from inside: the container is restarting".into()),
+        logs: vec![
+            "orders: starting".into(),
+            "orders: cannot connect to db:5432: no such host".into(),
+        ],
+        diagnosis: vec![
+            "exited 1: the program failed: the last log line says \"orders: cannot connect to db:5432: no such host\"".into(),
+            "restarted 4 times by its restart policy (on-failure): it fails every time it starts".into(),
+        ],
+        ..Debugged::default()
+    };
+    insta::assert_snapshot!(lab::ui::debug_view::render(&d, &lab::ui::Style::PLAIN));
 }

@@ -18,10 +18,11 @@ pub fn render(d: &Debugged, style: &Style) -> String {
         d.image
     ));
     let mut row = |k: &str, v: String| out.push_str(&format!("  {:<10}  {v}\n", k));
-    let mut state = d.state.clone();
-    if d.state != "running" && d.state != "created" {
-        state.push_str(&format!(" {}", d.exit_code));
-    }
+    let mut state = match d.state.as_str() {
+        "exited" | "dead" => format!("{} {}", d.state, d.exit_code),
+        "restarting" => format!("restarting (last exit {})", d.exit_code),
+        _ => d.state.clone(),
+    };
     if d.oom_killed {
         state.push_str(" (OOMKilled)");
     }

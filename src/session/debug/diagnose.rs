@@ -8,13 +8,16 @@ const MIB: f64 = (1u64 << 20) as f64;
 pub fn diagnose(d: &Debugged) -> Vec<String> {
     let mut out = Vec::new();
     let limit = d.memory_limit.map(|m| format!("{:.0} MiB", m as f64 / MIB));
-    let last_log = d
-        .logs
-        .iter()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| format!(": the last log line says \"{}\"", l.trim()))
-        .unwrap_or_default();
+    let last_log = match &d.last_error {
+        Some(e) => format!(": its last error line says \"{e}\""),
+        None => d
+            .logs
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| format!(": the last log line says \"{}\"", l.trim()))
+            .unwrap_or_default(),
+    };
     let looping = d.state == "restarting" || (d.restart_count > 0 && d.state != "running");
     match d.state.as_str() {
         "exited" | "dead" | "restarting" => {
@@ -70,49 +73,52 @@ pub fn diagnose(d: &Debugged) -> Vec<String> {
             if h.failing_streak == 1 { "" } else { "s" }
         ));
     }
-    if d.state == "running" {
+    // A dependency on no shared network is a fact of the set-up, whatever the state: often
+    // the very reason a service crashes at start.
+    let running = d.state == "running";
+    for p in &d.peers {
+        let what = if p.dependency {
+            "its dependency"
+        } else {
+            "peer"
+        };
+        if p.container.is_none() {
+            out.push(format!("{what} {} has no container: start it", p.name));
+        } else if p.shared_networks.is_empty() && d.network_mode != "none" {
+            out.push(format!(
+                "cannot reach {what} {}: they share no network ({} is on {}; {} on {})",
+                p.name,
+                d.container,
+                names(d.networks.iter().map(|n| n.name.as_str())),
+                p.name,
+                names(p.networks.iter().map(String::as_str))
+            ));
+        } else if running && p.resolves == Some(false) {
+            out.push(format!(
+                "{what} {} does not resolve from inside (shared network{} {})",
+                p.name,
+                if p.shared_networks.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                names(p.shared_networks.iter().map(String::as_str))
+            ));
+        } else if running {
+            for port in p.ports.iter().filter(|x| x.open == Some(false)) {
+                out.push(format!(
+                    "{what} {} resolves, but nothing listens on its port {}",
+                    p.name, port.port
+                ));
+            }
+        }
+    }
+    if running {
         if d.network_mode == "none" {
             out.push(
                 "on no network (network_mode: none): it cannot reach other containers, nor they it"
                     .into(),
             );
-        }
-        for p in &d.peers {
-            let what = if p.dependency {
-                "its dependency"
-            } else {
-                "peer"
-            };
-            if p.container.is_none() {
-                out.push(format!("{what} {} has no container: start it", p.name));
-            } else if p.shared_networks.is_empty() && d.network_mode != "none" {
-                out.push(format!(
-                    "cannot reach {what} {}: they share no network ({} is on {}; {} on {})",
-                    p.name,
-                    d.container,
-                    names(d.networks.iter().map(|n| n.name.as_str())),
-                    p.name,
-                    names(p.networks.iter().map(String::as_str))
-                ));
-            } else if p.resolves == Some(false) {
-                out.push(format!(
-                    "{what} {} does not resolve from inside (shared network{} {})",
-                    p.name,
-                    if p.shared_networks.len() == 1 {
-                        ""
-                    } else {
-                        "s"
-                    },
-                    names(p.shared_networks.iter().map(String::as_str))
-                ));
-            } else {
-                for port in p.ports.iter().filter(|x| x.open == Some(false)) {
-                    out.push(format!(
-                        "{what} {} resolves, but nothing listens on its port {}",
-                        p.name, port.port
-                    ));
-                }
-            }
         }
         if let Some(u) = &d.usage
             && let Some(lim) = d.memory_limit
@@ -172,6 +178,36 @@ mod tests {
         assert_eq!(
             diagnose(&d),
             ["exited 137 and OOMKilled: the memory limit (16 MiB) is too low for what it runs"]
+        );
+    }
+
+    #[test]
+    fn a_crash_loop_names_the_dependency_it_cannot_reach() {
+        let d = Debugged {
+            container: "week3-orders".into(),
+            state: "restarting".into(),
+            exit_code: 1,
+            restart_count: 2,
+            restart_policy: "on-failure".into(),
+            networks: vec![super::super::Network {
+                name: "back".into(),
+                ..Default::default()
+            }],
+            peers: vec![super::super::Peer {
+                name: "db".into(),
+                container: Some("week3-db".into()),
+                dependency: true,
+                networks: vec!["data".into()],
+                ..Default::default()
+            }],
+            ..Debugged::default()
+        };
+        let why = diagnose(&d);
+        assert_eq!(why[0], "exited 1: the program failed");
+        assert!(why[1].starts_with("restarted 2 times"), "{why:?}");
+        assert_eq!(
+            why[2],
+            "cannot reach its dependency db: they share no network (week3-orders is on back; db on data)"
         );
     }
 

@@ -55,6 +55,9 @@ pub struct Debugged {
     /// Why peers were not tried from inside, when they were not.
     pub peers_note: Option<String>,
     pub logs: Vec<String>,
+    /// The last line it wrote to stderr: what a failing program says last (its stdout
+    /// and stderr interleave in `logs` in no reliable order).
+    pub last_error: Option<String>,
     /// What is wrong, most important first; one line saying nothing is, when nothing is.
     pub diagnosis: Vec<String>,
 }
@@ -90,6 +93,18 @@ pub async fn debug(
         .lines()
         .map(|l| strip_ansi_escapes::strip_str(l).trim_end().to_string())
         .collect();
+    let req = logs::LogsRequest {
+        stdout: false,
+        tail: Some(5),
+        ..req
+    };
+    let errs = logs::read(engine, &d.id, &req, 16 * 1024, Duration::from_secs(10))
+        .await?
+        .unwrap_or_default();
+    d.last_error = String::from_utf8_lossy(&errs)
+        .lines()
+        .map(|l| strip_ansi_escapes::strip_str(l).trim().to_string())
+        .rfind(|l| !l.is_empty());
     if d.state == "running" {
         let run = crate::engine::new_run_id();
         // The helper carries the project of what it looks at, so whatever cleans that
