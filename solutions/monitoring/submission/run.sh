@@ -21,15 +21,16 @@ for s in api worker; do
         monitoring-exporter:1.0 >/dev/null
 done
 
-# Task 2: the scraper, built from the lab's files, with the rules (one of the submission's
-# files) mounted read-only.
+# Task 2: the scraper, built from the lab's files, its configuration in the rules volume.
 docker build -q -t monitoring-scraper "$LABDIR/files/scraper" >/dev/null
 docker run -d $L --name monitoring-scraper \
     --network "$P-metrics" \
-    -v "$PWD/rules.txt:/etc/scraper/rules.txt:ro" \
+    -v "$P-rules:/etc/scraper" \
     monitoring-scraper >/dev/null
 
-# Task 3: restart policies, so that a crashed service comes back by itself.
+# Task 3: the rule (one of the submission's files), copied into the scraper's volume, and
+# restart policies, so that a crashed service comes back by itself.
+docker cp rules.txt monitoring-scraper:/etc/scraper/rules.txt
 docker update --restart on-failure "$P-api" "$P-worker" >/dev/null
 
 # Watch it come together, as a student would: every target up, the rule understood.

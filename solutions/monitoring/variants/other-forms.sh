@@ -2,8 +2,8 @@
 # verify: pass
 # Correct, written differently: the exporters created first and attached to the metrics
 # network by `docker network connect --alias`, their volumes mounted with --mount; the rule
-# written as "app_up < 1 for 2s" with extra spaces and a comment; the rules mounted with
-# --mount type=bind; restart policies "always" and "unless-stopped".
+# written as "app_up < 1 for 2s" with extra spaces and a comment, copied in as a tar
+# stream; the volume mounted with --mount; restart policies "always" and "unless-stopped".
 set -eu
 P="$LAB_PROJECT"
 for s in api worker; do
@@ -18,7 +18,8 @@ done
 printf '# page someone\nalert   ServiceDown   if app_up <  1   for 2s   # a service stopped writing\n' > rules.txt
 docker build -q -t monitoring-scraper "$LAB_COURSE_DIR/labs/$LAB_ID/files/scraper" >/dev/null 2>&1
 docker run -d --name monitoring-scraper --label "io.lab.project=$P" --network "$P-metrics" \
-    --mount "type=bind,source=$PWD/rules.txt,target=/etc/scraper/rules.txt,readonly" \
+    --mount "type=volume,source=$P-rules,target=/etc/scraper" \
     monitoring-scraper >/dev/null
+tar -cf - rules.txt | docker cp - monitoring-scraper:/etc/scraper/
 docker update --restart always "$P-api" >/dev/null
 docker update --restart unless-stopped "$P-worker" >/dev/null

@@ -5,3 +5,4 @@
 set -eu
 sh "$LAB_COURSE_DIR/solutions/$LAB_ID/solve.sh" >/dev/null 2>&1
 echo 'alert ServiceDown if app_requests_total == 0 for 2s' > rules.txt
+docker cp rules.txt monitoring-scraper:/etc/scraper/rules.txt
