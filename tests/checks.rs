@@ -393,3 +393,41 @@ async fn results_keep_lab_order_and_actions_run_alone() {
     assert_eq!(got, ids);
     assert_all(&results, Status::Pass);
 }
+
+/// A chain of needs is blocked to its end, each link "blocked by" the check that failed,
+/// also when nothing else is left to run (it was once reported as a circle).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chain_of_needs_is_blocked_to_its_end() {
+    let ws = support::workspace();
+    let mut ctx = RunContext::new(
+        None,
+        "chain",
+        ws.path().to_path_buf(),
+        ws.path().to_path_buf(),
+    );
+    ctx.default_timeout = Duration::from_secs(8);
+    let l = lab(&[
+        "id: a\ntitle: a\nfile: { path: missing.txt }",
+        "id: b\ntitle: b\nneeds: [a]\nfile: { path: missing.txt }",
+        "id: c\ntitle: c\nneeds: [b]\nfile: { path: missing.txt }",
+        "id: d\ntitle: d\nneeds: [c, a]\nfile: { path: missing.txt }",
+    ]);
+    let results = run_checks(Arc::new(ctx), &l.checks, 8, &|_| {}).await;
+    assert_eq!(
+        statuses(&results),
+        vec![
+            ("a".to_string(), Status::Fail),
+            ("b".to_string(), Status::Blocked),
+            ("c".to_string(), Status::Blocked),
+            ("d".to_string(), Status::Blocked),
+        ]
+    );
+    for r in &results[1..] {
+        assert!(
+            r.message.starts_with("blocked by a "),
+            "{}: {}",
+            r.id,
+            r.message
+        );
+    }
+}

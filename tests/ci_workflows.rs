@@ -27,7 +27,15 @@ fn lab(args: &[&str]) -> String {
 
 #[test]
 fn shipped_workflows_are_what_lab_ci_generates() {
-    for week in ["week1", "week2", "week3", "week4"] {
+    for week in [
+        "week1",
+        "week2",
+        "week3",
+        "week4",
+        "chat",
+        "pipeline",
+        "monitoring",
+    ] {
         for platform in ["github", "gitlab"] {
             let shipped = support::manifest_dir()
                 .join("classroom")

@@ -73,17 +73,24 @@ pub async fn run_checks(
     let ctx_ref = &ctx;
     let mut running = FuturesUnordered::new();
     loop {
-        // What can be decided without running: checks blocked by a need that did not pass.
-        for (i, r) in plan.blocked() {
-            on_event(RunEvent::CheckStarted {
-                index: i,
-                check: &checks[i],
-            });
-            on_event(RunEvent::CheckFinished {
-                index: i,
-                result: &r,
-            });
-            plan.done(i, r);
+        // What can be decided without running: checks blocked by a need that did not pass,
+        // and then the checks that need those (a chain is blocked to its end).
+        loop {
+            let blocked = plan.blocked();
+            if blocked.is_empty() {
+                break;
+            }
+            for (i, r) in blocked {
+                on_event(RunEvent::CheckStarted {
+                    index: i,
+                    check: &checks[i],
+                });
+                on_event(RunEvent::CheckFinished {
+                    index: i,
+                    result: &r,
+                });
+                plan.done(i, r);
+            }
         }
         // Looking checks whose needs passed, as many as may run at once.
         while running.len() < concurrency.max(1) {
