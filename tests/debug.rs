@@ -264,6 +264,23 @@ fn a_service_cut_off_from_its_dependency_is_told_apart_from_one_that_reaches_it(
     assert_eq!(db["ports"][0]["open"], true, "{web:#}");
     assert!(diagnosis(&web).ends_with("nothing wrong found"), "{web:#}");
 
+    // A dependency that stopped is named before anything about names or ports.
+    let o = Command::new("docker")
+        .args(["stop", "-t", "0", &format!("{}-db", p.name)])
+        .output()
+        .expect("docker stop");
+    assert!(o.status.success());
+    let web = debug(c, &["web", "--lab", "isolated", "--project", &p.name]);
+    let why = diagnosis(&web);
+    assert!(
+        why.starts_with(&format!(
+            "its dependency db is exited (137): `lab debug {}-db`",
+            p.name
+        )),
+        "{why}"
+    );
+    assert!(!why.contains("does not resolve"), "{why}");
+
     let o = lab(c, &["stop", "isolated", "--project", &p.name, "--volumes"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(p.leftovers().is_empty(), "{:?}", p.leftovers());
@@ -370,6 +387,7 @@ fn the_report_reads_in_order_state_first_diagnosis_last() {
         peers: vec![Peer {
             name: "db".into(),
             container: Some("week3-db".into()),
+            state: "running".into(),
             dependency: true,
             networks: vec!["week3-data".into()],
             ..Peer::default()

@@ -185,6 +185,17 @@ fn a_docker_context_is_followed_as_the_docker_cli_does() {
     );
     assert_eq!(finding(&all, "engine", None)["status"], "ok", "{all:#?}");
     assert_eq!(code, Some(0));
+    // A config.json that is not JSON is not guessed around.
+    let broken = support::workspace();
+    std::fs::write(broken.path().join("config.json"), "{ not json").expect("write");
+    let dir2 = broken.path().to_str().unwrap_or_default().to_string();
+    let (all, code) = findings(c.path(), &[("DOCKER_CONFIG", &dir2)]);
+    assert_eq!(code, Some(3));
+    let text = finding(&all, "engine", None)["text"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(text.contains("config.json is not valid JSON"), "{text}");
     // A context that does not exist is named.
     let (all, code) = findings(c.path(), &[("DOCKER_CONTEXT", "labt-no-such-context")]);
     assert_eq!(code, Some(3));

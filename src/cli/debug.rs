@@ -4,9 +4,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{CliError, CliResult, Global, context};
 use crate::course::{LoadOptions, find_course_root, load_course};
-use crate::engine::find;
 use crate::exit;
-use crate::session::debug::{self, Target};
+use crate::session::debug;
 use crate::ui::{Style, output};
 
 #[derive(Debug, clap::Args)]
@@ -40,57 +39,37 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
             )
             .ok()
         });
+    // The lab NAME may be a service of: the one named, else the one running. Several
+    // running is not an error while NAME may still be a container's.
+    let mut unsure = None;
     let running = match &course {
         Some(c) if args.lab.is_some() || args.project.is_some() => {
             Some(context::target(&engine, c, args.lab.as_deref(), args.project.as_deref()).await?)
         }
-        Some(c) => context::target(&engine, c, None, None).await.ok(),
+        Some(c) => match context::target(&engine, c, None, None).await {
+            Ok(r) => Some(r),
+            Err(e) => {
+                unsure = Some(e.to_string());
+                None
+            }
+        },
         None => None,
     };
-    let mut found = None;
-    let mut depends_on = Vec::new();
-    if let (Some((lab, project)), Some(c)) = (&running, &course)
-        && let Some(f) = find::service(&engine, project, &args.name).await?
-    {
-        depends_on = c
-            .lab(lab)
-            .and_then(|l| l.stack.as_ref())
-            .and_then(|s| s.services.iter().find(|s| s.name == args.name))
-            .map(|s| s.depends_on.iter().map(|d| d.service.clone()).collect())
-            .unwrap_or_default();
-        found = Some(f);
-    }
-    if found.is_none() {
-        let mut names = vec![args.name.clone()];
-        if let Some((_, project)) = &running {
-            names.push(format!("{project}-{}", args.name));
-        }
-        for n in names {
-            if let Some(f) = find::container(&engine, &n).await? {
-                found = Some(f);
-                break;
-            }
-        }
-    }
-    let Some(found) = found else {
-        let place = match &running {
-            Some((lab, project)) => format!(
+    let lab = running
+        .as_ref()
+        .and_then(|(lab, project)| Some((course.as_ref()?.lab(lab)?, project.as_str())));
+    let Some(target) = debug::find_target(&engine, lab, &args.name).await? else {
+        let place = match (&running, unsure) {
+            (Some((lab, project)), _) => format!(
                 "no service \"{}\" of {lab} (project {project}), and no container of that name",
                 args.name
             ),
-            None => format!(
-                "no container \"{}\" (and no lab of this course is running)",
-                args.name
-            ),
+            (None, Some(why)) => format!("no container \"{}\" ({why})", args.name),
+            (None, None) => format!("no container \"{}\"", args.name),
         };
         return Err(CliError::Invalid(format!(
             "{place}; `docker ps -a` lists the containers"
         )));
-    };
-    let target = Target {
-        id: &found.id,
-        project: running.as_ref().map(|(_, p)| p.as_str()),
-        depends_on,
     };
     let d = debug::debug(&engine, &target, cancel).await?;
     if cancel.is_cancelled() {

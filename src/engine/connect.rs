@@ -24,10 +24,9 @@ pub struct Tried {
 }
 
 fn unreachable_text(tried: &[Tried]) -> String {
-    let hint = crate::platform::START_ENGINE_HINT;
-    match tried {
+    let mut s = match tried {
         [one] => format!(
-            "cannot reach the Docker engine at {} ({}): {}\n  {hint}",
+            "cannot reach the Docker engine at {} ({}): {}",
             one.candidate.host, one.candidate.origin, one.reason
         ),
         many => {
@@ -38,9 +37,34 @@ fn unreachable_text(tried: &[Tried]) -> String {
                     t.candidate.host, t.candidate.origin, t.reason
                 ));
             }
-            s.push_str(&format!("\n  {hint}"));
             s
         }
+    };
+    if let Some(first) = tried.first() {
+        s.push_str(&format!("\n  {}", fix(first)));
+    }
+    s
+}
+
+/// What to do about an engine that did not answer, by where it came from and why.
+pub fn fix(t: &Tried) -> String {
+    if t.reason.contains("permission denied") {
+        // The reason says which group to join.
+        return "then try again (`lab doctor` shows what it finds)".into();
+    }
+    match &t.candidate.origin {
+        Origin::DockerHost => {
+            "start the engine DOCKER_HOST names, or unset DOCKER_HOST to use the default socket"
+                .into()
+        }
+        Origin::ContextEnv(_) => {
+            "start the engine the context names, or unset DOCKER_CONTEXT to use the default".into()
+        }
+        Origin::CurrentContext(_) => {
+            "start the engine the context names, or `docker context use default`".into()
+        }
+        Origin::Flag => "start the engine --engine names, or name another".into(),
+        _ => crate::platform::START_ENGINE_HINT.to_string(),
     }
 }
 
@@ -125,21 +149,37 @@ pub fn parse_host(host: &str) -> Option<Host<'_>> {
 /// the API version (bollard 0.21 does not send the version in request paths; negotiating
 /// keeps an upgrade safe). The error names every engine tried and why each failed.
 pub async fn connect() -> Result<Engine, ConnectError> {
+    match search().await? {
+        (Some((engine, _)), _) => Ok(engine),
+        (None, tried) => Err(ConnectError::Unreachable { tried }),
+    }
+}
+
+/// The engine found, and every candidate tried before it (or all, when none answered):
+/// what [`connect`] uses and what `lab doctor` reports. Other engines' sockets are tried
+/// only when nothing is configured and the default socket is not there at all: a default
+/// socket that refuses this user, or whose engine is stopped, is the student's engine,
+/// and silently using another one would grade the wrong containers.
+pub async fn search() -> Result<(Option<(Engine, Candidate)>, Vec<Tried>), ConnectError> {
     let mut tried = Vec::new();
     for candidate in discover::candidates()? {
-        // Fallback sockets that are not there are not worth naming.
-        if !candidate.origin.configured()
-            && candidate.origin != Origin::DefaultSocket
-            && !discover::socket_exists(&candidate.host)
-        {
-            continue;
+        let fallback = !candidate.origin.configured() && candidate.origin != Origin::DefaultSocket;
+        if fallback {
+            let default_there = tried.iter().any(|t: &Tried| {
+                t.candidate.origin == Origin::DefaultSocket
+                    && discover::socket_exists(&t.candidate.host)
+            });
+            // Sockets that are not there are not worth naming.
+            if default_there || !discover::socket_exists(&candidate.host) {
+                continue;
+            }
         }
         match reach(&candidate).await {
-            Ok(engine) => return Ok(engine),
+            Ok(engine) => return Ok((Some((engine, candidate)), tried)),
             Err(reason) => tried.push(Tried { candidate, reason }),
         }
     }
-    Err(ConnectError::Unreachable { tried })
+    Ok((None, tried))
 }
 
 /// Connect to an engine named on the command line: `unix:///path`, `npipe:////./pipe/name`,

@@ -56,9 +56,10 @@ pub struct Candidate {
 }
 
 /// The engines to try, in order. A configured engine (DOCKER_HOST, a context) is the only
-/// candidate; otherwise the default socket, then the other engines' sockets that exist.
+/// candidate; otherwise the default socket, then the other engines' sockets.
 pub fn candidates() -> Result<Vec<Candidate>, ConnectError> {
     if let Some(host) = env("DOCKER_HOST") {
+        tls_refused(&Origin::DockerHost, &host)?;
         return Ok(vec![Candidate {
             origin: Origin::DockerHost,
             host,
@@ -66,7 +67,7 @@ pub fn candidates() -> Result<Vec<Candidate>, ConnectError> {
     }
     let context = match env("DOCKER_CONTEXT") {
         Some(name) => Some((Origin::ContextEnv(name.clone()), name)),
-        None => current_context().map(|name| (Origin::CurrentContext(name.clone()), name)),
+        None => current_context()?.map(|name| (Origin::CurrentContext(name.clone()), name)),
     };
     if let Some((origin, name)) = context
         && name != "default"
@@ -86,6 +87,18 @@ pub fn candidates() -> Result<Vec<Candidate>, ConnectError> {
         });
     }
     Ok(out)
+}
+
+/// `lab` speaks plain HTTP to TCP engines: one that wants TLS is refused with that reason
+/// rather than with the engine's "HTTP request to an HTTPS server".
+fn tls_refused(origin: &Origin, host: &str) -> Result<(), ConnectError> {
+    let tls = env("DOCKER_TLS_VERIFY").is_some_and(|v| v != "0") || host.starts_with("https://");
+    if tls && matches!(parse_host(host), Some(Host::Tcp(_)) | None) {
+        return Err(ConnectError::Address(format!(
+            "{origin}: {host} with TLS (DOCKER_TLS_VERIFY, certificates) is not supported; use the engine's local socket, or an SSH tunnel to it"
+        )));
+    }
+    Ok(())
 }
 
 /// Why a local socket cannot be used, before any HTTP is spoken (`None`: it answers, or it
@@ -116,10 +129,10 @@ pub fn socket_problem(host: &str) -> Option<String> {
     }
 }
 
-/// Whether a candidate's socket file is there at all (fallbacks are tried only if so).
+/// Whether a candidate's socket (or named pipe) is there at all.
 pub fn socket_exists(host: &str) -> bool {
     match parse_host(host) {
-        Some(Host::Unix(path)) => std::path::Path::new(path).exists(),
+        Some(Host::Unix(path) | Host::Pipe(path)) => std::path::Path::new(path).exists(),
         _ => true,
     }
 }
@@ -134,26 +147,39 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// The docker CLI's config folder: DOCKER_CONFIG, else `~/.docker`.
+/// The docker CLI's config folder: DOCKER_CONFIG, else `.docker` in the home folder
+/// (`%USERPROFILE%` on Windows, where HOME is often a shell's unix-style path).
 pub fn config_dir() -> Option<PathBuf> {
+    let home = if cfg!(windows) {
+        std::env::var_os("USERPROFILE").or_else(|| std::env::var_os("HOME"))
+    } else {
+        std::env::var_os("HOME")
+    };
     std::env::var_os("DOCKER_CONFIG")
         .map(PathBuf::from)
-        .or_else(|| {
-            // Windows keeps the docker CLI's config in %USERPROFILE%\.docker.
-            std::env::var_os("HOME")
-                .or_else(|| std::env::var_os("USERPROFILE"))
-                .map(|h| std::path::Path::new(&h).join(".docker"))
-        })
+        .or_else(|| home.map(|h| std::path::Path::new(&h).join(".docker")))
 }
 
-/// `currentContext` of config.json, when set.
-fn current_context() -> Option<String> {
-    let text = std::fs::read_to_string(config_dir()?.join("config.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v.get("currentContext")
+/// `currentContext` of config.json, when set. A config.json that cannot be read as JSON
+/// is an error, as it is for the docker CLI (guessing the engine instead would grade the
+/// wrong one).
+fn current_context() -> Result<Option<String>, ConnectError> {
+    let Some(path) = config_dir().map(|d| d.join("config.json")) else {
+        return Ok(None);
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        ConnectError::Address(format!(
+            "the docker CLI's {} is not valid JSON ({e}): fix it, or set DOCKER_HOST",
+            path.display()
+        ))
+    })?;
+    Ok(v.get("currentContext")
         .and_then(|c| c.as_str())
         .filter(|c| !c.is_empty())
-        .map(str::to_string)
+        .map(str::to_string))
 }
 
 /// A context's endpoint, read from the CLI's context store
@@ -179,14 +205,26 @@ pub fn context_host(name: &str, origin: &Origin) -> Result<String, ConnectError>
             meta.display()
         ))
     })?;
-    v.pointer("/Endpoints/docker/Host")
+    let host = v
+        .pointer("/Endpoints/docker/Host")
         .and_then(|h| h.as_str())
         .map(str::to_string)
         .ok_or_else(|| {
             ConnectError::Address(format!(
                 "{origin}: the context \"{name}\" names no docker endpoint"
             ))
-        })
+        })?;
+    // A context with certificates is a TLS engine.
+    let tls = config
+        .join("contexts")
+        .join("tls")
+        .join(hex::encode(Sha256::digest(name.as_bytes())));
+    if tls.exists() && matches!(parse_host(&host), Some(Host::Tcp(_))) {
+        return Err(ConnectError::Address(format!(
+            "{origin}: the context \"{name}\" reaches {host} with TLS, which is not supported; use the engine's local socket, or an SSH tunnel to it"
+        )));
+    }
+    Ok(host)
 }
 
 #[cfg(test)]

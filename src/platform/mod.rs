@@ -121,9 +121,13 @@ pub fn find_shell(
         }
         let mut root = *d;
         for tail in ["\\mingw64\\bin", "\\cmd", "\\bin"] {
-            if root.len() > tail.len() && root[root.len() - tail.len()..].eq_ignore_ascii_case(tail)
+            // `get`: a folder name with non-ASCII letters must not be cut mid-character.
+            let cut = root.len().saturating_sub(tail.len());
+            if root.len() > tail.len()
+                && let (Some(head), Some(end)) = (root.get(..cut), root.get(cut..))
+                && end.eq_ignore_ascii_case(tail)
             {
-                root = &root[..root.len() - tail.len()];
+                root = head;
                 break;
             }
         }

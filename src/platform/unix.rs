@@ -7,7 +7,11 @@ use std::path::Path;
 pub const DEFAULT_ENGINE: &str = "unix:///var/run/docker.sock";
 
 /// What to do when the engine cannot be reached.
-pub const START_ENGINE_HINT: &str = "Start Docker (e.g. `sudo systemctl start docker`), or set DOCKER_HOST to where it listens; check that you may use its socket.";
+pub const START_ENGINE_HINT: &str = if cfg!(target_os = "macos") {
+    "Start Docker Desktop (or your engine), or set DOCKER_HOST to where it listens."
+} else {
+    "Start Docker (e.g. `sudo systemctl start docker`), or set DOCKER_HOST to where it listens."
+};
 
 /// A child's process group: everything it started, killed together when this is dropped.
 #[derive(Debug)]
@@ -205,10 +209,10 @@ pub fn other_sockets() -> Vec<(crate::platform::SocketKind, std::path::PathBuf)>
         out.push((SocketKind::Rootless, run.join("docker.sock")));
     }
     if let Some(home) = std::env::var_os("HOME") {
-        out.push((
-            SocketKind::Desktop,
-            Path::new(&home).join(".docker/run/docker.sock"),
-        ));
+        // macOS, then Linux.
+        for path in [".docker/run/docker.sock", ".docker/desktop/docker.sock"] {
+            out.push((SocketKind::Desktop, Path::new(&home).join(path)));
+        }
     }
     if let Some(run) = &runtime {
         out.push((SocketKind::Podman, run.join("podman/podman.sock")));

@@ -75,7 +75,11 @@ pub async fn grade_all(
     // order whatever the order of grading.
     let mut order: Vec<(usize, Submission)> = submissions.into_iter().enumerate().collect();
     if engines.len() > 1 {
-        let sizes: Vec<u64> = order.iter().map(|(_, s)| weight(&s.dir)).collect();
+        let dirs: Vec<PathBuf> = order.iter().map(|(_, s)| s.dir.clone()).collect();
+        // Reading folders is file work: off the async workers.
+        let sizes = tokio::task::spawn_blocking(move || dirs.iter().map(|d| weight(d)).collect())
+            .await
+            .unwrap_or_else(|_| vec![0; total]);
         order.sort_by_key(|(i, _)| std::cmp::Reverse(sizes[*i]));
     }
     let queue = Arc::new(Mutex::new(order.into_iter().collect::<VecDeque<_>>()));

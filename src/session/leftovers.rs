@@ -66,7 +66,12 @@ pub async fn remove_leftovers(
     let objects = after
         .objects
         .iter()
-        .filter(|(k, _)| !before.objects.contains_key(*k) && !keep_objects.contains(k))
+        // A kept network stays only while it is the lab's (labelled with the project): one
+        // a submission removed and made again its own way is a leftover like any other.
+        .filter(|(k, label)| {
+            !before.objects.contains_key(*k)
+                && !(keep_objects.contains(k) && label.as_deref() == Some(project))
+        })
         .filter_map(|(what, label)| {
             let (kind, name) = what.split_once(' ')?;
             Some((kind, name, label.as_deref() == Some(project) || named(name)))

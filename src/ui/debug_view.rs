@@ -134,7 +134,9 @@ pub fn render(d: &Debugged, style: &Style) -> String {
     }
     let mut first = true;
     for p in &d.peers {
+        let down = p.container.is_none() || (p.state != "running" && !p.state.is_empty());
         let mark = match (p.resolves, p.ports.iter().any(|x| x.open == Some(false))) {
+            _ if down => style.red("✗"),
             (Some(false), _) | (_, true) => style.red("✗"),
             (Some(true), false) => style.green("✓"),
             (None, _) if p.shared_networks.is_empty() => style.red("✗"),
@@ -143,6 +145,9 @@ pub fn render(d: &Debugged, style: &Style) -> String {
         let mut line = format!("{mark} {}", p.name);
         if p.dependency {
             line.push_str(" (dependency)");
+        }
+        if p.state != "running" && !p.state.is_empty() && p.container.is_some() {
+            line.push_str(&format!(" is {}", p.state));
         }
         match p.resolves {
             Some(true) => line.push_str(&format!(" resolves to {}", p.addresses.join(", "))),
@@ -154,7 +159,7 @@ pub fn render(d: &Debugged, style: &Style) -> String {
         for port in &p.ports {
             match port.open {
                 Some(true) => line.push_str(&format!(" · port {} open", port.port)),
-                Some(false) => line.push_str(&format!(" · port {} refused", port.port)),
+                Some(false) => line.push_str(&format!(" · port {} closed", port.port)),
                 None => {}
             }
         }

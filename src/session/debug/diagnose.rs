@@ -73,9 +73,11 @@ pub fn diagnose(d: &Debugged) -> Vec<String> {
             if h.failing_streak == 1 { "" } else { "s" }
         ));
     }
-    // A dependency on no shared network is a fact of the set-up, whatever the state: often
-    // the very reason a service crashes at start.
+    // A dependency that is down, or on no shared network, is a fact of the set-up whatever
+    // this container's state: often the very reason it crashes at start.
     let running = d.state == "running";
+    let cut_off = d.network_mode == "none";
+    let joined = d.network_mode.starts_with("container:") || d.network_mode == "host";
     for p in &d.peers {
         let what = if p.dependency {
             "its dependency"
@@ -84,7 +86,21 @@ pub fn diagnose(d: &Debugged) -> Vec<String> {
         };
         if p.container.is_none() {
             out.push(format!("{what} {} has no container: start it", p.name));
-        } else if p.shared_networks.is_empty() && d.network_mode != "none" {
+        } else if p.state != "running" {
+            out.push(format!(
+                "{what} {} is {}{}: `lab debug {}` says why",
+                p.name,
+                p.state,
+                if matches!(p.state.as_str(), "exited" | "dead") {
+                    format!(" ({})", p.exit_code)
+                } else {
+                    String::new()
+                },
+                p.container.as_deref().unwrap_or(&p.name)
+            ));
+        } else if cut_off || joined {
+            // Its network is another's, or none: peers are not told apart here.
+        } else if p.shared_networks.is_empty() {
             out.push(format!(
                 "cannot reach {what} {}: they share no network ({} is on {}; {} on {})",
                 p.name,
@@ -106,12 +122,28 @@ pub fn diagnose(d: &Debugged) -> Vec<String> {
             ));
         } else if running {
             for port in p.ports.iter().filter(|x| x.open == Some(false)) {
-                out.push(format!(
-                    "{what} {} resolves, but nothing listens on its port {}",
-                    p.name, port.port
-                ));
+                out.push(if p.resolves == Some(true) {
+                    format!(
+                        "{what} {} resolves, but its port {} does not accept connections: nothing listens there",
+                        p.name, port.port
+                    )
+                } else {
+                    format!(
+                        "{what} {}'s port {} does not accept connections",
+                        p.name, port.port
+                    )
+                });
             }
         }
+    }
+    if running && d.restart_count > 0 {
+        out.push(format!(
+            "restarted {} time{} by its restart policy ({}); it runs now, and last exited {}",
+            d.restart_count,
+            if d.restart_count == 1 { "" } else { "s" },
+            d.restart_policy,
+            d.exit_code
+        ));
     }
     if running {
         if d.network_mode == "none" {
@@ -196,6 +228,7 @@ mod tests {
             peers: vec![super::super::Peer {
                 name: "db".into(),
                 container: Some("week3-db".into()),
+                state: "running".into(),
                 dependency: true,
                 networks: vec!["data".into()],
                 ..Default::default()
@@ -208,6 +241,33 @@ mod tests {
         assert_eq!(
             why[2],
             "cannot reach its dependency db: they share no network (week3-orders is on back; db on data)"
+        );
+    }
+
+    #[test]
+    fn a_stopped_dependency_is_named_before_any_lookup() {
+        let d = Debugged {
+            state: "running".into(),
+            networks: vec![super::super::Network {
+                name: "back".into(),
+                ..Default::default()
+            }],
+            peers: vec![super::super::Peer {
+                name: "db".into(),
+                container: Some("week3-db".into()),
+                state: "exited".into(),
+                exit_code: 1,
+                dependency: true,
+                networks: vec!["back".into()],
+                shared_networks: vec!["back".into()],
+                resolves: Some(false),
+                ..Default::default()
+            }],
+            ..Debugged::default()
+        };
+        assert_eq!(
+            diagnose(&d),
+            ["its dependency db is exited (1): `lab debug week3-db` says why"]
         );
     }
 

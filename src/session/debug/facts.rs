@@ -75,7 +75,9 @@ pub fn read(v: &Value) -> Debugged {
                     runs.iter()
                         .map(|r| HealthRun {
                             exit_code: i(r, "/ExitCode"),
-                            output: s(r, "/Output").trim_end().to_string(),
+                            output: strip_ansi_escapes::strip_str(s(r, "/Output"))
+                                .trim_end()
+                                .to_string(),
                         })
                         .collect()
                 })
@@ -106,10 +108,11 @@ pub fn read(v: &Value) -> Debugged {
                 .map(|(name, n)| Network {
                     name: name.clone(),
                     ip: s(n, "/IPAddress"),
-                    // The engine lists the container's short id among the aliases: noise.
+                    // The engine lists the container's short id (12 hex digits) among the
+                    // aliases: noise. A service named `db` stays.
                     aliases: strings(n, "/Aliases")
                         .into_iter()
-                        .filter(|a| !s(v, "/Id").starts_with(a.as_str()))
+                        .filter(|a| !(a.len() == 12 && s(v, "/Id").starts_with(a.as_str())))
                         .collect(),
                 })
                 .collect()
@@ -138,7 +141,7 @@ pub fn read(v: &Value) -> Debugged {
         image: s(v, "/Config/Image"),
         state: s(v, "/State/Status"),
         exit_code: i(v, "/State/ExitCode"),
-        error: s(v, "/State/Error"),
+        error: strip_ansi_escapes::strip_str(s(v, "/State/Error")),
         oom_killed: v
             .pointer("/State/OOMKilled")
             .and_then(Value::as_bool)

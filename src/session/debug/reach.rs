@@ -28,6 +28,9 @@ pub struct Peer {
     /// Its networks, and those it shares with the container.
     pub networks: Vec<String>,
     pub shared_networks: Vec<String>,
+    /// Its container's state and last exit code (running, exited, …).
+    pub state: String,
+    pub exit_code: i64,
     /// Whether the name resolved (`None`: not tried).
     pub resolves: Option<bool>,
     pub addresses: Vec<String>,
@@ -41,35 +44,32 @@ pub struct PortReach {
     pub open: Option<bool>,
 }
 
-/// Its dependencies, without looking from inside (the container is not running, so it
-/// has no peers on its networks to speak of).
-pub async fn unprobed(engine: &Engine, d: &Debugged, deps: &[String]) -> Vec<Peer> {
-    let mut peers = peers(engine, d, deps).await.unwrap_or_default();
-    peers.retain(|p| p.dependency);
-    peers
-}
-
-/// The peers, each name and port tried from inside the container's network.
+/// Try each peer's name and ports from inside the container's network, in one probe.
 pub async fn look(
     engine: &Engine,
     d: &Debugged,
-    deps: &[String],
+    peers: &mut [Peer],
     helper: &HelperSpec<'_>,
-) -> Result<Vec<Peer>, EngineError> {
-    let mut peers = peers(engine, d, deps).await?;
-    if peers.is_empty() || d.network_mode == "host" {
-        return Ok(peers);
+) -> Result<(), EngineError> {
+    // Only running peers it shares a network with can answer.
+    let tried: Vec<usize> = (0..peers.len())
+        .filter(|i| peers[*i].state == "running" && !peers[*i].shared_networks.is_empty())
+        .collect();
+    if tried.is_empty() {
+        return Ok(());
     }
-    let script = script(&peers);
+    let script = script(peers, &tried);
     let out = probe::from_inside(engine, &d.id, &script, helper, Duration::from_secs(40)).await?;
-    read(&out.stdout, &mut peers);
-    Ok(peers)
+    read(&out.stdout, peers);
+    Ok(())
 }
 
-/// One shell script: a marker line before each step, its exit code after.
-fn script(peers: &[Peer]) -> String {
+/// One shell script for the peers `tried`: a marker line before each step, its exit
+/// code after.
+fn script(peers: &[Peer], tried: &[usize]) -> String {
     let mut s = String::from("m() { echo \"@@ $*\"; }\n");
-    for (i, p) in peers.iter().enumerate() {
+    for &i in tried {
+        let p = &peers[i];
         let name = shell_words::quote(&p.name);
         // On the default bridge names do not resolve: ports are tried by address.
         let by_name = p.shared_networks != ["bridge"];
@@ -140,7 +140,11 @@ fn read(output: &str, peers: &mut [Peer]) {
 }
 
 /// Its dependencies first, then the other containers on its networks.
-async fn peers(engine: &Engine, d: &Debugged, deps: &[String]) -> Result<Vec<Peer>, EngineError> {
+pub async fn peers(
+    engine: &Engine,
+    d: &Debugged,
+    deps: &[String],
+) -> Result<Vec<Peer>, EngineError> {
     let mine: BTreeSet<&str> = d.networks.iter().map(|n| n.name.as_str()).collect();
     let mut ids: Vec<(String, bool)> = Vec::new();
     let project = &d.project;
@@ -237,6 +241,15 @@ fn peer(v: &Value, dependency: bool, mine: &BTreeSet<&str>) -> Peer {
         .unwrap_or_default();
     ports.sort_unstable();
     Peer {
+        state: v
+            .pointer("/State/Status")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        exit_code: v
+            .pointer("/State/ExitCode")
+            .and_then(Value::as_i64)
+            .unwrap_or_default(),
         name,
         container: Some(container),
         dependency,
@@ -266,6 +279,7 @@ mod tests {
     fn reads_the_probe() {
         let mut peers = vec![Peer {
             name: "db".into(),
+            state: "running".into(),
             ports: vec![PortReach {
                 port: 5432,
                 open: None,
@@ -273,7 +287,7 @@ mod tests {
             shared_networks: vec!["back".into()],
             ..Peer::default()
         }];
-        let s = script(&peers);
+        let s = script(&peers, &[0]);
         assert!(s.contains("nslookup db"), "{s}");
         let out = "@@ dns 0\nServer:\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nName:\tdb\nAddress: 172.18.0.2\n\n@@ rc 0\n@@ tcp 0 0\n@@ rc 1\n";
         read(out, &mut peers);

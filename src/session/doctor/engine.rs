@@ -2,8 +2,8 @@
 //! driver and the free disk where its images live.
 
 use super::Finding;
-use crate::engine::discover::{self, Origin};
-use crate::engine::{Engine, reach, system};
+use crate::engine::discover;
+use crate::engine::{Engine, system};
 
 /// The oldest API `lab` is built and tested against (Docker 20.10).
 const MIN_API: (u32, u32) = (1, 41);
@@ -11,51 +11,22 @@ const GIB: u64 = 1 << 30;
 
 /// Find and reach the engine as every command does, saying what was tried; then its facts.
 pub async fn examine(out: &mut Vec<Finding>) -> Option<Engine> {
-    let candidates = match discover::candidates() {
-        Ok(c) => c,
+    let (engine, failed) = match crate::engine::search().await {
+        Ok(found) => found,
         Err(e) => {
             out.push(Finding::fail("engine", e.to_string()).fix(
-                "`docker context ls` lists the contexts; unset DOCKER_CONTEXT to use the default",
+                "`docker context ls` lists the contexts; `docker context use default` (or unsetting DOCKER_CONTEXT) goes back to the default engine",
             ));
             return None;
         }
     };
-    let mut engine = None;
-    let mut failed = Vec::new();
-    for c in candidates {
-        let fallback = !c.origin.configured() && c.origin != Origin::DefaultSocket;
-        if fallback && !discover::socket_exists(&c.host) {
-            continue;
-        }
-        match reach(&c).await {
-            Ok(e) => {
-                out.push(
-                    Finding::ok("engine", format!("{} ({}) answers", c.host, c.origin))
-                        .on(c.host.clone()),
-                );
-                engine = Some(e);
-                break;
-            }
-            Err(why) => failed.push((c, why)),
-        }
+    if let Some((_, c)) = &engine {
+        out.push(
+            Finding::ok("engine", format!("{} ({}) answers", c.host, c.origin)).on(c.host.clone()),
+        );
     }
-    let start = if cfg!(windows) {
-        "start Docker Desktop"
-    } else {
-        "start the engine (`sudo systemctl start docker`)"
-    };
-    for (c, why) in failed {
-        let fix = match &c.origin {
-            Origin::DockerHost => {
-                "start the engine DOCKER_HOST names, or unset DOCKER_HOST to use the default socket"
-                    .to_string()
-            }
-            Origin::ContextEnv(_) | Origin::CurrentContext(_) => {
-                "start the engine the context names, or `docker context use default`".to_string()
-            }
-            _ => format!("{start}, or set DOCKER_HOST to where one listens"),
-        };
-        // Permission problems carry their own fix in the reason; the rest share one.
+    let engine = engine.map(|(e, _)| e);
+    for t in &failed {
         let f = Finding::new(
             if engine.is_some() {
                 super::Status::Warn
@@ -63,13 +34,20 @@ pub async fn examine(out: &mut Vec<Finding>) -> Option<Engine> {
                 super::Status::Fail
             },
             "engine",
-            format!("{} ({}): {why}", c.host, c.origin),
+            format!(
+                "{} ({}): {}",
+                t.candidate.host, t.candidate.origin, t.reason
+            ),
         )
-        .on(c.host.clone());
-        out.push(if why.contains("permission denied") || engine.is_some() {
-            f
-        } else {
-            f.fix(fix)
+        .on(t.candidate.host.clone());
+        out.push(match &engine {
+            // Another engine answered: the student's `docker` command will not find it.
+            Some(e) => f.fix(format!(
+                "lab uses {} instead; for the docker command to use it too: `export DOCKER_HOST={}`",
+                e.host(),
+                e.host()
+            )),
+            None => f.fix(crate::engine::connect_fix(t)),
         });
     }
     let engine = engine?;
