@@ -69,8 +69,8 @@ pub async fn remove_leftovers(
         // A kept network stays only while it is the lab's (labelled with the project): one
         // a submission removed and made again its own way is a leftover like any other.
         .filter(|(k, label)| {
-            !before.objects.contains_key(*k)
-                && !(keep_objects.contains(k) && label.as_deref() == Some(project))
+            let kept = keep_objects.contains(k) && label.as_deref() == Some(project);
+            !before.objects.contains_key(*k) && !kept
         })
         .filter_map(|(what, label)| {
             let (kind, name) = what.split_once(' ')?;
