@@ -199,6 +199,8 @@ pub enum ImagesError {
         names.join(", ")
     )]
     Missing { names: Vec<String> },
+    #[error("the labs named need no images: there is nothing to save")]
+    Nothing,
     #[error(transparent)]
     Archive(#[from] ArchiveError),
     #[error(transparent)]
@@ -211,6 +213,7 @@ impl ImagesError {
     pub fn exit_code(&self) -> u8 {
         match self {
             ImagesError::Missing { .. } => crate::exit::ENVIRONMENT,
+            ImagesError::Nothing => crate::exit::INVALID_INPUT,
             ImagesError::Archive(e) => e.exit_code(),
             ImagesError::Engine(e) => e.exit_code(),
             ImagesError::Interrupted => crate::exit::INTERRUPTED,
@@ -287,6 +290,9 @@ pub async fn save(
     archive::folder_for(file)?;
     let (there, missing): (Vec<&Needed>, Vec<&Needed>) = needed.iter().partition(|n| n.present);
     let left_out: Vec<String> = missing.iter().map(|n| n.name.clone()).collect();
+    if needed.is_empty() {
+        return Err(ImagesError::Nothing);
+    }
     if there.is_empty() || (!left_out.is_empty() && !allow_missing) {
         return Err(ImagesError::Missing { names: left_out });
     }
