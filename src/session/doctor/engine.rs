@@ -14,9 +14,14 @@ pub async fn examine(out: &mut Vec<Finding>) -> Option<Engine> {
     let (engine, failed) = match crate::engine::search().await {
         Ok(found) => found,
         Err(e) => {
-            out.push(Finding::fail("engine", e.to_string()).fix(
-                "`docker context ls` lists the contexts; `docker context use default` (or unsetting DOCKER_CONTEXT) goes back to the default engine",
-            ));
+            let text = e.to_string();
+            let f = Finding::fail("engine", text.clone());
+            // The other address errors (TLS, a broken config.json) say what to do.
+            out.push(if text.contains("no docker context") {
+                f.fix("`docker context ls` lists the contexts; `docker context use default` (or unsetting DOCKER_CONTEXT) goes back to the default engine")
+            } else {
+                f
+            });
             return None;
         }
     };
