@@ -235,7 +235,7 @@ fn peer(v: &Value, dependency: bool, mine: &BTreeSet<&str>) -> Peer {
         .and_then(Value::as_object)
         .map(|p| {
             p.keys()
-                .filter_map(|k| k.strip_suffix("/tcp").and_then(|n| n.parse().ok()))
+                .filter_map(|k| k.strip_suffix("/tcp").and_then(|n| n.parse::<u16>().ok()))
                 .collect()
         })
         .unwrap_or_default();
