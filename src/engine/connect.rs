@@ -197,7 +197,7 @@ pub async fn connect_to(name: &str) -> Result<Engine, ConnectError> {
 }
 
 /// Connect to one candidate, or say why not in words a student can act on.
-pub async fn reach(candidate: &Candidate) -> Result<Engine, String> {
+async fn reach(candidate: &Candidate) -> Result<Engine, String> {
     let host = candidate.host.clone();
     let Some(parsed) = parse_host(&host) else {
         return Err(format!(

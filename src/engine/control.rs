@@ -112,9 +112,7 @@ pub const HELPER: &str = "io.lab.helper";
 /// A crash, not a stop: the engine's own kill counts as a manual stop and the restart
 /// policy would not apply (Engine 20.10). So the main process (`pid`, in the engine host's
 /// PID namespace) gets the signal from a short-lived helper container that shares that
-/// namespace. The helper runs on a task of its own, counted for its run, and removes itself
-/// on every path: if this future is dropped midway, [`settled`] waits for it to finish, and
-/// [`remove_helpers`] finds anything left by its label.
+/// namespace (see [`run_helper`] for how helpers are accounted for).
 pub async fn crash(
     engine: &Engine,
     pid: i64,
@@ -122,7 +120,63 @@ pub async fn crash(
     helper: &HelperSpec<'_>,
     timeout: Duration,
 ) -> Result<(), EngineError> {
-    let (engine, signal) = (engine.clone(), signal.to_string());
+    let job = HelperJob {
+        what: "the crash helper",
+        suffix: "kill",
+        cmd: vec!["kill".into(), format!("-{signal}"), pid.to_string()],
+        host_config: HostConfig {
+            pid_mode: Some("host".into()),
+            network_mode: Some("none".into()),
+            ..Default::default()
+        },
+        timeout,
+        logs: false,
+    };
+    match run_helper(engine, helper, job).await?.exit {
+        Some(0) => Ok(()),
+        Some(n) => Err(EngineError::Refused(format!("the crash helper exited {n}"))),
+        None => Err(EngineError::Refused(
+            "the crash helper did not finish".into(),
+        )),
+    }
+}
+
+/// Wait (a bounded time) until no helper of `run` is still at work.
+pub async fn settled(run: &str) {
+    super::inflight::settled(run, Duration::from_secs(30)).await;
+}
+
+/// One short-lived helper container: what it runs, with which host settings.
+pub(super) struct HelperJob {
+    /// How messages name it ("the crash helper").
+    pub what: &'static str,
+    /// Its name is `<project>-lab-<suffix>-<run>`.
+    pub suffix: &'static str,
+    pub cmd: Vec<String>,
+    pub host_config: HostConfig,
+    pub timeout: Duration,
+    /// Keep what it printed.
+    pub logs: bool,
+}
+
+/// How a helper ended.
+pub(super) struct HelperEnd {
+    /// `None`: it did not finish within its time.
+    pub exit: Option<i64>,
+    /// Its output (stdout and stderr together), when asked for.
+    pub output: Vec<u8>,
+}
+
+/// Create, start and wait for a helper container labelled with its run, then remove it on
+/// every path. It runs on a task of its own, counted for its run: if this future is dropped
+/// midway, [`settled`] waits for it to finish, and [`remove_helpers`] finds anything left
+/// by its label.
+pub(super) async fn run_helper(
+    engine: &Engine,
+    helper: &HelperSpec<'_>,
+    job: HelperJob,
+) -> Result<HelperEnd, EngineError> {
+    let engine = engine.clone();
     let (image, project, run) = (
         helper.image.to_string(),
         helper.project.to_string(),
@@ -134,65 +188,56 @@ pub async fn crash(
             project: &project,
             run: &run,
         };
-        crash_now(&engine, pid, &signal, &helper, timeout).await
+        run_helper_now(&engine, &helper, job).await
     })
     .await
 }
 
-/// Wait (a bounded time) until no helper of `run` is still at work.
-pub async fn settled(run: &str) {
-    super::inflight::settled(run, Duration::from_secs(30)).await;
-}
-
-async fn crash_now(
+async fn run_helper_now(
     engine: &Engine,
-    pid: i64,
-    signal: &str,
     helper: &HelperSpec<'_>,
-    timeout: Duration,
-) -> Result<(), EngineError> {
+    job: HelperJob,
+) -> Result<HelperEnd, EngineError> {
     let docker = engine.api();
     let mut l = HashMap::new();
     l.insert(labels::PROJECT.to_string(), helper.project.to_string());
     l.insert(HELPER.to_string(), helper.run.to_string());
     let body = ContainerCreateBody {
         image: Some(helper.image.to_string()),
-        cmd: Some(vec!["kill".into(), format!("-{signal}"), pid.to_string()]),
+        cmd: Some(job.cmd),
         labels: Some(l),
-        host_config: Some(HostConfig {
-            pid_mode: Some("host".into()),
-            network_mode: Some("none".into()),
-            ..Default::default()
-        }),
+        host_config: Some(job.host_config),
         ..Default::default()
     };
-    let name = format!("{}-lab-kill-{}", helper.project, helper.run);
+    let name = format!("{}-lab-{}-{}", helper.project, job.suffix, helper.run);
     let opts = CreateContainerOptionsBuilder::default().name(&name).build();
     let created = docker
         .create_container(Some(opts), body)
         .await
-        .map_err(EngineError::engine("creating the crash helper"))?;
+        .map_err(EngineError::engine(format!("creating {}", job.what)))?;
     let result = async {
         start(engine, &created.id).await?;
         let mut wait = docker.wait_container(
             &created.id,
             Some(WaitContainerOptionsBuilder::default().build()),
         );
-        match tokio::time::timeout(timeout, wait.next()).await {
-            Ok(Some(Ok(r))) if r.status_code == 0 => Ok(()),
-            Ok(Some(Ok(r))) => Err(EngineError::Refused(format!(
-                "the crash helper exited {}",
-                r.status_code
-            ))),
-            // A non-zero exit also comes as an error of the wait stream.
-            Ok(Some(Err(e))) => Err(EngineError::Refused(format!(
-                "the crash helper failed: {e}"
-            ))),
-            Ok(None) => Ok(()),
-            Err(_) => Err(EngineError::Refused(
-                "the crash helper did not finish".into(),
-            )),
-        }
+        let exit = match tokio::time::timeout(job.timeout, wait.next()).await {
+            Ok(Some(Ok(r))) => Some(r.status_code),
+            // A non-zero exit comes as an error of the wait stream; the inspect says which.
+            Ok(Some(Err(_))) | Ok(None) => super::inspect::container(engine, &created.id)
+                .await?
+                .and_then(|v| v.pointer("/State/ExitCode").and_then(|c| c.as_i64())),
+            Err(_) => None,
+        };
+        let output = if job.logs {
+            let req = super::logs::LogsRequest::default();
+            super::logs::read(engine, &created.id, &req, 64 * 1024, job.timeout)
+                .await?
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        Ok(HelperEnd { exit, output })
     }
     .await;
     remove(engine, &created.id).await?;

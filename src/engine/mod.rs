@@ -30,9 +30,7 @@ pub mod teardown;
 pub mod transfer;
 
 pub use apply::{Applied, ApplyOptions, apply, new_run_id, rollback};
-pub use connect::{
-    ConnectError, Engine, Tried, connect, connect_to, fix as connect_fix, reach, search,
-};
+pub use connect::{ConnectError, Engine, Tried, connect, connect_to, fix as connect_fix, search};
 pub use error::EngineError;
 pub use find::{Found, Running, running_labs};
 pub use plan::{Plan, plan};
