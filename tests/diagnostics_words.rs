@@ -173,6 +173,12 @@ case!(
     check_expect_misspelt_step_only,
     check("id: a\ntitle: T\nexpect:\n  service: web-a\n  steps:\n    - sned: x\n")
 );
+case!(
+    check_mount_type_misspelt,
+    check(
+        "id: a\ntitle: T\ncontainer: { service: web-a, mounts: [{ path: /tmp, type: tmfps }] }\n"
+    )
+);
 
 #[test]
 fn bare_numbers_are_seconds() {

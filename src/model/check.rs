@@ -302,12 +302,17 @@ pub struct ContainerCheck {
 }
 
 /// A mount a container must have: at `path`, and, when given, read-only or not, from this
-/// source (a volume's name as the stack or the student names it, or a host path).
+/// source (a volume's name as the stack or the student names it, or a host path), of this
+/// type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MountCheck {
     pub path: String,
     pub read_only: Option<bool>,
     pub source: Option<String>,
+    /// `volume`, `bind` or `tmpfs` (v1.1).
+    /// Left out when not given: a lab's digest stays what it was before v1.1.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

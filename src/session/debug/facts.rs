@@ -83,23 +83,18 @@ pub fn read(v: &Value) -> Debugged {
                 })
                 .unwrap_or_default(),
         });
-    let mounts = v
-        .pointer("/Mounts")
-        .and_then(Value::as_array)
-        .map(|ms| {
-            ms.iter()
-                .map(|m| Mount {
-                    kind: s(m, "/Type"),
-                    source: match s(m, "/Name") {
-                        n if n.is_empty() => s(m, "/Source"),
-                        n => n,
-                    },
-                    destination: s(m, "/Destination"),
-                    read_only: !m.pointer("/RW").and_then(Value::as_bool).unwrap_or(true),
-                })
-                .collect()
+    let mounts = crate::engine::inspect::mounts(v)
+        .iter()
+        .map(|m| Mount {
+            kind: s(m, "/Type"),
+            source: match s(m, "/Name") {
+                n if n.is_empty() => s(m, "/Source"),
+                n => n,
+            },
+            destination: s(m, "/Destination"),
+            read_only: !m.pointer("/RW").and_then(Value::as_bool).unwrap_or(true),
         })
-        .unwrap_or_default();
+        .collect();
     let mut networks: Vec<Network> = v
         .pointer("/NetworkSettings/Networks")
         .and_then(Value::as_object)

@@ -241,7 +241,7 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             ));
         }
     }
-    let mounts = at(v, "/Mounts").as_array().cloned().unwrap_or_default();
+    let mounts = crate::engine::inspect::mounts(v);
     let paths: Vec<String> = mounts.iter().map(|m| s(m, "/Destination")).collect();
     for want in &c.mounts {
         let Some(m) = mounts.iter().find(|m| s(m, "/Destination") == want.path) else {
@@ -252,6 +252,17 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             ));
             continue;
         };
+        let kind = s(m, "/Type");
+        if let Some(want_kind) = &want.kind
+            && !kind.eq_ignore_ascii_case(want_kind)
+        {
+            p.push(format!(
+                "expected {} at {}; it is {}",
+                mount_kind(want_kind),
+                want.path,
+                mount_kind(&kind)
+            ));
+        }
         if let Some(ro) = want.read_only {
             let writable = at(m, "/RW").as_bool().unwrap_or(true);
             if ro == writable {
@@ -269,7 +280,9 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             let scoped = format!("{project}-{src}");
             let matches = name == *src || name == scoped || source == *src;
             if !matches {
-                let from = if name.is_empty() {
+                let from = if kind == "tmpfs" {
+                    "a tmpfs (memory of the container, no source)".to_string()
+                } else if name.is_empty() {
                     format!("the host folder {source}")
                 } else {
                     format!("the volume {name}")
@@ -285,6 +298,17 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
                 ));
             }
         }
+    }
+}
+
+/// `volume`, `bind`, `tmpfs` as a sentence says them.
+fn mount_kind(kind: &str) -> String {
+    match kind.to_ascii_lowercase().as_str() {
+        "volume" => "a volume".into(),
+        "bind" => "a bind mount (a host folder)".into(),
+        "tmpfs" => "a tmpfs".into(),
+        "" => "a mount of unknown type".into(),
+        other => format!("a mount of type {other}"),
     }
 }
 

@@ -43,7 +43,7 @@ const CONTAINER: Schema = Schema::known(&[
     "health_test",
     "inspect",
 ]);
-const MOUNT: Schema = Schema::known(&["path", "read_only", "source"]);
+const MOUNT: Schema = Schema::known(&["path", "read_only", "source", "type"]);
 const INSPECT: Schema = Schema::known(&[
     "path", "equals", "contains", "matches", "not", "all", "any", "lt", "gt",
 ]);
@@ -233,11 +233,16 @@ fn mounts(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Vec<MountCheck>> {
                 ok = false;
                 continue;
             };
+            let Ok(kind) = mount_type(ctx, &f) else {
+                ok = false;
+                continue;
+            };
             match f.req_str(ctx, "path") {
                 Some(path) => out.push(MountCheck {
                     path,
                     read_only: f.bool(ctx, "read_only"),
                     source: f.str(ctx, "source"),
+                    kind,
                 }),
                 None => ok = false,
             }
@@ -246,12 +251,31 @@ fn mounts(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Vec<MountCheck>> {
                 path,
                 read_only: None,
                 source: None,
+                kind: None,
             });
         } else {
             ok = false;
         }
     }
     ok.then_some(out)
+}
+
+/// A mount's `type`: as `docker inspect` names them under `Mounts`.
+fn mount_type(ctx: &mut Ctx, f: &Fields) -> Result<Option<String>, ()> {
+    const TYPES: &[&str] = &["volume", "bind", "tmpfs"];
+    let Some(n) = f.get("type") else {
+        return Ok(None);
+    };
+    let v = string(ctx, n, &f.field("type")).ok_or(())?;
+    if TYPES.contains(&v.as_str()) {
+        return Ok(Some(v));
+    }
+    let d = ctx.error(n.pos, format!("unknown mount type \"{v}\" in {}", f.what));
+    match nearest(&v, TYPES) {
+        Some(near) => d.suggestion = Some(format!("did you mean \"{near}\"?")),
+        None => d.help = Some(format!("use one of {}", TYPES.join(", "))),
+    }
+    Err(())
 }
 
 fn inspect(ctx: &mut Ctx, node: &Node) -> Option<InspectAssertion> {
