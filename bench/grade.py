@@ -54,7 +54,24 @@ def grade(subs, out, engines):
     if p.returncode != 0:
         raise SystemExit(f"lab grade exited {p.returncode}: {p.stderr}")
     book = json.loads(p.stdout)
+    for r in book["students"]:
+        for k, v in r.get("phases_s", {}).items():
+            PHASES["grade"][k] = PHASES["grade"].get(k, 0.0) + v
+        TESTS["grade"][r["student"]] = {t["id"]: t["status"] for t in r.get("tests", [])}
     return took, {r["student"]: r["score"] for r in book["students"]}
+
+
+# Where each side's time went (seconds, summed over the class), and each student's check
+# verdicts: when the scores disagree, the checks that differ are named.
+PHASES = {"grade": {}, "loop": {}}
+TESTS = {"grade": {}, "loop": {}}
+
+
+def timed(phase, f):
+    start = time.perf_counter()
+    r = f()
+    PHASES["loop"][phase] = PHASES["loop"].get(phase, 0.0) + time.perf_counter() - start
+    return r
 
 
 def loop_one(subs, names, host, scores):
@@ -62,17 +79,21 @@ def loop_one(subs, names, host, scores):
     for name in names:
         s = os.path.join(subs, name)
         q = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([LAB, "start", ID, "-q"], env=env, **q)
+        timed("start", lambda: subprocess.run([LAB, "start", ID, "-q"], env=env, **q))
         if os.path.exists(os.path.join(s, "run.sh")):
-            subprocess.run(["timeout", str(TIMEOUT), "bash", "run.sh"], cwd=s,
-                           env=dict(env, LAB_ID=ID, LAB_PROJECT=ID, LAB_COURSE_DIR=ROOT), **q)
-        p = subprocess.run([LAB, "check", ID, "--workspace", s, "--format", "json"],
-                           env=env, capture_output=True, text=True)
+            timed("script", lambda: subprocess.run(
+                ["timeout", str(TIMEOUT), "bash", "run.sh"], cwd=s,
+                env=dict(env, LAB_ID=ID, LAB_PROJECT=ID, LAB_COURSE_DIR=ROOT), **q))
+        p = timed("checks", lambda: subprocess.run(
+            [LAB, "check", ID, "--workspace", s, "--format", "json"],
+            env=env, capture_output=True, text=True))
         try:
-            scores[name] = json.loads(p.stdout)["score"]
+            report = json.loads(p.stdout)
+            scores[name] = report["score"]
+            TESTS["loop"][name] = {t["id"]: t["status"] for t in report["tests"]}
         except (ValueError, KeyError):
             scores[name] = None
-        subprocess.run([LAB, "stop", ID, "--volumes"], env=env, **q)
+        timed("teardown", lambda: subprocess.run([LAB, "stop", ID, "--volumes"], env=env, **q))
         # What the student made by hand is not the lab's: the loop must remove it too.
         ids = subprocess.run(["docker", "-H", host, "ps", "-aq", "--filter", f"name=^{ID}-"],
                              capture_output=True, text=True).stdout.split()
@@ -129,6 +150,14 @@ def main():
         disagree = [n for n in names if s_g1.get(n) != s_l1.get(n)]
         if disagree:
             print(f"  scores differ for {disagree}: grade {[s_g1.get(n) for n in disagree]}, loop {[s_l1.get(n) for n in disagree]}")
+            for n in disagree:
+                g, l = TESTS["grade"].get(n, {}), TESTS["loop"].get(n, {})
+                print(f"    {n}: " + ", ".join(f"{c} grade {g.get(c)} loop {l.get(c)}"
+                                               for c in sorted(set(g) | set(l)) if g.get(c) != l.get(c)))
+        # The same work on both sides (the lab's starts, the students' scripts, the checks,
+        # the engine's kills) sets a floor no grader goes below on one engine.
+        for side in ("grade", "loop"):
+            print(f"  {side:5} phases: " + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(PHASES[side].items())))
         second = second_engine()
         if not second:
             return

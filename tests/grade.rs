@@ -183,6 +183,27 @@ fn grade_class(week: &'static str, loop_limit: &str) {
     assert_eq!(status("delete-network"), "graded");
     assert!(score("delete-network") < max, "{r:#?}");
     assert_eq!(r.len(), 7, "{r:#?}");
+    // Where the full submission's time went: every phase, in seconds, adding up to about
+    // the row's duration (the snapshots of the engine before and after are not a phase).
+    let phases = &row(&r, "full")["phases_s"];
+    for phase in ["start", "script", "checks", "teardown"] {
+        assert!(
+            phases[phase].as_f64().is_some_and(|s| s > 0.0),
+            "{phase}: {r:#?}"
+        );
+    }
+    let sum: f64 = phases
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Value::as_f64)
+        .sum();
+    let took = row(&r, "full")["duration_s"].as_f64().unwrap();
+    assert!(
+        sum <= took + 0.2 && sum >= took * 0.5,
+        "{sum} of {took}: {r:#?}"
+    );
+    assert_eq!(row(&r, "loop")["phases_s"]["checks"], Value::Null, "{r:#?}");
 
     // A regrade of one student replaces that row.
     let o = lab(&[

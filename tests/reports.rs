@@ -135,6 +135,12 @@ fn gradebook() -> lab::report::gradebook::Gradebook {
             .map(|r| r.checks.iter().map(|c| (c.id.clone(), c.points)).collect())
             .unwrap_or_default(),
         duration_s: 4.2,
+        phases: vec![
+            ("start".into(), 1.0),
+            ("script".into(), 1.5),
+            ("checks".into(), 1.5),
+            ("teardown".into(), 0.2),
+        ],
         engine: "unix:///var/run/docker.sock".into(),
         error: error.map(str::to_string),
         notes: error

@@ -23,6 +23,10 @@ pub struct Row {
     /// Per check: id → points earned.
     pub points: Vec<(String, u32)>,
     pub duration_s: f64,
+    /// Where that time went, in order: `start` (the fresh lab), `stack` (the submitted
+    /// stack), `script` (the student's script), `checks`, `teardown`; seconds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<(String, f64)>,
     /// The engine it was graded on (several may share a class).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub engine: String,
@@ -101,6 +105,12 @@ impl Gradebook {
                         .map(|t| (s(t, "id"), t["points"].as_u64().unwrap_or(0) as u32))
                         .collect(),
                     duration_s: r["duration_s"].as_f64().unwrap_or(0.0),
+                    phases: r["phases_s"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                        .collect(),
                     engine: s(r, "engine"),
                     error: r["error"].as_str().map(str::to_string),
                     notes: r["notes"]
@@ -198,6 +208,7 @@ impl Gradebook {
                 "score": r.score,
                 "max_score": r.max_score,
                 "duration_s": r.duration_s,
+                "phases_s": r.phases.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
                 "engine": r.engine,
                 "error": r.error,
                 "notes": r.notes,

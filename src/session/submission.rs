@@ -57,6 +57,28 @@ pub struct Interrupted;
 /// Why a submission could not be graded, for its row.
 struct Failed(String);
 
+/// Where a submission's time went (the row's `phases`), phase by phase as they end.
+#[derive(Default)]
+struct Phases {
+    done: Vec<(String, f64)>,
+    since: Option<Instant>,
+}
+
+impl Phases {
+    fn begin(&mut self) {
+        self.since = Some(Instant::now());
+    }
+
+    /// `name` ends now; the next phase begins.
+    fn end(&mut self, name: &str) {
+        if let Some(t) = self.since {
+            let s = (t.elapsed().as_secs_f64() * 100.0).round() / 100.0;
+            self.done.push((name.to_string(), s));
+        }
+        self.begin();
+    }
+}
+
 /// The lab did not start: not the student's doing.
 const LAB_DID_NOT_START: &str = "the lab could not start";
 
@@ -91,6 +113,7 @@ pub async fn grade_submission(
     // it was decides between an error row and stopping the batch.
     let sub = cancel.child_token();
     let mut ledger = Ledger::default();
+    let mut phases = Phases::default();
     let outcome = match &prepared {
         Err(Failed(why)) => Some(Err(Failed(why.clone()))),
         Ok((ws, guard)) => {
@@ -106,7 +129,7 @@ pub async fn grade_submission(
                 guard: guard.host(),
             };
             let outcome = tokio::select! {
-                r = job.replay(&mut notes, &sub) => Some(r),
+                r = job.replay(&mut notes, &mut phases, &sub) => Some(r),
                 _ = tokio::time::sleep(limit) => None,
             };
             ledger = guard.ledger();
@@ -118,6 +141,7 @@ pub async fn grade_submission(
     }
     drop(prepared);
     // Whatever happened: the lab and everything the submission made go.
+    phases.begin();
     let also = Also {
         keep_networks: true,
         ..ledger.made()
@@ -128,6 +152,7 @@ pub async fn grade_submission(
     // they are not leftovers, though the first submission made them.
     let networks = lab_networks(&course.id, lab);
     notes.extend(remove_leftovers(engine, lab, &lab.id, &before, &keep, &networks).await);
+    phases.end("teardown");
     if cancel.is_cancelled() {
         return Err(Interrupted);
     }
@@ -155,6 +180,7 @@ pub async fn grade_submission(
                 .map(|r| r.checks.iter().map(|c| (c.id.clone(), c.points)).collect())
                 .unwrap_or_default(),
             duration_s,
+            phases: phases.done.clone(),
             engine: engine.host().to_string(),
             error,
             notes,
@@ -209,9 +235,11 @@ impl Job<'_> {
     async fn replay(
         &self,
         notes: &mut Vec<String>,
+        phases: &mut Phases,
         cancel: &CancellationToken,
     ) -> Result<Report, Failed> {
         let quiet = Events::default();
+        phases.begin();
         let (engine, lab) = (self.engine, self.lab);
         match up(
             engine,
@@ -235,13 +263,16 @@ impl Job<'_> {
                 return Err(Failed(format!("{LAB_DID_NOT_START}: {error}")));
             }
         }
+        phases.end("start");
         let submission = lab.submission.clone().unwrap_or_default();
         copy_files(self.dir, self.ws, &submission.files).map_err(Failed)?;
         if let Some(stack) = &submission.stack {
             self.apply_stack(stack, notes, cancel).await?;
+            phases.end("stack");
         }
         if let Some(script) = &submission.run {
             self.run_script(script, notes, cancel).await?;
+            phases.end("script");
         }
         let g = GradeOptions {
             project: self.project.clone(),
@@ -250,7 +281,9 @@ impl Job<'_> {
             jobs: 8,
             host: self.host_programs(),
         };
-        match grade(Some(engine), lab, &g, &quiet, cancel).await {
+        let graded = grade(Some(engine), lab, &g, &quiet, cancel).await;
+        phases.end("checks");
+        match graded {
             Ok(report) => Ok(report),
             Err(GradeError::Interrupted { .. }) => Err(Failed("interrupted".into())),
             Err(e) => Err(Failed(format!(
