@@ -65,12 +65,14 @@ def grade(subs, out, engines):
 # verdicts: when the scores disagree, the checks that differ are named.
 PHASES = {"grade": {}, "loop": {}}
 TESTS = {"grade": {}, "loop": {}}
+LOCK = __import__("threading").Lock()
 
 
 def timed(phase, f):
     start = time.perf_counter()
     r = f()
-    PHASES["loop"][phase] = PHASES["loop"].get(phase, 0.0) + time.perf_counter() - start
+    with LOCK:  # the two-engine loop runs in two threads
+        PHASES["loop"][phase] = PHASES["loop"].get(phase, 0.0) + time.perf_counter() - start
     return r
 
 
@@ -93,17 +95,21 @@ def loop_one(subs, names, host, scores):
             TESTS["loop"][name] = {t["id"]: t["status"] for t in report["tests"]}
         except (ValueError, KeyError):
             scores[name] = None
-        timed("teardown", lambda: subprocess.run([LAB, "stop", ID, "--volumes"], env=env, **q))
-        # What the student made by hand is not the lab's: the loop must remove it too.
-        ids = subprocess.run(["docker", "-H", host, "ps", "-aq", "--filter", f"name=^{ID}-"],
-                             capture_output=True, text=True).stdout.split()
-        if ids:
-            subprocess.run(["docker", "-H", host, "rm", "-f", *ids], **q)
-        imgs = subprocess.run(["docker", "-H", host, "images", "--format",
-                               "{{.Repository}}:{{.Tag}}"], capture_output=True, text=True)
-        for t in imgs.stdout.split():
-            if t.startswith(f"{ID}-") and not t.endswith(":lab"):
-                subprocess.run(["docker", "-H", host, "rmi", "-f", t], **q)
+        timed("teardown", lambda: teardown(env, host, q))
+
+
+def teardown(env, host, q):
+    subprocess.run([LAB, "stop", ID, "--volumes"], env=env, **q)
+    # What the student made by hand is not the lab's: the loop must remove it too.
+    ids = subprocess.run(["docker", "-H", host, "ps", "-aq", "--filter", f"name=^{ID}-"],
+                         capture_output=True, text=True).stdout.split()
+    if ids:
+        subprocess.run(["docker", "-H", host, "rm", "-f", *ids], **q)
+    imgs = subprocess.run(["docker", "-H", host, "images", "--format",
+                           "{{.Repository}}:{{.Tag}}"], capture_output=True, text=True)
+    for t in imgs.stdout.split():
+        if t.startswith(f"{ID}-") and not t.endswith(":lab"):
+            subprocess.run(["docker", "-H", host, "rmi", "-f", t], **q)
 
 
 def loop(subs, names, hosts):

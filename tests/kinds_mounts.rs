@@ -72,7 +72,7 @@ fn a_tmpfs_is_a_mount_whichever_way_it_was_made() {
                 "flag-ro",
                 c(&flag_ro, "{ path: /tmp, type: tmpfs, read_only: true }"),
             ),
-            ("long-type", c(&long, "{ path: /tmp, type: tmpfs }")),
+            ("long-type", c(&long, "{ path: /tmp, type: Tmpfs }")),
             (
                 "volume-type",
                 c(&volume, "{ path: /tmp, type: volume, source: data }"),

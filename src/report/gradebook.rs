@@ -23,8 +23,9 @@ pub struct Row {
     /// Per check: id → points earned.
     pub points: Vec<(String, u32)>,
     pub duration_s: f64,
-    /// Where that time went, in order: `start` (the fresh lab), `stack` (the submitted
-    /// stack), `script` (the student's script), `checks`, `teardown`; seconds.
+    /// Where that time went, by phase: `start` (the fresh lab and the files), `stack` (the
+    /// submitted stack), `script` (the student's script), `checks`, `teardown`; seconds. A
+    /// phase that did not run is absent (`gradebook.json` keys them by name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phases: Vec<(String, f64)>,
     /// The engine it was graded on (several may share a class).

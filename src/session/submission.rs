@@ -57,25 +57,27 @@ pub struct Interrupted;
 /// Why a submission could not be graded, for its row.
 struct Failed(String);
 
-/// Where a submission's time went (the row's `phases`), phase by phase as they end.
+/// Where a submission's time went (the row's `phases`): each phase from when it is entered
+/// to when the next one is, or until it was cut short (a time-out, an error).
 #[derive(Default)]
 struct Phases {
     done: Vec<(String, f64)>,
-    since: Option<Instant>,
+    current: Option<(&'static str, Instant)>,
 }
 
 impl Phases {
-    fn begin(&mut self) {
-        self.since = Some(Instant::now());
+    /// The phase before ends; `name` begins.
+    fn enter(&mut self, name: &'static str) {
+        self.close();
+        self.current = Some((name, Instant::now()));
     }
 
-    /// `name` ends now; the next phase begins.
-    fn end(&mut self, name: &str) {
-        if let Some(t) = self.since {
+    /// The running phase ends here, however it ended.
+    fn close(&mut self) {
+        if let Some((name, t)) = self.current.take() {
             let s = (t.elapsed().as_secs_f64() * 100.0).round() / 100.0;
             self.done.push((name.to_string(), s));
         }
-        self.begin();
     }
 }
 
@@ -141,7 +143,7 @@ pub async fn grade_submission(
     }
     drop(prepared);
     // Whatever happened: the lab and everything the submission made go.
-    phases.begin();
+    phases.enter("teardown");
     let also = Also {
         keep_networks: true,
         ..ledger.made()
@@ -152,7 +154,7 @@ pub async fn grade_submission(
     // they are not leftovers, though the first submission made them.
     let networks = lab_networks(&course.id, lab);
     notes.extend(remove_leftovers(engine, lab, &lab.id, &before, &keep, &networks).await);
-    phases.end("teardown");
+    phases.close();
     if cancel.is_cancelled() {
         return Err(Interrupted);
     }
@@ -239,7 +241,7 @@ impl Job<'_> {
         cancel: &CancellationToken,
     ) -> Result<Report, Failed> {
         let quiet = Events::default();
-        phases.begin();
+        phases.enter("start");
         let (engine, lab) = (self.engine, self.lab);
         match up(
             engine,
@@ -263,17 +265,17 @@ impl Job<'_> {
                 return Err(Failed(format!("{LAB_DID_NOT_START}: {error}")));
             }
         }
-        phases.end("start");
         let submission = lab.submission.clone().unwrap_or_default();
         copy_files(self.dir, self.ws, &submission.files).map_err(Failed)?;
         if let Some(stack) = &submission.stack {
+            phases.enter("stack");
             self.apply_stack(stack, notes, cancel).await?;
-            phases.end("stack");
         }
         if let Some(script) = &submission.run {
+            phases.enter("script");
             self.run_script(script, notes, cancel).await?;
-            phases.end("script");
         }
+        phases.enter("checks");
         let g = GradeOptions {
             project: self.project.clone(),
             workspace: self.ws.to_path_buf(),
@@ -281,9 +283,7 @@ impl Job<'_> {
             jobs: 8,
             host: self.host_programs(),
         };
-        let graded = grade(Some(engine), lab, &g, &quiet, cancel).await;
-        phases.end("checks");
-        match graded {
+        match grade(Some(engine), lab, &g, &quiet, cancel).await {
             Ok(report) => Ok(report),
             Err(GradeError::Interrupted { .. }) => Err(Failed("interrupted".into())),
             Err(e) => Err(Failed(format!(

@@ -233,11 +233,12 @@ fn mounts(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Vec<MountCheck>> {
                 ok = false;
                 continue;
             };
+            let path = f.req_str(ctx, "path");
             let Ok(kind) = mount_type(ctx, &f) else {
                 ok = false;
                 continue;
             };
-            match f.req_str(ctx, "path") {
+            match path {
                 Some(path) => out.push(MountCheck {
                     path,
                     read_only: f.bool(ctx, "read_only"),
@@ -260,15 +261,17 @@ fn mounts(ctx: &mut Ctx, node: &Node, what: &str) -> Option<Vec<MountCheck>> {
     ok.then_some(out)
 }
 
-/// A mount's `type`: as `docker inspect` names them under `Mounts`.
+/// A mount's `type`: as `docker inspect` names them under `Mounts` (in any case, kept in
+/// lower case).
 fn mount_type(ctx: &mut Ctx, f: &Fields) -> Result<Option<String>, ()> {
     const TYPES: &[&str] = &["volume", "bind", "tmpfs"];
     let Some(n) = f.get("type") else {
         return Ok(None);
     };
     let v = string(ctx, n, &f.field("type")).ok_or(())?;
-    if TYPES.contains(&v.as_str()) {
-        return Ok(Some(v));
+    let lower = v.to_ascii_lowercase();
+    if TYPES.contains(&lower.as_str()) {
+        return Ok(Some(lower));
     }
     let d = ctx.error(n.pos, format!("unknown mount type \"{v}\" in {}", f.what));
     match nearest(&v, TYPES) {

@@ -57,9 +57,15 @@ pub(super) fn container(c: &ContainerCheck) -> Phrase {
             Some(false) => " writable",
             None => "",
         };
+        let what = match m.kind.as_deref() {
+            Some("tmpfs") => "a tmpfs",
+            Some("bind") => "a bind mount",
+            Some("volume") => "a volume",
+            _ => "a mount",
+        };
         match &m.source {
             Some(s) => fact(format!("{s} at {}{ro}", m.path)),
-            None => fact(format!("a mount at {}{ro}", m.path)),
+            None => fact(format!("{what} at {}{ro}", m.path)),
         }
     }
     for (k, m) in &c.env {
