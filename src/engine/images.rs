@@ -15,7 +15,7 @@ use crate::model::PullPolicy;
 use crate::text::{Capped, Keep};
 
 /// The label on built images that records what they were built from.
-const CONTEXT_HASH: &str = "io.lab.context-hash";
+use super::labels::CONTEXT_HASH;
 
 /// What `ensure` found or made.
 #[derive(Debug, Default)]

@@ -11,3 +11,5 @@ pub const RUN: &str = "io.lab.run";
 pub const STOP_GRACE: &str = "io.lab.stop-grace";
 /// Which replica of its service a container is (1, 2, …), for services with replicas.
 pub const REPLICA: &str = "io.lab.replica";
+/// On images `lab` builds: a hash of the build context, to rebuild only when it changed.
+pub const CONTEXT_HASH: &str = "io.lab.context-hash";

@@ -362,6 +362,26 @@ pub async fn image_tags(
         .collect())
 }
 
+/// The images `lab` built (they carry its context hash) that no tag names any more: left
+/// when a rebuild moved the tag while a container still used the old image.
+pub async fn untagged_builds(
+    engine: &Engine,
+) -> Result<std::collections::BTreeSet<String>, EngineError> {
+    let filters = HashMap::from([
+        ("dangling".to_string(), vec!["true".to_string()]),
+        ("label".to_string(), vec![labels::CONTEXT_HASH.to_string()]),
+    ]);
+    let opts = bollard::query_parameters::ListImagesOptionsBuilder::default()
+        .filters(&filters)
+        .build();
+    let images = engine
+        .api()
+        .list_images(Some(opts))
+        .await
+        .map_err(EngineError::engine("listing images"))?;
+    Ok(images.into_iter().map(|i| i.id).collect())
+}
+
 /// Remove one object by kind (`container`, `network`, `volume`, `image`) and name: what a grader
 /// proved a submission made (it appeared while the submission ran, named after the lab).
 /// A network's containers are disconnected first; one already gone is fine.

@@ -7,20 +7,33 @@ use crate::engine::Engine;
 use crate::model::Lab;
 
 /// What was on the engine before a submission: objects by kind and name (with their
-/// project label) and image tags.
+/// project label), image tags, and the untagged images `lab` built.
 #[derive(Default)]
 pub struct Snapshot {
     objects: std::collections::BTreeMap<String, Option<String>>,
     images: std::collections::BTreeSet<String>,
+    builds: std::collections::BTreeSet<String>,
 }
 
 impl Snapshot {
     pub async fn take(engine: &Engine) -> Snapshot {
-        use crate::engine::teardown::{image_tags, inventory};
+        use crate::engine::teardown::{image_tags, inventory, untagged_builds};
         Snapshot {
             objects: inventory(engine).await.unwrap_or_default(),
             images: image_tags(engine).await.unwrap_or_default(),
+            builds: untagged_builds(engine).await.unwrap_or_default(),
         }
+    }
+
+    /// Images `lab` built since this snapshot that no tag names any more (a rebuild moved
+    /// the tag while a container still used them, or their tag was just removed): removed,
+    /// unless something still uses them.
+    async fn remove_untagged_builds(&self, engine: &Engine) {
+        let now = crate::engine::teardown::untagged_builds(engine)
+            .await
+            .unwrap_or_default();
+        let new: Vec<String> = now.difference(&self.builds).cloned().collect();
+        crate::engine::images::remove_replaced(engine, &new).await;
     }
 
     /// What is named after the lab (`week1-…`) and is not the lab's own: a submission
@@ -91,6 +104,7 @@ pub async fn remove_leftovers(
             notes.push(format!("could not remove {kind} {name}: {e}"));
         }
     }
+    before.remove_untagged_builds(engine).await;
     notes
 }
 
@@ -117,6 +131,7 @@ pub async fn remove_new_images(
     for tag in new {
         let _ = crate::engine::teardown::remove_named(engine, "image", tag).await;
     }
+    before.remove_untagged_builds(engine).await;
 }
 
 /// The lab's own networks, as a snapshot names them (`network week2-default`): a batch
