@@ -1,7 +1,8 @@
 //! An image the lab built that a submission took the tag from (`docker tag … <lab>-web:lab`
 //! while the lab's container still ran it) is left untagged; once the submission's
-//! containers are gone, nothing can use it and `lab grade` removes it, as it carries the
-//! lab's build label. Other untagged images are not touched.
+//! containers are gone, nothing can use it and `lab grade` removes it: one of the lab's own
+//! tags named it before the submission. Other untagged images are not touched, even one
+//! that carries the lab's build label.
 
 mod support;
 
@@ -36,23 +37,31 @@ fn a_build_whose_tag_a_submission_moved_is_removed() {
     let subs = support::workspace();
     let s = subs.path().join("mover");
     std::fs::create_dir_all(&s).unwrap();
+    // Untagged images that are not the lab's builds: someone else's, and one that carries
+    // the lab's build label without being the lab's (an image built FROM a lab image
+    // inherits it). Neither is ours.
+    let stranger = |label: &str| {
+        let d = support::workspace();
+        std::fs::write(
+            d.path().join("Dockerfile"),
+            format!("FROM busybox:1.36\nLABEL {label}\n"),
+        )
+        .unwrap();
+        let (built, image) = docker(&["build", "-q", d.path().to_str().unwrap()]);
+        assert!(built, "could not build an image labelled {label}");
+        image
+    };
+    let stranger_id = stranger(&format!("stranger={id}"));
+    let child = stranger(&format!("io.lab.context-hash={id}"));
     std::fs::write(
         s.join("run.sh"),
         format!(
-            "docker image inspect -f '{{{{.Id}}}}' {id}-web:lab > {}\ndocker tag busybox:1.36 {id}-web:lab\n",
+            "docker image inspect -f '{{{{.Id}}}}' {id}-web:lab > {}\n\
+             docker tag busybox:1.36 {id}-web:lab\n",
             id_file.display()
         ),
     )
     .unwrap();
-    // An untagged image the lab did not build: not ours to remove.
-    let stranger = support::workspace();
-    std::fs::write(
-        stranger.path().join("Dockerfile"),
-        format!("FROM busybox:1.36\nLABEL stranger={id}\n"),
-    )
-    .unwrap();
-    let (built, stranger_id) = docker(&["build", "-q", stranger.path().to_str().unwrap()]);
-    assert!(built, "could not build the stranger image");
 
     let out = support::workspace();
     let o = Command::new(support::lab_bin())
@@ -69,23 +78,37 @@ fn a_build_whose_tag_a_submission_moved_is_removed() {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
+    // Whatever the outcome, nothing of the test stays.
+    let read = |f: &std::path::Path| {
+        std::fs::read_to_string(f)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let lab_built = read(&id_file);
     let stranger_left = docker(&["image", "inspect", &stranger_id]).0;
-    docker(&["rmi", &stranger_id]);
+    let child_left = docker(&["image", "inspect", &child]).0;
+    let lab_built_left = !lab_built.is_empty() && docker(&["image", "inspect", &lab_built]).0;
+    for img in [&child, &stranger_id, &lab_built] {
+        if !img.is_empty() {
+            docker(&["rmi", img]);
+        }
+    }
     assert_eq!(o.status.code(), Some(0), "{said}");
-    let lab_built = std::fs::read_to_string(&id_file).unwrap_or_default();
-    let lab_built = lab_built.trim();
     assert!(
         lab_built.starts_with("sha256:"),
         "run.sh saw no image: {said}"
     );
-    let still_there = docker(&["image", "inspect", lab_built]).0;
-    docker(&["rmi", lab_built]);
     assert!(
-        !still_there,
+        !lab_built_left,
         "the lab's untagged build is still there: {lab_built}\n{said}"
     );
     assert!(
         stranger_left,
         "an untagged image lab did not build was removed"
+    );
+    assert!(
+        child_left,
+        "an untagged image with the lab's build label, not the lab's, was removed"
     );
 }

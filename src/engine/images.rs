@@ -9,13 +9,11 @@ use sha2::{Digest, Sha256};
 
 use super::connect::Engine;
 use super::error::{EngineError, is_not_found};
+use super::labels::CONTEXT_HASH;
 use super::plan::{BuildPlan, ImagePlan};
 use super::progress::{Progress, ProgressSink};
 use crate::model::PullPolicy;
 use crate::text::{Capped, Keep};
-
-/// The label on built images that records what they were built from.
-use super::labels::CONTEXT_HASH;
 
 /// What `ensure` found or made.
 #[derive(Debug, Default)]

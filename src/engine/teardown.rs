@@ -349,16 +349,20 @@ pub async fn inventory(
 /// Every image tag on the engine (`name:tag`): what a submission built shows up here.
 pub async fn image_tags(
     engine: &Engine,
-) -> Result<std::collections::BTreeSet<String>, EngineError> {
+) -> Result<std::collections::BTreeMap<String, String>, EngineError> {
     let images = engine
         .api()
         .list_images(None::<bollard::query_parameters::ListImagesOptions>)
         .await
         .map_err(EngineError::engine("listing images"))?;
+    // Tag → the image's id.
     Ok(images
         .into_iter()
-        .flat_map(|i| i.repo_tags)
-        .filter(|t| t != "<none>:<none>")
+        .flat_map(|i| {
+            let id = i.id;
+            i.repo_tags.into_iter().map(move |t| (t, id.clone()))
+        })
+        .filter(|(t, _)| t != "<none>:<none>")
         .collect())
 }
 

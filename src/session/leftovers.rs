@@ -7,33 +7,39 @@ use crate::engine::Engine;
 use crate::model::Lab;
 
 /// What was on the engine before a submission: objects by kind and name (with their
-/// project label), image tags, and the untagged images `lab` built.
+/// project label), and image tags with the ids they name.
 #[derive(Default)]
 pub struct Snapshot {
     objects: std::collections::BTreeMap<String, Option<String>>,
-    images: std::collections::BTreeSet<String>,
-    builds: std::collections::BTreeSet<String>,
+    images: std::collections::BTreeMap<String, String>,
 }
 
 impl Snapshot {
     pub async fn take(engine: &Engine) -> Snapshot {
-        use crate::engine::teardown::{image_tags, inventory, untagged_builds};
+        use crate::engine::teardown::{image_tags, inventory};
         Snapshot {
             objects: inventory(engine).await.unwrap_or_default(),
             images: image_tags(engine).await.unwrap_or_default(),
-            builds: untagged_builds(engine).await.unwrap_or_default(),
         }
     }
 
-    /// Images `lab` built since this snapshot that no tag names any more (a rebuild moved
-    /// the tag while a container still used them, or their tag was just removed): removed,
-    /// unless something still uses them.
-    async fn remove_untagged_builds(&self, engine: &Engine) {
-        let now = crate::engine::teardown::untagged_builds(engine)
-            .await
-            .unwrap_or_default();
-        let new: Vec<String> = now.difference(&self.builds).cloned().collect();
-        crate::engine::images::remove_replaced(engine, &new).await;
+    /// Images `lab` built that one of the lab's own tags (`prefixes`) named in this
+    /// snapshot and that no tag names any more (the tag moved while a container still ran
+    /// the image, or it was just removed): they are ours, and nothing can use them by name.
+    /// Removed unless a container still runs them (the engine refuses, and that stands).
+    async fn remove_orphaned_builds(&self, engine: &Engine, prefixes: &[String]) {
+        let Ok(untagged) = crate::engine::teardown::untagged_builds(engine).await else {
+            return;
+        };
+        let ours: Vec<String> = self
+            .images
+            .iter()
+            .filter(|(tag, id)| {
+                prefixes.iter().any(|p| tag.starts_with(p.as_str())) && untagged.contains(*id)
+            })
+            .map(|(_, id)| id.clone())
+            .collect();
+        crate::engine::images::remove_replaced(engine, &ours).await;
     }
 
     /// What is named after the lab (`week1-…`) and is not the lab's own: a submission
@@ -52,7 +58,7 @@ impl Snapshot {
             .map(|(what, _)| what.clone());
         let images = self
             .images
-            .iter()
+            .keys()
             .filter(|t| t.starts_with(&prefix) && !keep.contains(t))
             .map(|t| format!("image {t}"));
         objects.chain(images).collect()
@@ -91,8 +97,8 @@ pub async fn remove_leftovers(
         });
     let images = after
         .images
-        .iter()
-        .filter(|t| !before.images.contains(*t) && !keep.contains(t))
+        .keys()
+        .filter(|t| !before.images.contains_key(*t) && !keep.contains(t))
         .map(|t| ("image", t.as_str(), named(t)));
     // Containers before the networks and volumes they use, images last.
     for (kind, name, ours) in objects.chain(images) {
@@ -104,7 +110,7 @@ pub async fn remove_leftovers(
             notes.push(format!("could not remove {kind} {name}: {e}"));
         }
     }
-    before.remove_untagged_builds(engine).await;
+    before.remove_orphaned_builds(engine, &prefixes).await;
     notes
 }
 
@@ -123,15 +129,15 @@ pub async fn remove_new_images(
     // In a project of its own (`--prefix`), the lab's built images are named after that
     // project (`<project>-web:lab`): new, and the run's to remove.
     let prefixes = [format!("{}-", lab.id), format!("{project}-")];
-    let new = after.images.iter().filter(|t| {
+    let new = after.images.keys().filter(|t| {
         prefixes.iter().any(|p| t.starts_with(p.as_str()))
-            && !before.images.contains(*t)
+            && !before.images.contains_key(*t)
             && !keep.contains(t)
     });
     for tag in new {
         let _ = crate::engine::teardown::remove_named(engine, "image", tag).await;
     }
-    before.remove_untagged_builds(engine).await;
+    before.remove_orphaned_builds(engine, &prefixes).await;
 }
 
 /// The lab's own networks, as a snapshot names them (`network week2-default`): a batch
