@@ -148,11 +148,7 @@ fn github_classroom_workflow_grades_and_reports() {
             ("LAB_INSTALL_DIR", Path::new(&dest)),
         ],
     );
-    let said = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let said = support::said(&o);
     assert_eq!(o.status.code(), Some(0), "the install step: {said}");
     assert!(said.contains("checksum verified"), "{said}");
     let added = std::fs::read_to_string(&github_path).unwrap();
@@ -222,11 +218,7 @@ fn gitlab_workflow_grades_into_junit() {
     let repo = student_repo("week3");
     let bin = Path::new(support::lab_bin()).parent().unwrap();
     let o = run_step(&script.join("\n"), repo.path(), bin, &[]);
-    let said = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let said = support::said(&o);
     assert_eq!(o.status.code(), Some(0), "{said}");
     let junit = std::fs::read_to_string(repo.path().join("grades/week3/junit.xml")).unwrap();
     assert_eq!(junit.matches("<testsuite ").count(), 1, "{junit}");

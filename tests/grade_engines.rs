@@ -67,11 +67,7 @@ fn submissions_are_spread_over_two_engines_and_graded_alike() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    let said = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let said = support::said(&o);
     assert_eq!(o.status.code(), Some(0), "{said}");
     let book: Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("gradebook.json")).unwrap())

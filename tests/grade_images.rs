@@ -73,11 +73,7 @@ fn a_build_whose_tag_a_submission_moved_is_removed() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    let said = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let said = support::said(&o);
     // Whatever the outcome, nothing of the test stays.
     let read = |f: &std::path::Path| {
         std::fs::read_to_string(f)

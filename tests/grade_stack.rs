@@ -46,11 +46,7 @@ fn submitted_stacks_are_applied_under_the_policy() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    let said = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let said = support::said(&o);
     assert_eq!(o.status.code(), Some(0), "{said}");
     let book: Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("gradebook.json")).unwrap())

@@ -254,6 +254,15 @@ pub fn course(labs: &[(&str, &str)], solutions: &[(&str, &str)]) -> tempfile::Te
     dir
 }
 
+/// What a command printed, stdout then stderr: the message of an assertion about it.
+pub fn said(o: &std::process::Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 /// The `lab` binary, to run as a student would.
 pub fn lab_bin() -> &'static str {
     env!("CARGO_BIN_EXE_lab")
