@@ -170,7 +170,7 @@ fn grade_class(week: &'static str, loop_limit: &str) {
         row(&r, "empty")["notes"].to_string().contains("no run.sh"),
         "{r:#?}"
     );
-    assert_eq!(status("loop"), "error");
+    assert_eq!(status("loop"), "error", "{:#?}", row(&r, "loop"));
     assert!(error("loop").contains("did not finish within"), "{r:#?}");
     assert_eq!(status("flood"), "error");
     assert!(error("flood").contains("more than 10 MB"), "{r:#?}");

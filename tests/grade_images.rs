@@ -108,3 +108,179 @@ fn a_build_whose_tag_a_submission_moved_is_removed() {
         "an untagged image with the lab's build label, not the lab's, was removed"
     );
 }
+
+/// What a submission's script built or committed and left without a tag (a second build
+/// under the same tag, a commit with no name) is removed after its row, by the ids the
+/// guard saw; an image the script "built" from the cache (with no tag) that was on the
+/// engine before it ran stays, though nothing names it, and so does one a build of the
+/// script's was made on top of.
+#[test]
+fn what_a_script_built_and_left_untagged_is_removed() {
+    let p = support::Project::new("gbuilt");
+    let id = p.name.clone();
+    let text = "---\ntitle: Builds\nsubmission: { run: run.sh }\n---\n\n\
+        ```yaml stack\nservices:\n  app:\n    image: busybox:1.36\n    command: [sleep, \"3600\"]\n```\n\n\
+        ```yaml check\nid: app-runs\ntitle: app runs\ncontainer: { service: app, state: running }\n```\n";
+    let dir = support::course(&[(&id, text)], &[]);
+    let dockerfile = |label: &str| format!("FROM busybox:1.36\nLABEL {label}={id}\n");
+    // On the engine before: an untagged image the script will build again from the cache.
+    let before = support::workspace();
+    std::fs::write(before.path().join("Dockerfile"), dockerfile("before")).unwrap();
+    let (built, cached) = docker(&["build", "-q", before.path().to_str().unwrap()]);
+    assert!(built, "could not build the image that was there before");
+
+    let seen = support::workspace();
+    let note = |n: &str| seen.path().join(n).display().to_string();
+    let subs = support::workspace();
+    let s = subs.path().join("builder");
+    for (d, label) in [("one", "one"), ("two", "two"), ("again", "before")] {
+        std::fs::create_dir_all(s.join(d)).unwrap();
+        std::fs::write(s.join(d).join("Dockerfile"), dockerfile(label)).unwrap();
+    }
+    // A layer on top of the image that was there before: removing it must not take the
+    // one below (the engine prunes untagged parents unless told not to).
+    std::fs::create_dir_all(s.join("onto")).unwrap();
+    std::fs::write(
+        s.join("onto").join("Dockerfile"),
+        format!("{}LABEL on=top\n", dockerfile("before")),
+    )
+    .unwrap();
+    // Quiet and verbose builds announce the id differently; both are seen.
+    std::fs::write(
+        s.join("run.sh"),
+        format!(
+            "set -e\n\
+             docker build -q -t {id}-thing one > {first}\n\
+             docker build -t {id}-thing two\n\
+             docker image inspect -f '{{{{.Id}}}}' {id}-thing > {second}\n\
+             docker run --name {id}-c busybox:1.36 true\n\
+             docker commit {id}-c > {committed}\n\
+             docker build -q again > {again}\n\
+             docker build -q onto > {onto}\n",
+            onto = note("onto"),
+            first = note("first"),
+            second = note("second"),
+            committed = note("committed"),
+            again = note("again"),
+        ),
+    )
+    .unwrap();
+
+    let out = support::workspace();
+    // The classic builder: the guard sees the build's output (BuildKit, where the CLI
+    // uses it, talks to the engine over a stream of its own).
+    let o = Command::new(support::lab_bin())
+        .args(["grade", &id, "--trust-submissions", "--submissions"])
+        .arg(subs.path())
+        .arg("--out")
+        .arg(out.path())
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .unwrap();
+    let said = support::said(&o);
+    let read = |n: &str| {
+        std::fs::read_to_string(seen.path().join(n))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let made: Vec<(&str, String)> = ["first", "second", "committed", "again", "onto"]
+        .into_iter()
+        .map(|n| (n, read(n)))
+        .collect();
+    let exists = |img: &str| !img.is_empty() && docker(&["image", "inspect", img]).0;
+    let left: Vec<&str> = made
+        .iter()
+        .filter(|(_, img)| exists(img))
+        .map(|(n, _)| *n)
+        .collect();
+    let cached_left = exists(&cached);
+    // Whatever the outcome, nothing of the test stays.
+    for img in made.iter().map(|(_, i)| i).chain([&cached]) {
+        if !img.is_empty() {
+            docker(&["rmi", "-f", img]);
+        }
+    }
+    docker(&["rm", "-f", &format!("{id}-c")]);
+    p.cleanup();
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    for (n, img) in &made {
+        assert!(
+            img.starts_with("sha256:"),
+            "run.sh noted no {n} image: {said}"
+        );
+    }
+    assert_eq!(
+        made[3].1, cached,
+        "the last build did not come from the cache"
+    );
+    assert_eq!(
+        left,
+        ["again"],
+        "what the script made should be gone, and the image that was there before kept\n{said}"
+    );
+    assert!(cached_left);
+}
+
+/// `lab verify`: the lab's image is built during the run, and the solution moves its tag
+/// while the lab's container runs it. Once the lab is stopped, nothing can use that build
+/// by name; lab built it in this run, so it is removed.
+#[test]
+fn verify_removes_a_build_of_its_own_run_that_lost_its_tag() {
+    let p = support::Project::new("gvbuild");
+    let id = p.name.clone();
+    let text = format!(
+        "---\ntitle: Moved\n---\n\n\
+        ```yaml stack\nservices:\n  web:\n    build: {{ context: files/web }}\n```\n\n\
+        ```yaml check\nid: made\ntitle: made ran\npoints: 1\n\
+        container: {{ container: {id}-made, state: exited, exit_code: 0 }}\n```\n"
+    );
+    let seen = support::workspace();
+    let note = seen.path().join("built");
+    let solve = format!(
+        "set -e\n\
+         docker image inspect -f '{{{{.Id}}}}' \"$LAB_PROJECT-web:lab\" > {note}\n\
+         docker tag busybox:1.36 \"$LAB_PROJECT-web:lab\"\n\
+         docker run --label \"io.lab.project=$LAB_PROJECT\" --name \"$LAB_PROJECT-made\" busybox:1.36 true\n",
+        note = note.display()
+    );
+    let dir = support::course(&[(&id, &text)], &[(&id, &solve)]);
+    let web = dir.path().join("labs").join(&id).join("files/web");
+    std::fs::create_dir_all(&web).unwrap();
+    std::fs::write(
+        web.join("Dockerfile"),
+        format!("FROM busybox:1.36\nLABEL test={id}\nCMD [\"sleep\", \"3600\"]\n"),
+    )
+    .unwrap();
+
+    let o = Command::new(support::lab_bin())
+        .args(["verify", &id])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let said = support::said(&o);
+    let built = std::fs::read_to_string(&note)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let left = !built.is_empty() && docker(&["image", "inspect", &built]).0;
+    // Whatever the outcome, nothing of the test stays (the lab's tag names busybox now:
+    // removing it only untags).
+    if !built.is_empty() {
+        docker(&["rmi", "-f", &built]);
+    }
+    docker(&["rmi", &format!("{id}-web:lab")]);
+    docker(&["rm", "-f", &format!("{id}-made")]);
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    assert!(
+        built.starts_with("sha256:"),
+        "the solution saw no image: {said}"
+    );
+    assert!(
+        !left,
+        "the lab's build from this run is still there: {built}\n{said}"
+    );
+}

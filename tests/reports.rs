@@ -169,7 +169,7 @@ fn gradebook() -> lab::report::gradebook::Gradebook {
         row(
             "linus",
             None,
-            Some("it did not finish within 1m (start, script, checks)"),
+            Some("it did not finish within 1m (start, stack, script, checks)"),
         ),
         row("ada, \"the countess\"", Some(&r), None),
     ]);

@@ -62,6 +62,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
         jobs: args.jobs,
         keep: args.keep,
         verbose: args.verbose,
+        ..VerifyOptions::default()
     };
     let verdict = verify_course(&engine, &course, &labs, &opts, &events, cancel)
         .await

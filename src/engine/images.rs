@@ -1,7 +1,7 @@
 //! Images: pulled when missing (progress reported as it comes) or built from the lab's own
 //! `build:` context (tarred in memory off the async workers, classic builder).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use bollard::query_parameters::{BuildImageOptionsBuilder, CreateImageOptionsBuilder};
 use futures_util::StreamExt;
@@ -24,6 +24,23 @@ pub struct Ensured {
     /// Images `lab` built earlier that a rebuild just replaced (now without a name): removed
     /// once no container uses them, so rebuilds leave nothing dangling.
     pub replaced: Vec<String>,
+}
+
+/// The images this process built, by engine and id: provably `lab`'s, whatever becomes
+/// of their tags (a script may move one while the lab still runs).
+static BUILT: std::sync::Mutex<BTreeSet<(String, String)>> = std::sync::Mutex::new(BTreeSet::new());
+
+/// The images this process built on `engine`, by id.
+pub fn built_here(engine: &Engine) -> BTreeSet<String> {
+    BUILT
+        .lock()
+        .map(|b| {
+            b.iter()
+                .filter(|(host, _)| host == engine.host())
+                .map(|(_, id)| id.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Make every image of the plan available, concurrently.
@@ -85,6 +102,9 @@ async fn ensure_one(
         }
         build_image(engine, &img.name, build, tar, &hash, progress).await?;
         let id = image_id(engine, &img.name).await?;
+        if let Ok(mut built) = BUILT.lock() {
+            built.insert((engine.host().to_string(), id.clone()));
+        }
         // Only what carries our context label was built by `lab`: only that is ours to remove.
         let replaced = old_id.filter(|old| current.is_some() && *old != id);
         return Ok((id, replaced));
@@ -130,6 +150,50 @@ pub async fn remove_replaced(engine: &Engine, ids: &[String]) {
             .force(false)
             .build();
         let _ = engine.api().remove_image(id, Some(opts), None).await;
+    }
+}
+
+/// Remove images by id that no tag names, without pruning what they were built on: the
+/// engine would also delete untagged parents, and one of those may have been there before
+/// (a build reuses what it finds in its cache). Each image's untagged parents go after it,
+/// nearest first, up to the first one in `before` (what the engine held before the run).
+/// Not forced: an image in use or with other children stays, and ends its chain.
+pub async fn remove_unnamed(engine: &Engine, ids: &[String], before: &BTreeSet<String>) {
+    let api = engine.api();
+    let untagged =
+        |i: &bollard::models::ImageInspect| i.repo_tags.as_ref().is_none_or(|t| t.is_empty());
+    let remove = |id: String| async move {
+        let opts = bollard::query_parameters::RemoveImageOptionsBuilder::default()
+            .force(false)
+            .noprune(true)
+            .build();
+        api.remove_image(&id, Some(opts), None).await.is_ok()
+    };
+    for id in ids {
+        let Ok(top) = api.inspect_image(id).await else {
+            continue;
+        };
+        // The chain is read before the image goes: its history names the images it was
+        // built on, nearest first (`<missing>` for layers that came from elsewhere).
+        let history = api.image_history(id).await.unwrap_or_default();
+        let mut parents = Vec::new();
+        for p in history.into_iter().skip(1).map(|h| h.id) {
+            if !p.starts_with("sha256:") || before.contains(&p) {
+                break;
+            }
+            match api.inspect_image(&p).await {
+                Ok(i) if untagged(&i) => parents.push(p),
+                _ => break,
+            }
+        }
+        if !untagged(&top) || !remove(id.clone()).await {
+            continue;
+        }
+        for p in parents {
+            if !remove(p).await {
+                break;
+            }
+        }
     }
 }
 

@@ -371,12 +371,34 @@ pub async fn image_tags(
 pub async fn untagged_builds(
     engine: &Engine,
 ) -> Result<std::collections::BTreeSet<String>, EngineError> {
-    let filters = HashMap::from([
-        ("dangling".to_string(), vec!["true".to_string()]),
-        ("label".to_string(), vec![labels::CONTEXT_HASH.to_string()]),
-    ]);
+    untagged(engine, Some(labels::CONTEXT_HASH)).await
+}
+
+/// The images no tag names and no other image builds on, with `label` if given.
+pub async fn untagged(
+    engine: &Engine,
+    label: Option<&str>,
+) -> Result<std::collections::BTreeSet<String>, EngineError> {
+    let mut filters = HashMap::from([("dangling".to_string(), vec!["true".to_string()])]);
+    if let Some(label) = label {
+        filters.insert("label".to_string(), vec![label.to_string()]);
+    }
     let opts = bollard::query_parameters::ListImagesOptionsBuilder::default()
         .filters(&filters)
+        .build();
+    let images = engine
+        .api()
+        .list_images(Some(opts))
+        .await
+        .map_err(EngineError::engine("listing images"))?;
+    Ok(images.into_iter().map(|i| i.id).collect())
+}
+
+/// Every image's id, the layers of builds included: an image a build "made" from its
+/// cache may be one that was there before.
+pub async fn image_ids(engine: &Engine) -> Result<std::collections::BTreeSet<String>, EngineError> {
+    let opts = bollard::query_parameters::ListImagesOptionsBuilder::default()
+        .all(true)
         .build();
     let images = engine
         .api()

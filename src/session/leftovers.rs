@@ -7,38 +7,81 @@ use crate::engine::Engine;
 use crate::model::Lab;
 
 /// What was on the engine before a submission: objects by kind and name (with their
-/// project label), and image tags with the ids they name.
+/// project label), image tags with the ids they name, and every image's id.
 #[derive(Default)]
 pub struct Snapshot {
     objects: std::collections::BTreeMap<String, Option<String>>,
     images: std::collections::BTreeMap<String, String>,
+    /// `None` when the engine did not list them: then no image counts as new.
+    ids: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Snapshot {
     pub async fn take(engine: &Engine) -> Snapshot {
-        use crate::engine::teardown::{image_tags, inventory};
+        use crate::engine::teardown::{image_ids, image_tags, inventory};
+        let (objects, images, ids) =
+            tokio::join!(inventory(engine), image_tags(engine), image_ids(engine));
         Snapshot {
-            objects: inventory(engine).await.unwrap_or_default(),
-            images: image_tags(engine).await.unwrap_or_default(),
+            objects: objects.unwrap_or_default(),
+            images: images.unwrap_or_default(),
+            ids: ids.ok(),
         }
     }
 
-    /// Images `lab` built that one of the lab's own tags (`prefixes`) named in this
-    /// snapshot and that no tag names any more (the tag moved while a container still ran
-    /// the image, or it was just removed): they are ours, and nothing can use them by name.
-    /// Removed unless a container still runs them (the engine refuses, and that stands).
+    /// Remove the images a script built or committed (`built`, ids from the guard's
+    /// ledger) that were not on the engine in this snapshot and that no tag names now:
+    /// only the script can have made them, and nothing can use them by name. A build
+    /// whose tag moved to a later one is the usual case. Not forced: one still in use, or
+    /// with images built on it that are not removable, stays. Images built on each other
+    /// are removed from the top down, one layer per round; the layers a build made on
+    /// the way go with it, those that were there before stay.
+    pub async fn remove_built(&self, engine: &Engine, built: &[String]) {
+        let Some(before) = &self.ids else {
+            return;
+        };
+        let mut left: Vec<&String> = built.iter().filter(|id| !before.contains(*id)).collect();
+        left.sort();
+        left.dedup();
+        while !left.is_empty() {
+            let Ok(untagged) = crate::engine::teardown::untagged(engine, None).await else {
+                return;
+            };
+            let (now, later): (Vec<&String>, Vec<&String>) =
+                left.into_iter().partition(|id| untagged.contains(*id));
+            if now.is_empty() {
+                return;
+            }
+            let ids: Vec<String> = now.into_iter().cloned().collect();
+            crate::engine::images::remove_unnamed(engine, &ids, before).await;
+            left = later;
+        }
+    }
+
+    /// Images `lab` built that no tag names any more (the tag moved while a container
+    /// still ran the image, or it was just removed): ones that one of the lab's own tags
+    /// (`prefixes`) named in this snapshot, and ones this process built since. They are
+    /// ours, and nothing can use them by name. Removed unless a container still runs them
+    /// (the engine refuses, and that stands).
     async fn remove_orphaned_builds(&self, engine: &Engine, prefixes: &[String]) {
         let Ok(untagged) = crate::engine::teardown::untagged_builds(engine).await else {
             return;
         };
-        let ours: Vec<String> = self
+        let named_before = self
             .images
             .iter()
-            .filter(|(tag, id)| {
-                prefixes.iter().any(|p| tag.starts_with(p.as_str())) && untagged.contains(*id)
-            })
-            .map(|(_, id)| id.clone())
+            .filter(|(tag, _)| prefixes.iter().any(|p| tag.starts_with(p.as_str())))
+            .map(|(_, id)| id.clone());
+        // What this process built since, unless a build came out as an image that was
+        // there before.
+        let built_since = crate::engine::images::built_here(engine)
+            .into_iter()
+            .filter(|id| self.ids.as_ref().is_some_and(|before| !before.contains(id)));
+        let mut ours: Vec<String> = named_before
+            .chain(built_since)
+            .filter(|id| untagged.contains(id))
             .collect();
+        ours.sort();
+        ours.dedup();
         crate::engine::images::remove_replaced(engine, &ours).await;
     }
 

@@ -130,16 +130,18 @@ pub async fn grade_submission(
                 ws: ws.path(),
                 guard: guard.host(),
             };
-            let outcome = tokio::select! {
+            tokio::select! {
                 r = job.replay(&mut notes, &mut phases, &sub) => Some(r),
                 _ = tokio::time::sleep(limit) => None,
-            };
-            ledger = guard.ledger();
-            outcome
+            }
         }
     };
     if outcome.is_none() {
         sub.cancel();
+    }
+    // Read once the work is stopped: what a cut-short script made last is in it too.
+    if let Ok((_, guard)) = &prepared {
+        ledger = guard.ledger();
     }
     drop(prepared);
     // Whatever happened: the lab and everything the submission made go.
@@ -154,6 +156,8 @@ pub async fn grade_submission(
     // they are not leftovers, though the first submission made them.
     let networks = lab_networks(&course.id, lab);
     notes.extend(remove_leftovers(engine, lab, &lab.id, &before, &keep, &networks).await);
+    // Builds whose tag moved on, untagged commits: by id, as nothing names them.
+    before.remove_built(engine, &ledger.built).await;
     phases.close();
     if cancel.is_cancelled() {
         return Err(Interrupted);
@@ -194,7 +198,7 @@ pub async fn grade_submission(
                 "error",
                 None,
                 Some(format!(
-                    "it did not finish within {} (start, script, checks)",
+                    "it did not finish within {} (start, stack, script, checks)",
                     crate::model::Dur(limit)
                 )),
                 notes,

@@ -154,6 +154,7 @@ pub async fn run(
         project,
         variant,
         (&mut v, &mut ws),
+        opts,
         cancel,
     )
     .await;
@@ -176,6 +177,7 @@ pub async fn run(
     Ok((v, None))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn up_run_grade(
     engine: &Engine,
     course: &Course,
@@ -183,6 +185,7 @@ async fn up_run_grade(
     project: &str,
     variant: &Variant,
     (v, kept): (&mut VariantVerdict, &mut Option<tempfile::TempDir>),
+    opts: &VerifyOptions,
     cancel: &CancellationToken,
 ) -> Result<Option<Vec<crate::checks::CheckResult>>, Interrupted> {
     let quiet = Events::default();
@@ -215,11 +218,7 @@ async fn up_run_grade(
         shell: "sh".into(),
         path: variant.path.clone(),
         workspace: ws.path().to_path_buf(),
-        env: vec![
-            ("LAB_ID".into(), lab.id.clone()),
-            ("LAB_PROJECT".into(), project.to_string()),
-            ("LAB_COURSE_DIR".into(), course.root.display().to_string()),
-        ],
+        env: super::verify::script_env(engine, course, lab, project, opts),
         timeout: VARIANT_TIMEOUT,
         output_cap: 16 * 1024,
         output_limit: None,

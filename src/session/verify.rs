@@ -35,6 +35,9 @@ pub struct VerifyOptions {
     pub keep: bool,
     /// Put each failing check's evidence (output, stderr, exit code) under its problem.
     pub verbose: bool,
+    /// The engine address the solution and the variants are given: a guard that keeps a
+    /// ledger of what they made (set per lab by [`verify_lab`]); `None`: the engine's own.
+    pub(crate) script_engine: Option<String>,
 }
 
 /// A failing lab left up by `--keep`: where to look.
@@ -236,10 +239,38 @@ pub async fn verify_lab(
     cancel: &CancellationToken,
 ) -> Result<LabVerdict, Interrupted> {
     let before = Snapshot::take(engine).await;
-    let verdict = verify_lab_once(engine, course, lab, project, opts, events, cancel).await;
+    // The scripts reach the engine through a guard that refuses nothing: what they built
+    // is then known by id, also once its tag has moved on.
+    let guard = crate::engine::guard::record(engine).await.ok();
+    let opts = VerifyOptions {
+        script_engine: guard.as_ref().map(|g| g.host().to_string()),
+        ..opts.clone()
+    };
+    let verdict = verify_lab_once(engine, course, lab, project, &opts, events, cancel).await;
     let keep = lab_images(&course.id, lab);
     remove_new_images(engine, lab, project, &before, &keep).await;
+    if let Some(g) = guard {
+        before.remove_built(engine, &g.ledger().built).await;
+    }
     verdict
+}
+
+/// What a solution's or a variant's script is told: the lab, its project, the course, and
+/// the engine to use.
+pub(super) fn script_env(
+    engine: &Engine,
+    course: &Course,
+    lab: &Lab,
+    project: &str,
+    opts: &VerifyOptions,
+) -> Vec<(String, String)> {
+    let host = opts.script_engine.as_deref().unwrap_or(engine.host());
+    vec![
+        ("LAB_ID".into(), lab.id.clone()),
+        ("LAB_PROJECT".into(), project.to_string()),
+        ("LAB_COURSE_DIR".into(), course.root.display().to_string()),
+        ("DOCKER_HOST".into(), host.to_string()),
+    ]
 }
 
 async fn verify_lab_once(
@@ -292,7 +323,7 @@ async fn verify_lab_once(
         lab,
         project,
         (&mut v, &mut workspace),
-        opts.verbose,
+        opts,
         events,
         cancel,
     )
@@ -357,7 +388,7 @@ async fn run_phases(
     lab: &Lab,
     project: &str,
     (v, kept): (&mut LabVerdict, &mut Option<tempfile::TempDir>),
-    verbose: bool,
+    opts: &VerifyOptions,
     events: &Events,
     cancel: &CancellationToken,
 ) -> Result<(), Interrupted> {
@@ -419,11 +450,7 @@ async fn run_phases(
         shell: "sh".into(),
         path: solve.clone(),
         workspace: ws.path().to_path_buf(),
-        env: vec![
-            ("LAB_ID".into(), lab.id.clone()),
-            ("LAB_PROJECT".into(), project.to_string()),
-            ("LAB_COURSE_DIR".into(), course.root.display().to_string()),
-        ],
+        env: script_env(engine, course, lab, project, opts),
         timeout: SOLVE_TIMEOUT,
         output_cap: SOLVE_OUTPUT_CAP,
         output_limit: None,
@@ -467,7 +494,7 @@ async fn run_phases(
                 "check {} does not pass after the solution: {}{}",
                 r.id,
                 r.message,
-                evidence(r, verbose)
+                evidence(r, opts.verbose)
             ));
         }
     }

@@ -46,8 +46,8 @@ pub struct Args {
     /// Run the submissions' `run` scripts: students' code, on this machine.
     #[arg(long)]
     trust_submissions: bool,
-    /// The longest one submission may take (start, script, checks, stop); default: the
-    /// lab's `submission.timeout`, else 10m.
+    /// The longest one submission may take (start, stack, script, checks; the clean-up
+    /// after always runs); default: the lab's `submission.timeout`, else 10m.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     timeout: Option<Dur>,
     /// An engine to grade on (repeatable): unix:///path, tcp://host:port, or a docker

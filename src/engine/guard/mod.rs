@@ -33,6 +33,9 @@ pub struct Ledger {
     pub networks: Vec<String>,
     pub volumes: Vec<String>,
     pub images: Vec<String>,
+    /// Image ids the script built or committed (`sha256:…`): an image whose tag later
+    /// moved has no name left to find it by.
+    pub built: Vec<String>,
     /// What was refused, and why.
     pub refused: Vec<String>,
 }
@@ -65,19 +68,31 @@ impl Drop for Guard {
 
 struct Ctx {
     upstream: String,
-    workspace: PathBuf,
+    /// The only host folder containers may mount; `None`: nothing is refused (a course
+    /// author's own solution), the ledger is kept all the same.
+    workspace: Option<PathBuf>,
     ledger: Arc<Mutex<Ledger>>,
 }
 
 /// Start a guard in front of `engine` for a script working in `workspace` (the only host
 /// folder its containers may mount).
 pub async fn start(engine: &Engine, workspace: &Path) -> std::io::Result<Guard> {
+    listen(engine, Some(workspace.to_path_buf())).await
+}
+
+/// Start a guard that refuses nothing and only keeps the ledger: for the course's own
+/// solutions (`lab verify`), so that what they made is known by id.
+pub async fn record(engine: &Engine) -> std::io::Result<Guard> {
+    listen(engine, None).await
+}
+
+async fn listen(engine: &Engine, workspace: Option<PathBuf>) -> std::io::Result<Guard> {
     let dir = tempfile::Builder::new().prefix("lab-engine-").tempdir()?;
     let (listener, host) = crate::platform::guard_listen(dir.path()).await?;
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let ctx = Arc::new(Ctx {
         upstream: engine.host().to_string(),
-        workspace: workspace.to_path_buf(),
+        workspace,
         ledger: ledger.clone(),
     });
     let stop = CancellationToken::new();
@@ -176,7 +191,11 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     } else {
         (body.boxed(), serde_json::Value::Null)
     };
-    if let Some(why) = policy::refuse(&method, &path, &query, &json, &ctx.workspace) {
+    let refused = ctx
+        .workspace
+        .as_deref()
+        .and_then(|ws| policy::refuse(&method, &path, &query, &json, ws));
+    if let Some(why) = refused {
         if let Ok(mut l) = ctx.ledger.lock() {
             l.refused.push(why.clone());
         }
@@ -209,6 +228,27 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         return Response::from_parts(parts, full(Bytes::new()));
     }
     let ok = resp.status().is_success();
+    if ok && method == "POST" && path == "/build" {
+        // The new image's id is in the build's output stream, which goes on to the
+        // script as it comes.
+        let quiet = form_urlencoded::parse(query.as_bytes())
+            .any(|(k, v)| k == "q" && matches!(v.as_ref(), "1" | "true"));
+        let (parts, body) = resp.into_parts();
+        return Response::from_parts(parts, built_ids(body, quiet, ctx.ledger.clone()));
+    }
+    if ok && method == "POST" && path == "/commit" {
+        let (parts, body) = resp.into_parts();
+        let bytes = match Limited::new(body, 1 << 20).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(e) => return reply(StatusCode::BAD_GATEWAY, &format!("the engine: {e}")),
+        };
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        if let (Some(id), Ok(mut l)) = (v["Id"].as_str(), ctx.ledger.lock()) {
+            l.built.push(id.to_string());
+        }
+        l_tags(&ctx.ledger, image_tags(&path, &query));
+        return Response::from_parts(parts, full(bytes));
+    }
     if ok && creates {
         let (parts, body) = resp.into_parts();
         let bytes = match Limited::new(body, 1 << 20).collect().await {
@@ -227,15 +267,53 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         return Response::from_parts(parts, full(bytes));
     }
     if ok && method == "POST" {
-        let tags = image_tags(&path, &query);
-        if !tags.is_empty()
-            && let Ok(mut l) = ctx.ledger.lock()
-        {
-            l.images.extend(tags);
-        }
+        l_tags(&ctx.ledger, image_tags(&path, &query));
     }
     let (parts, body) = resp.into_parts();
     Response::from_parts(parts, body.boxed())
+}
+
+fn l_tags(ledger: &Mutex<Ledger>, tags: Vec<String>) {
+    if !tags.is_empty()
+        && let Ok(mut l) = ledger.lock()
+    {
+        l.images.extend(tags);
+    }
+}
+
+/// A build's output, passed on as it comes, with the id of each image it made noted in
+/// the ledger: `{"aux":{"ID":"sha256:…"}}`, or with `-q` (`quiet`) a bare
+/// `{"stream":"sha256:…\n"}`. Only a quiet build's stream is read: otherwise it carries
+/// what the build's own steps print, and a `RUN echo sha256:…` must not name an image
+/// as the script's. The messages are JSON lines that may be split across frames.
+fn built_ids(body: Incoming, quiet: bool, ledger: Arc<Mutex<Ledger>>) -> Body {
+    let mut line: Vec<u8> = Vec::new();
+    body.map_frame(move |frame| {
+        if let Some(data) = frame.data_ref() {
+            for &b in data.iter() {
+                if b == b'\n' {
+                    if let (Some(id), Ok(mut l)) = (built_id(&line, quiet), ledger.lock()) {
+                        l.built.push(id);
+                    }
+                    line.clear();
+                } else if line.len() < 4096 {
+                    // Longer lines are progress or logs, never an id.
+                    line.push(b);
+                }
+            }
+        }
+        frame
+    })
+    .boxed()
+}
+
+/// The image id one line of a build's output announces, if it does.
+fn built_id(line: &[u8], quiet: bool) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(line.trim_ascii()).ok()?;
+    let stream = || v["stream"].as_str().filter(|_| quiet).map(str::trim);
+    let id = v["aux"]["ID"].as_str().or_else(stream)?;
+    let hex = id.strip_prefix("sha256:")?;
+    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| id.to_string())
 }
 
 /// The image tags a build, tag or commit request names.
@@ -337,5 +415,30 @@ mod tests {
             ["week4-app:v1"]
         );
         assert!(image_tags("/containers/create", "name=x").is_empty());
+    }
+
+    #[test]
+    fn ids_in_a_build_output() {
+        let id = format!("sha256:{}", "ab12".repeat(16));
+        let aux = format!(r#"{{"aux":{{"ID":"{id}"}}}}"#);
+        assert_eq!(built_id(aux.as_bytes(), false), Some(id.clone()));
+        // `docker build -q`: the id alone, as the stream's only line.
+        let quiet = format!("{{\"stream\":\"{id}\\n\"}}\r");
+        assert_eq!(built_id(quiet.as_bytes(), true), Some(id.clone()));
+        // Without -q the stream is what the build's steps print: never trusted.
+        assert_eq!(built_id(quiet.as_bytes(), false), None);
+        let buildkit = format!(r#"{{"id":"moby.image.id","aux":{{"ID":"{id}"}}}}"#);
+        assert_eq!(built_id(buildkit.as_bytes(), false), Some(id.clone()));
+        // BuildKit's trace is aux too, but not an id; progress lines are not ids.
+        assert_eq!(
+            built_id(br#"{"id":"moby.buildkit.trace","aux":"CgQ="}"#, true),
+            None
+        );
+        assert_eq!(
+            built_id(br#"{"stream":" ---> 10e74529a5b8\n"}"#, true),
+            None
+        );
+        assert_eq!(built_id(br#"{"stream":"sha256:short\n"}"#, true), None);
+        assert_eq!(built_id(b"not json", true), None);
     }
 }
