@@ -265,8 +265,13 @@ fn verify_keep_leaves_the_failing_lab_up_and_names_what_the_solution_left() {
         "{problems}"
     );
     assert_eq!(l["clean_ok"], false, "{l}");
-    // Kept: the lab is still up for inspection, and `lab stop` removes it.
+    // Kept: the lab is still up for inspection, and `lab stop` removes it. The image its
+    // containers run keeps its name (without it, it would be left untagged once stopped).
     assert_eq!(names(&p).len(), 4, "{:?}", names(&p));
+    assert!(
+        !image_id(&format!("{p}-web:lab")).is_empty(),
+        "the kept lab's image lost its name"
+    );
     let stop = lab(course, &["stop", "scaling", "--project", &p]);
     assert!(stop.status.success(), "{}", text(&stop));
     assert!(names(&p).is_empty());

@@ -28,8 +28,9 @@ impl Snapshot {
         }
     }
 
-    /// Remove the images a script built or committed (`built`, ids from the guard's
-    /// ledger) that were not on the engine in this snapshot and that no tag names now:
+    /// Remove the images a script built or committed (`built`, ids from the ledger of a
+    /// guard that is gone) that were not on the engine in this snapshot, that no running
+    /// guard's script made too, and that no tag names now:
     /// only the script can have made them, and nothing can use them by name. A build
     /// whose tag moved to a later one is the usual case. Not forced: one still in use, or
     /// with images built on it that are not removable, stays. Images built on each other
@@ -39,7 +40,10 @@ impl Snapshot {
         let Some(before) = &self.ids else {
             return;
         };
-        let mut left: Vec<&String> = built.iter().filter(|id| !before.contains(*id)).collect();
+        let mut left: Vec<&String> = built
+            .iter()
+            .filter(|id| !before.contains(*id) && !crate::engine::guard::held(engine, id))
+            .collect();
         left.sort();
         left.dedup();
         while !left.is_empty() {

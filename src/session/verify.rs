@@ -247,10 +247,16 @@ pub async fn verify_lab(
         ..opts.clone()
     };
     let verdict = verify_lab_once(engine, course, lab, project, &opts, events, cancel).await;
-    let keep = lab_images(&course.id, lab);
-    remove_new_images(engine, lab, project, &before, &keep).await;
+    // A lab kept up for inspection (`--keep`) still runs its images: removing their tags
+    // now would leave them without a name once it is stopped.
+    if !matches!(&verdict, Ok(v) if v.kept.is_some()) {
+        let keep = lab_images(&course.id, lab);
+        remove_new_images(engine, lab, project, &before, &keep).await;
+    }
     if let Some(g) = guard {
-        before.remove_built(engine, &g.ledger().built).await;
+        let built = g.ledger().built;
+        drop(g);
+        before.remove_built(engine, &built).await;
     }
     verdict
 }

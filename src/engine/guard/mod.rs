@@ -38,6 +38,8 @@ pub struct Ledger {
     pub built: Vec<String>,
     /// What was refused, and why.
     pub refused: Vec<String>,
+    /// The engine the guard stands in front of (`unix:///…`), as [`Engine::host`] says.
+    engine: String,
 }
 
 /// A running guard; it stops when dropped.
@@ -63,6 +65,55 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         self.stop.cancel();
+        if let Ok(l) = self.ledger.lock() {
+            l.release();
+        }
+    }
+}
+
+/// The image ids in the ledgers of this process's running guards, with how many hold
+/// each: two scripts side by side (`lab verify --jobs`) can build the same image from the
+/// cache, and the one that ends first must not remove what the other still uses.
+static HELD: Mutex<std::collections::BTreeMap<(String, String), usize>> =
+    Mutex::new(std::collections::BTreeMap::new());
+
+/// Whether the script of a running guard in front of `engine` built or committed the
+/// image `id`.
+pub fn held(engine: &Engine, id: &str) -> bool {
+    held_on(engine.host(), id)
+}
+
+fn held_on(host: &str, id: &str) -> bool {
+    let key = (host.to_string(), id.to_string());
+    HELD.lock().map(|h| h.contains_key(&key)).unwrap_or(true)
+}
+
+impl Ledger {
+    /// Note an image the script built or committed (once per ledger).
+    fn built(&mut self, id: String) {
+        if self.built.contains(&id) {
+            return;
+        }
+        if let Ok(mut held) = HELD.lock() {
+            *held.entry((self.engine.clone(), id.clone())).or_default() += 1;
+        }
+        self.built.push(id);
+    }
+
+    /// Its guard is gone: its images are no longer held by it.
+    fn release(&self) {
+        let Ok(mut held) = HELD.lock() else {
+            return;
+        };
+        for id in &self.built {
+            let key = (self.engine.clone(), id.clone());
+            if let Some(n) = held.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    held.remove(&key);
+                }
+            }
+        }
     }
 }
 
@@ -89,7 +140,10 @@ pub async fn record(engine: &Engine) -> std::io::Result<Guard> {
 async fn listen(engine: &Engine, workspace: Option<PathBuf>) -> std::io::Result<Guard> {
     let dir = tempfile::Builder::new().prefix("lab-engine-").tempdir()?;
     let (listener, host) = crate::platform::guard_listen(dir.path()).await?;
-    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let ledger = Arc::new(Mutex::new(Ledger {
+        engine: engine.host().to_string(),
+        ..Ledger::default()
+    }));
     let ctx = Arc::new(Ctx {
         upstream: engine.host().to_string(),
         workspace,
@@ -244,7 +298,7 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         };
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
         if let (Some(id), Ok(mut l)) = (v["Id"].as_str(), ctx.ledger.lock()) {
-            l.built.push(id.to_string());
+            l.built(id.to_string());
         }
         l_tags(&ctx.ledger, image_tags(&path, &query));
         return Response::from_parts(parts, full(bytes));
@@ -293,7 +347,7 @@ fn built_ids(body: Incoming, quiet: bool, ledger: Arc<Mutex<Ledger>>) -> Body {
             for &b in data.iter() {
                 if b == b'\n' {
                     if let (Some(id), Ok(mut l)) = (built_id(&line, quiet), ledger.lock()) {
-                        l.built.push(id);
+                        l.built(id);
                     }
                     line.clear();
                 } else if line.len() < 4096 {
@@ -415,6 +469,30 @@ mod tests {
             ["week4-app:v1"]
         );
         assert!(image_tags("/containers/create", "name=x").is_empty());
+    }
+
+    #[test]
+    fn an_image_two_scripts_built_is_held_until_both_guards_are_gone() {
+        let ledger = |engine: &str| Ledger {
+            engine: engine.into(),
+            ..Ledger::default()
+        };
+        let id = format!("sha256:{}", "cd34".repeat(16));
+        let (mut a, mut b, mut other) =
+            (ledger("unix:///a"), ledger("unix:///a"), ledger("tcp://b"));
+        a.built(id.clone());
+        a.built(id.clone());
+        b.built(id.clone());
+        other.built(id.clone());
+        assert_eq!(a.built, std::slice::from_ref(&id));
+        a.release();
+        assert!(held_on("unix:///a", &id), "b still holds it");
+        b.release();
+        assert!(!held_on("unix:///a", &id));
+        // Another engine's guard holds its own copy only.
+        assert!(held_on("tcp://b", &id));
+        other.release();
+        assert!(!held_on("tcp://b", &id));
     }
 
     #[test]
