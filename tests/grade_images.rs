@@ -16,6 +16,26 @@ fn docker(args: &[&str]) -> (bool, String) {
     )
 }
 
+/// `lab grade` of the course in `course`, trusting the submissions, with `env` added.
+fn grade(
+    course: &std::path::Path,
+    id: &str,
+    subs: &std::path::Path,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let out = support::workspace();
+    Command::new(support::lab_bin())
+        .args(["grade", id, "--trust-submissions", "--submissions"])
+        .arg(subs)
+        .arg("--out")
+        .arg(out.path())
+        .current_dir(course)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_build_whose_tag_a_submission_moved_is_removed() {
     let p = support::Project::new("gimages");
@@ -63,16 +83,7 @@ fn a_build_whose_tag_a_submission_moved_is_removed() {
     )
     .unwrap();
 
-    let out = support::workspace();
-    let o = Command::new(support::lab_bin())
-        .args(["grade", &id, "--trust-submissions", "--submissions"])
-        .arg(subs.path())
-        .arg("--out")
-        .arg(out.path())
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = grade(dir.path(), &id, subs.path(), &[]);
     let said = support::said(&o);
     // Whatever the outcome, nothing of the test stays.
     let read = |f: &std::path::Path| {
@@ -166,19 +177,9 @@ fn what_a_script_built_and_left_untagged_is_removed() {
     )
     .unwrap();
 
-    let out = support::workspace();
     // The classic builder: the guard sees the build's output (BuildKit, where the CLI
     // uses it, talks to the engine over a stream of its own).
-    let o = Command::new(support::lab_bin())
-        .args(["grade", &id, "--trust-submissions", "--submissions"])
-        .arg(subs.path())
-        .arg("--out")
-        .arg(out.path())
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap();
+    let o = grade(dir.path(), &id, subs.path(), &[("DOCKER_BUILDKIT", "0")]);
     let said = support::said(&o);
     let read = |n: &str| {
         std::fs::read_to_string(seen.path().join(n))

@@ -386,12 +386,7 @@ pub async fn untagged(
     let opts = bollard::query_parameters::ListImagesOptionsBuilder::default()
         .filters(&filters)
         .build();
-    let images = engine
-        .api()
-        .list_images(Some(opts))
-        .await
-        .map_err(EngineError::engine("listing images"))?;
-    Ok(images.into_iter().map(|i| i.id).collect())
+    listed_ids(engine, opts).await
 }
 
 /// Every image's id, the layers of builds included: an image a build "made" from its
@@ -400,6 +395,14 @@ pub async fn image_ids(engine: &Engine) -> Result<std::collections::BTreeSet<Str
     let opts = bollard::query_parameters::ListImagesOptionsBuilder::default()
         .all(true)
         .build();
+    listed_ids(engine, opts).await
+}
+
+/// The ids of the images a listing with `opts` returns.
+async fn listed_ids(
+    engine: &Engine,
+    opts: bollard::query_parameters::ListImagesOptions,
+) -> Result<std::collections::BTreeSet<String>, EngineError> {
     let images = engine
         .api()
         .list_images(Some(opts))

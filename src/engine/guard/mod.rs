@@ -290,20 +290,9 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         let (parts, body) = resp.into_parts();
         return Response::from_parts(parts, built_ids(body, quiet, ctx.ledger.clone()));
     }
-    if ok && method == "POST" && path == "/commit" {
-        let (parts, body) = resp.into_parts();
-        let bytes = match Limited::new(body, 1 << 20).collect().await {
-            Ok(b) => b.to_bytes(),
-            Err(e) => return reply(StatusCode::BAD_GATEWAY, &format!("the engine: {e}")),
-        };
-        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        if let (Some(id), Ok(mut l)) = (v["Id"].as_str(), ctx.ledger.lock()) {
-            l.built(id.to_string());
-        }
-        l_tags(&ctx.ledger, image_tags(&path, &query));
-        return Response::from_parts(parts, full(bytes));
-    }
-    if ok && creates {
+    // What a create or a commit made is named in its (small) answer.
+    let commits = method == "POST" && path == "/commit";
+    if ok && (creates || commits) {
         let (parts, body) = resp.into_parts();
         let bytes = match Limited::new(body, 1 << 20).collect().await {
             Ok(b) => b.to_bytes(),
@@ -315,8 +304,12 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
             match path.as_str() {
                 "/containers/create" => l.containers.push(id),
                 "/networks/create" => l.networks.push(id),
-                _ => l.volumes.push(id),
+                "/volumes/create" => l.volumes.push(id),
+                _ => l.built(id),
             }
+        }
+        if commits {
+            l_tags(&ctx.ledger, image_tags(&path, &query));
         }
         return Response::from_parts(parts, full(bytes));
     }
