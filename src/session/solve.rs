@@ -105,7 +105,6 @@ pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, Sol
             flood.clone(),
         )),
     ];
-    let mut flooded = false;
     let text = |b: &Arc<Mutex<Capped>>| b.lock().map(|c| c.text()).unwrap_or_default();
     let total = |b: &Arc<Mutex<Capped>>| b.lock().map(|c| c.total()).unwrap_or_default();
     let exit = tokio::select! {
@@ -117,23 +116,23 @@ pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, Sol
             group.kill();
             return Err(SolveError::Interrupted);
         }
-        _ = flood.notified() => {
-            flooded = true;
-            Some(None)
-        }
+        _ = flood.notified() => Some(None),
     };
     group.kill();
     // The pipes close once the group is gone; a moment for the last bytes.
     for r in readers {
         let _ = tokio::time::timeout(Duration::from_secs(2), r).await;
     }
+    // A flood is what was printed, not which branch above won: a script that floods and
+    // then dies of the closed pipe ends at the same moment the flood is noticed.
+    let printed = total(&out) + total(&err);
     Ok(Ran {
         exit: exit.flatten(),
         timed_out: exit.is_none(),
         stdout: text(&out),
         stderr: text(&err),
-        printed: total(&out) + total(&err),
-        flooded,
+        printed,
+        flooded: limit.is_some_and(|l| printed > l),
     })
 }
 
@@ -165,6 +164,44 @@ async fn tail<R: tokio::io::AsyncRead + Unpin>(
         if limit.is_some_and(|l| mine + theirs > l) {
             flood.notify_one();
             return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A script that prints a little past the limit and ends, or floods and dies of its
+    /// closed pipe, ends as the flood is noticed: it is a flood every time, whichever the
+    /// runner sees first.
+    #[tokio::test]
+    async fn a_flood_that_ends_at_once_is_still_a_flood() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let script = |bytes: u64| {
+            let path = dir.path().join(format!("flood-{bytes}.sh"));
+            let text = format!("head -c {bytes} /dev/zero | tr '\\0' x\n");
+            std::fs::write(&path, text).expect("write");
+            Script {
+                shell: "sh".into(),
+                path,
+                workspace: dir.path().to_path_buf(),
+                env: Vec::new(),
+                timeout: Duration::from_secs(30),
+                output_cap: 1024,
+                output_limit: Some(100_000),
+            }
+        };
+        for bytes in [100_001, 110_000, 2_000_000] {
+            let script = script(bytes);
+            for i in 0..100 {
+                let ran = run(&script, &CancellationToken::new()).await.expect("run");
+                assert!(
+                    ran.flooded,
+                    "{bytes} bytes, run {i}: not a flood after {} bytes printed",
+                    ran.printed
+                );
+            }
         }
     }
 }
