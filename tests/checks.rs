@@ -431,3 +431,61 @@ async fn a_chain_of_needs_is_blocked_to_its_end() {
         );
     }
 }
+
+/// A command that prints more than a check keeps is still read to its end: its exit code is
+/// part of the verdict (it was once `none`, which `exit: {not: 0}` took for a failure).
+/// Likewise a health test whose output is long.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_output_keeps_its_exit_code() {
+    let p = Project::new("longout");
+    p.run(
+        "app",
+        &[
+            "--health-cmd",
+            "head -c 200000 /dev/zero | tr '\\0' x",
+            "--health-interval",
+            "1h",
+            IMAGE,
+            "sleep",
+            "3600",
+        ],
+    );
+    let ws = support::workspace();
+    let big = "head -c 200000 /dev/zero | tr '\\\\0' x";
+    let results = grade(
+        &p,
+        &lab(&[
+            &format!("id: exit-0\ntitle: a\nexec: {{ service: app, cmd: \"{big}\" }}"),
+            &format!(
+                "id: exit-3\ntitle: b\nexec: {{ service: app, cmd: \"{big}; exit 3\", exit: 3 }}"
+            ),
+            &format!(
+                "id: not-0\ntitle: c\nexec: {{ service: app, cmd: \"{big}\", exit: {{ not: 0 }} }}"
+            ),
+            "id: health-passes\ntitle: d\ncontainer: { service: app, health_test: passes }",
+            "id: health-fails\ntitle: e\ncontainer: { service: app, health_test: fails }",
+        ]),
+        ws.path(),
+    )
+    .await;
+    let got: Vec<(String, Status)> = statuses(&results);
+    let want: Vec<(String, Status)> = [
+        ("exit-0", Status::Pass),
+        ("exit-3", Status::Pass),
+        ("not-0", Status::Fail),
+        ("health-passes", Status::Pass),
+        ("health-fails", Status::Fail),
+    ]
+    .iter()
+    .map(|(id, s)| (id.to_string(), *s))
+    .collect();
+    assert_eq!(
+        got,
+        want,
+        "{:#?}",
+        results
+            .iter()
+            .map(|r| format!("{}: {}", r.id, r.message))
+            .collect::<Vec<_>>()
+    );
+}

@@ -154,6 +154,7 @@ fn containers_in_plain_words() {
         project: "w",
         networks: &["default".into(), "front".into()],
         volumes: &["logs".into()],
+        image_tags: &[],
     };
     let out = compare(c, &inspect, &scope).join("\n");
     insta::assert_snapshot!(out);

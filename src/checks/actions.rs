@@ -34,7 +34,8 @@ pub async fn run(ctx: &RunContext, action: &Action, timeout: Duration) -> Result
                     name: f.name.clone(),
                 });
             }
-            control::stop(engine, &f.id, 2)
+            // The container's own grace period: a check of how it stops must not cut it short.
+            control::stop(engine, &f.id, None)
                 .await
                 .map_err(err(format!("stop {t}")))
         }
@@ -52,7 +53,7 @@ pub async fn run(ctx: &RunContext, action: &Action, timeout: Duration) -> Result
         }
         Action::Restart(t) => {
             let f = target(t).await?;
-            control::restart(engine, &f.id, 2)
+            control::restart(engine, &f.id, None)
                 .await
                 .map_err(err(format!("restart {t}")))
         }

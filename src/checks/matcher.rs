@@ -19,6 +19,17 @@ pub fn text(m: &Matcher, text: &str) -> bool {
     }
 }
 
+/// Whether `m` holds when each leaf (a matcher other than `not`, `all`, `any`) is decided
+/// by `leaf`: for values with several spellings, compared leaf by leaf.
+pub fn with_leaf(m: &Matcher, leaf: &dyn Fn(&Matcher) -> bool) -> bool {
+    match m {
+        Matcher::Not(inner) => !with_leaf(inner, leaf),
+        Matcher::All(ms) => ms.iter().all(|m| with_leaf(m, leaf)),
+        Matcher::Any(ms) => ms.iter().any(|m| with_leaf(m, leaf)),
+        other => leaf(other),
+    }
+}
+
 /// Whether a JSON value (from the engine's inspect) satisfies `m`.
 pub fn json(m: &Matcher, v: &serde_json::Value) -> bool {
     use serde_json::Value as J;

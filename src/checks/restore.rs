@@ -128,9 +128,9 @@ async fn undo(engine: &Engine, step: &Undo) -> Result<(), String> {
             "paused" => control::unpause(engine, id).await.map_err(|e| (name, e)),
             _ => control::start(engine, id).await.map_err(|e| (name, e)),
         },
-        Undo::Stop { name, .. } if status == "running" => {
-            control::stop(engine, id, 2).await.map_err(|e| (name, e))
-        }
+        Undo::Stop { name, .. } if status == "running" => control::stop(engine, id, Some(2))
+            .await
+            .map_err(|e| (name, e)),
         Undo::Unpause { name, .. } if status == "paused" => {
             control::unpause(engine, id).await.map_err(|e| (name, e))
         }

@@ -20,8 +20,14 @@ use super::error::{EngineError, is_not_found};
 use super::find::{Filter, list};
 use super::labels;
 
-pub async fn stop(engine: &Engine, id: &str, grace_secs: i32) -> Result<(), EngineError> {
-    let opts = StopContainerOptionsBuilder::default().t(grace_secs).build();
+/// Stop as `docker stop` does. `grace_secs: None` leaves the grace period to the container
+/// (its `--stop-timeout`, else the engine's 10 s): what a stop check is about.
+pub async fn stop(engine: &Engine, id: &str, grace_secs: Option<i32>) -> Result<(), EngineError> {
+    let mut opts = StopContainerOptionsBuilder::default();
+    if let Some(t) = grace_secs {
+        opts = opts.t(t);
+    }
+    let opts = opts.build();
     super::events::mark_own_touch(id);
     engine
         .api()
@@ -39,10 +45,16 @@ pub async fn start(engine: &Engine, id: &str) -> Result<(), EngineError> {
         .map_err(EngineError::engine(format!("starting {id}")))
 }
 
-pub async fn restart(engine: &Engine, id: &str, grace_secs: i32) -> Result<(), EngineError> {
-    let opts = RestartContainerOptionsBuilder::default()
-        .t(grace_secs)
-        .build();
+pub async fn restart(
+    engine: &Engine,
+    id: &str,
+    grace_secs: Option<i32>,
+) -> Result<(), EngineError> {
+    let mut opts = RestartContainerOptionsBuilder::default();
+    if let Some(t) = grace_secs {
+        opts = opts.t(t);
+    }
+    let opts = opts.build();
     super::events::mark_own_touch(id);
     engine
         .api()

@@ -42,8 +42,9 @@ fn exec_error(doing: &str, e: bollard::errors::Error) -> EngineError {
     EngineError::engine(doing)(e)
 }
 
-/// Run a command in a container; stop reading after `cap` bytes per stream or at `timeout`.
-/// A command that floods or hangs cannot hold the grader.
+/// Run a command in a container; keep the first `cap` bytes per stream, stop at `timeout`.
+/// A command that hangs cannot hold the grader; one that prints more than `cap` is still
+/// read to its end (the rest discarded), since its exit code is part of the verdict.
 pub async fn exec(
     engine: &Engine,
     id: &str,
@@ -98,11 +99,8 @@ pub async fn exec(
                 LogOutput::StdIn { .. } => continue,
             };
             buf.push(&bytes);
-            if buf.overflowed() {
-                return true;
-            }
         }
-        false
+        so.overflowed() || se.overflowed()
     };
     match tokio::time::timeout(timeout, read).await {
         Ok(truncated) => out.truncated = truncated,
@@ -111,9 +109,10 @@ pub async fn exec(
     drop(output);
     out.stdout = so.text();
     out.stderr = se.text();
-    if !out.truncated && !out.timed_out {
-        // The stream ended: the command has exited; its code follows shortly.
-        for _ in 0..20 {
+    if !out.timed_out {
+        // The stream ended: the command has exited; its code follows shortly (a busy
+        // engine may take a while to record it).
+        for _ in 0..200 {
             match docker.inspect_exec(&created.id).await {
                 Ok(i) if i.running == Some(false) => {
                     out.exit = i.exit_code;

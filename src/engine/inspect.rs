@@ -63,6 +63,11 @@ pub fn mounts(v: &Value) -> Vec<Value> {
         .unwrap_or_default();
     if let Some(tmpfs) = v.pointer("/HostConfig/Tmpfs").and_then(Value::as_object) {
         for (target, opts) in tmpfs {
+            // `--tmpfs /tmp/` keeps its slash here; `Mounts` lists destinations clean.
+            let target = match target.trim_end_matches('/') {
+                "" => "/",
+                t => t,
+            };
             if out
                 .iter()
                 .any(|m| m.pointer("/Destination").and_then(Value::as_str) == Some(target))

@@ -4,8 +4,44 @@ use serde::Serialize;
 
 use super::action::{Action, ExecSpec};
 use super::matcher::Matcher;
-use super::stack::CommandLine;
+use super::stack::{CommandLine, Protocol};
 use super::units::{ByteSize, Dur};
+
+/// A port as checks name it: `8080` (TCP, Docker's default) or `53/udp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Port {
+    pub number: u16,
+    pub protocol: Protocol,
+}
+
+impl Port {
+    /// The engine's key for it (`8080/tcp`), as in `ExposedPorts` and `Ports`.
+    pub fn key(&self) -> String {
+        match self.protocol {
+            Protocol::Tcp => format!("{}/tcp", self.number),
+            Protocol::Udp => format!("{}/udp", self.number),
+        }
+    }
+}
+
+impl std::fmt::Display for Port {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.protocol {
+            Protocol::Tcp => write!(f, "{}", self.number),
+            Protocol::Udp => write!(f, "{}/udp", self.number),
+        }
+    }
+}
+
+/// A TCP port is the number, as the lab wrote it; another protocol is named.
+impl Serialize for Port {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.protocol {
+            Protocol::Tcp => s.serialize_u16(self.number),
+            _ => s.serialize_str(&self.to_string()),
+        }
+    }
+}
 
 /// What a check looks at (LAB_FORMAT.md §4.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -275,7 +311,7 @@ pub struct ContainerCheck {
     pub networks: Vec<String>,
     /// Networks the container must not be on.
     pub not_networks: Vec<String>,
-    pub ports: Vec<u16>,
+    pub ports: Vec<Port>,
     pub mounts: Vec<MountCheck>,
     pub restart_policy: Option<String>,
     pub user: Option<Matcher>,
@@ -342,7 +378,7 @@ pub struct ImageCheck {
     pub user: Option<Matcher>,
     /// The image declares a HEALTHCHECK (true) or not (false).
     pub healthcheck: Option<bool>,
-    pub exposed_ports: Vec<u16>,
+    pub exposed_ports: Vec<Port>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]

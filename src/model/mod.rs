@@ -16,7 +16,7 @@ pub use check::{
     AnswerCheck, AnswerExpect, AnswerInspect, Check, CheckKind, CommandCheck, ContainerCheck,
     DnsCheck, DockerfileCheck, ExecCheck, ExpectCheck, ExpectStep, FileCheck, HttpCheck,
     ImageCheck, InspectAssertion, InspectSource, KindTag, LogStream, LogsCheck, MountCheck,
-    NetworkCheck, Target, TcpCheck, VolumeCheck,
+    NetworkCheck, Port, Target, TcpCheck, VolumeCheck,
 };
 pub use course::{Course, Lab, Part, Submission, Task};
 pub use matcher::{Literal, Matcher};

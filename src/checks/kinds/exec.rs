@@ -23,6 +23,12 @@ pub async fn run(ctx: &RunContext, c: &ExecCheck, timeout: Duration) -> Outcome 
         ))
         .evidence(evidence);
     }
+    // Ended, but the engine never gave its code: no verdict (`exit: {not: 0}` must not
+    // pass on it).
+    if out.exit.is_none() {
+        return Outcome::error("the command ended, but the engine did not report its exit code")
+            .evidence(evidence);
+    }
     judge_output(
         &c.exit,
         c.stdout.as_ref(),

@@ -218,10 +218,7 @@ pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default();
     for port in &c.exposed_ports {
-        if !exposed
-            .iter()
-            .any(|e| e.split('/').next() == Some(&port.to_string()))
-        {
+        if !exposed.iter().any(|e| e.eq_ignore_ascii_case(&port.key())) {
             p.push(format!(
                 "expected the image to expose port {port}; it exposes {}",
                 if exposed.is_empty() {

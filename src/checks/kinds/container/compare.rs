@@ -50,13 +50,15 @@ pub struct Scope<'a> {
     pub project: &'a str,
     pub networks: &'a [String],
     pub volumes: &'a [String],
+    /// The names the container's image has now (it may have been run by its id).
+    pub image_tags: &'a [String],
 }
 
 /// Every difference, as a sentence.
 pub fn compare(c: &ContainerCheck, v: &Value, scope: &Scope) -> Vec<String> {
     let mut p = Vec::new();
     state(c, v, &mut p);
-    config(c, v, &mut p);
+    config(c, v, scope.image_tags, &mut p);
     attachments(c, v, scope, &mut p);
     security(c, v, &mut p);
     limits(c, v, &mut p);
@@ -112,17 +114,24 @@ fn state(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
     }
 }
 
-fn config(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
+fn config(c: &ContainerCheck, v: &Value, image_tags: &[String], p: &mut Vec<String>) {
     if let Some(m) = &c.image {
         let got = s(v, "/Config/Image");
-        // `busybox:1.36` and `docker.io/library/busybox:1.36` are one image.
-        let same = |x: &Matcher| match x {
+        // `busybox:1.36` and `docker.io/library/busybox:1.36` are one image, and so is an
+        // image run by its id and any name it has: each leaf of `not`/`any` in every form.
+        let leaf = |x: &Matcher| match x {
             Matcher::Equals(crate::model::Literal::Str(want)) => {
                 crate::checks::equiv::same_image(want, &got)
+                    || image_tags
+                        .iter()
+                        .any(|t| crate::checks::equiv::same_image(want, t))
             }
-            other => text(other, &got) || text(other, &crate::checks::equiv::image_ref(&got)),
+            other => std::iter::once(&got).chain(image_tags).any(|name| {
+                text(other, name) || text(other, &crate::checks::equiv::image_ref(name))
+            }),
         };
-        if !same(m) && !text(m, &got) {
+        let same = |x: &Matcher| crate::checks::matcher::with_leaf(x, &leaf);
+        if !same(m) {
             p.push(format!(
                 "expected its image to {}; it runs {got}",
                 wanted(unmet(m, &same))
@@ -205,9 +214,13 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             n.to_string()
         }
     };
+    // A network of the lab's stack is only its prefixed one: a student's own network that
+    // happens to carry the stack's bare name (`docker network create backend`) is another.
     let on = |n: &str| {
-        nets.iter()
-            .any(|x| x == n || *x == full(n) || *x == format!("{project}-{n}"))
+        nets.iter().any(|x| {
+            *x == full(n)
+                || (!networks.iter().any(|l| l == n) && (x == n || *x == format!("{project}-{n}")))
+        })
     };
     for n in &c.networks {
         if !on(n) {
@@ -231,7 +244,7 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             .as_object()
             .is_some_and(|o| {
                 o.iter().any(|(k, b)| {
-                    k.starts_with(&format!("{port}/"))
+                    k.eq_ignore_ascii_case(&port.key())
                         && b.as_array().is_some_and(|a| !a.is_empty())
                 })
             });
@@ -244,7 +257,11 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
     let mounts = crate::engine::inspect::mounts(v);
     let paths: Vec<String> = mounts.iter().map(|m| s(m, "/Destination")).collect();
     for want in &c.mounts {
-        let Some(m) = mounts.iter().find(|m| s(m, "/Destination") == want.path) else {
+        let path = match want.path.trim_end_matches('/') {
+            "" => "/",
+            p => p,
+        };
+        let Some(m) = mounts.iter().find(|m| s(m, "/Destination") == path) else {
             p.push(format!(
                 "expected a mount at {}; it has {}",
                 want.path,
@@ -278,7 +295,13 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             let (name, source) = (s(m, "/Name"), s(m, "/Source"));
             // A volume of the lab's stack is named `<project>-<name>` on the engine.
             let scoped = format!("{project}-{src}");
-            let matches = name == *src || name == scoped || source == *src;
+            // Likewise a volume of the stack: `-v api-stats:/stats` makes a new, empty
+            // volume beside the lab's `<project>-api-stats`, which is not the same data.
+            let matches = if volumes.iter().any(|v| v == src) {
+                name == scoped
+            } else {
+                name == *src || name == scoped || source == *src
+            };
             if !matches {
                 let from = if kind == "tmpfs" {
                     "a tmpfs (memory of the container, no source)".to_string()
@@ -378,7 +401,9 @@ fn limits(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
         let period = at(v, "/HostConfig/CpuPeriod").as_i64().unwrap_or(0);
         let got = if nano > 0 {
             nano as f64 / 1e9
-        } else if quota > 0 && period > 0 {
+        } else if quota > 0 {
+            // `--cpu-quota` alone leaves the period at 0: the kernel's default, 100 ms.
+            let period = if period > 0 { period } else { 100_000 };
             quota as f64 / period as f64
         } else {
             0.0
@@ -498,8 +523,22 @@ fn same_setting(path: &str, m: &Matcher, val: &Value) -> bool {
         return crate::model::signal::normalize(&want).is_some()
             && crate::model::signal::normalize(&want) == crate::model::signal::normalize(&got);
     }
-    let key = path.rsplit('/').next().unwrap_or_default();
-    same_value(key, &want, &got)
+    // Sizes in any unit and numbers as numbers; any other text exactly (`/srv` is not
+    // `/SRV`, nor `nobody` `NOBODY`).
+    let key = path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if (key.contains("size") || key.contains("memory") || key.ends_with("limit"))
+        && let (Ok(a), Ok(b)) = (ByteSize::parse(&want), ByteSize::parse(&got))
+    {
+        return a == b;
+    }
+    matches!(
+        (want.trim().parse::<f64>(), got.trim().parse::<f64>()),
+        (Ok(a), Ok(b)) if a == b
+    )
 }
 
 #[cfg(test)]

@@ -44,10 +44,15 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Out
         }
         Err(e) => return Outcome::error(e.to_string()),
     };
+    let image_tags = match &c.image {
+        Some(_) => image_tags(ctx, &v).await,
+        None => Vec::new(),
+    };
     let scope = compare::Scope {
         project: &ctx.project,
         networks: &ctx.networks,
         volumes: &ctx.volumes,
+        image_tags: &image_tags,
     };
     let mut problems = compare(c, &v, &scope);
     if let Some(true) = c.default_command
@@ -90,6 +95,21 @@ fn settled(c: &ContainerCheck, v: &Value) -> bool {
     let no_health = v.pointer("/State/Health").is_none_or(Value::is_null)
         && c.health.as_deref().is_some_and(|h| h != "none");
     (wants_running && stopped) || no_health
+}
+
+/// The names of the container's image (`docker run <id>` runs the image those name).
+async fn image_tags(ctx: &RunContext, v: &Value) -> Vec<String> {
+    let (Ok(engine), Some(id)) = (ctx.engine(), v.pointer("/Image").and_then(Value::as_str)) else {
+        return Vec::new();
+    };
+    match inspect::image(engine, id).await {
+        Ok(Some(image)) => image
+            .pointer("/RepoTags")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(json_text).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 /// The image's default command, unless the container was given its own.
@@ -147,13 +167,21 @@ async fn health_test(
         Ok(o) => o,
         Err(e) => return Some(format!("could not run its health check: {e}")),
     };
-    let passed = out.exit == Some(0);
+    // A test that does not finish in time fails, as for the engine; one whose end was not
+    // seen is no answer either way (a "fails" check must not pass on it).
+    let passed = match (out.exit, out.timed_out) {
+        (Some(code), _) => code == 0,
+        (None, true) => false,
+        (None, false) => {
+            return Some("its health check ran, but its exit code could not be read".into());
+        }
+    };
     match (want_pass, passed) {
         (true, false) => Some(format!(
             "expected its health check to pass now; it fails ({})",
             match out.exit {
                 Some(c) => format!("exit {c}"),
-                None => "it did not finish".into(),
+                None => "it did not finish in time".into(),
             }
         )),
         (false, true) => Some(

@@ -4,7 +4,7 @@
 use super::Refs;
 use crate::course::decode::matcher::{self, regex_ok};
 use crate::course::decode::{Ctx, Fields, describe, string};
-use crate::model::{Literal, Matcher};
+use crate::model::{Literal, Matcher, Port, Protocol};
 
 /// `Some(None)`: absent; `Some(Some(m))`: present and valid; `None`: present and invalid.
 pub(super) fn opt_matcher(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Option<Matcher>> {
@@ -99,7 +99,7 @@ pub(super) fn label_matchers(
     ok.then_some(out)
 }
 
-pub(super) fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<u16>> {
+pub(super) fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<Port>> {
     let Some(n) = f.get(key) else {
         return Some(Vec::new());
     };
@@ -117,14 +117,25 @@ pub(super) fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<u16>
     let mut out = Vec::new();
     for item in items {
         let text = item.scalar_text().unwrap_or_default();
-        let bare = text.trim_end_matches("/tcp").trim_end_matches("/udp");
-        match bare.parse::<u16>() {
-            Ok(p) if p > 0 => out.push(p),
+        // `8080` is TCP, as for Docker; `53/udp` is another port than `53`.
+        let (bare, protocol) = match text.split_once('/') {
+            None => (text.as_str(), Some(Protocol::Tcp)),
+            Some((n, proto)) => (
+                n,
+                match proto.to_ascii_lowercase().as_str() {
+                    "tcp" => Some(Protocol::Tcp),
+                    "udp" => Some(Protocol::Udp),
+                    _ => None,
+                },
+            ),
+        };
+        match (bare.parse::<u16>(), protocol) {
+            (Ok(number), Some(protocol)) if number > 0 => out.push(Port { number, protocol }),
             _ => {
                 ctx.error(
                     item.pos,
                     format!(
-                        "bad port {} in {} (write e.g. 8080 or \"8080/tcp\")",
+                        "bad port {} in {} (write e.g. 8080, \"8080/tcp\" or \"53/udp\")",
                         describe(item),
                         f.field(key)
                     ),

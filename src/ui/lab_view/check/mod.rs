@@ -402,10 +402,10 @@ fn http(h: &HttpCheck) -> Phrase {
     with_facts(out, facts)
 }
 
-fn ports(ports: &[u16]) -> String {
+fn ports<P: ToString>(ports: &[P]) -> String {
     ports
         .iter()
-        .map(u16::to_string)
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }

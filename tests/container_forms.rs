@@ -1,0 +1,206 @@
+//! The `container` kind's verdicts on inspect documents as Engine 20.10 gives them (shapes
+//! measured with `docker inspect`): forms Docker treats as the same pass, look-alikes that
+//! are not the lab's objects fail. No engine needed: `compare` is plain data.
+
+use std::path::Path;
+
+use lab::checks::kinds::container::compare::{Scope, compare};
+use lab::course::{LoadOptions, parse_lab};
+use lab::model::{CheckKind, ContainerCheck};
+use serde_json::{Value, json};
+
+/// A `container` check of `body` (the fields after `container:`).
+fn check(body: &str) -> ContainerCheck {
+    let text = format!(
+        "---\ntitle: Forms\n---\n\n## Task\n\n```yaml check\nid: c\ntitle: c\ncontainer: {body}\n```\n"
+    );
+    let lab = parse_lab(
+        &text,
+        "forms",
+        Path::new("labs/forms/README.md"),
+        Path::new("/tmp"),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("{d}\n{text}"));
+    match &lab.checks[0].kind {
+        CheckKind::Container(c) => (**c).clone(),
+        _ => panic!("not a container check"),
+    }
+}
+
+/// The problems `body` finds in `inspect`, for a lab whose stack has the network
+/// `backend` and the volume `stats` (project `w`), its image also named `tags`.
+fn problems_with(body: &str, inspect: &Value, tags: &[&str]) -> Vec<String> {
+    let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+    let scope = Scope {
+        project: "w",
+        networks: &["default".into(), "backend".into()],
+        volumes: &["stats".into()],
+        image_tags: &tags,
+    };
+    compare(&check(body), inspect, &scope)
+}
+
+fn problems(body: &str, inspect: &Value) -> Vec<String> {
+    problems_with(body, inspect, &[])
+}
+
+fn volume_at(name: &str, path: &str) -> Value {
+    json!({ "Mounts": [{
+        "Type": "volume", "Name": name, "Destination": path, "RW": false,
+        "Source": format!("/var/lib/docker/volumes/{name}/_data")
+    }]})
+}
+
+#[test]
+fn a_volume_or_network_with_the_stacks_bare_name_is_not_the_labs() {
+    // `-v stats:/stats` makes a new, empty volume `stats` beside the lab's `w-stats`.
+    let body = "{ container: x, mounts: [{ path: /stats, source: stats }] }";
+    assert!(problems(body, &volume_at("w-stats", "/stats")).is_empty());
+    let theirs = problems(body, &volume_at("stats", "/stats"));
+    assert_eq!(
+        theirs,
+        [
+            "expected the mount at /stats to come from the volume w-stats; it comes from the volume stats"
+        ]
+    );
+    // A volume the stack does not have is the student's own: its bare name is right.
+    let own = "{ container: x, mounts: [{ path: /cache, source: cache }] }";
+    assert!(problems(own, &volume_at("cache", "/cache")).is_empty());
+
+    let on = |nets: &[&str]| {
+        let o: serde_json::Map<String, Value> =
+            nets.iter().map(|n| (n.to_string(), json!({}))).collect();
+        json!({ "NetworkSettings": { "Networks": o } })
+    };
+    let body = "{ container: x, networks: [backend] }";
+    assert!(problems(body, &on(&["w-backend"])).is_empty());
+    assert_eq!(
+        problems(body, &on(&["backend"])),
+        ["expected it to be on the network w-backend; it is on backend"]
+    );
+    let not_on = "{ container: x, not_networks: [backend] }";
+    assert!(problems(not_on, &on(&["backend"])).is_empty());
+    // The full name in the check is that network, and a network of the student's own
+    // is found by its name.
+    assert!(
+        problems(
+            "{ container: x, networks: [w-backend] }",
+            &on(&["w-backend"])
+        )
+        .is_empty()
+    );
+    assert!(problems("{ container: x, networks: [partner] }", &on(&["partner"])).is_empty());
+}
+
+#[test]
+fn half_a_cpu_is_half_a_cpu_however_it_was_given() {
+    let body = "{ container: x, cpus: 0.5 }";
+    let host = |h: Value| json!({ "HostConfig": h });
+    assert!(problems(body, &host(json!({ "NanoCpus": 500000000 }))).is_empty());
+    // `--cpu-quota 50000` alone: the engine reports no period (the kernel's is 100 ms).
+    let quota = host(json!({ "NanoCpus": 0, "CpuQuota": 50000, "CpuPeriod": 0 }));
+    assert!(problems(body, &quota).is_empty());
+    let both = host(json!({ "NanoCpus": 0, "CpuQuota": 25000, "CpuPeriod": 50000 }));
+    assert!(problems(body, &both).is_empty());
+    let quarter = host(json!({ "NanoCpus": 0, "CpuQuota": 25000, "CpuPeriod": 0 }));
+    assert_eq!(
+        problems(body, &quarter),
+        ["expected a limit of 0.5 CPUs; it has 0.25"]
+    );
+    let none = host(json!({ "NanoCpus": 0, "CpuQuota": 0, "CpuPeriod": 0 }));
+    assert_eq!(
+        problems(body, &none),
+        ["expected a limit of 0.5 CPUs; it has none"]
+    );
+}
+
+#[test]
+fn a_port_is_published_for_its_protocol() {
+    let published = |key: &str| {
+        json!({ "NetworkSettings": { "Ports": {
+            key: [{ "HostIp": "0.0.0.0", "HostPort": "49153" }]
+        }}})
+    };
+    assert!(problems("{ container: x, ports: [8080] }", &published("8080/tcp")).is_empty());
+    assert!(
+        problems(
+            "{ container: x, ports: [\"8080/tcp\"] }",
+            &published("8080/tcp")
+        )
+        .is_empty()
+    );
+    assert!(
+        problems(
+            "{ container: x, ports: [\"53/udp\"] }",
+            &published("53/udp")
+        )
+        .is_empty()
+    );
+    // `-p 8080:8080/udp` does not publish the TCP port a bare 8080 means, nor the reverse.
+    assert_eq!(
+        problems("{ container: x, ports: [8080] }", &published("8080/udp")),
+        ["expected its port 8080 to be published; it is not"]
+    );
+    assert_eq!(
+        problems(
+            "{ container: x, ports: [\"53/udp\"] }",
+            &published("53/tcp")
+        ),
+        ["expected its port 53/udp to be published; it is not"]
+    );
+}
+
+#[test]
+fn an_image_is_the_same_by_any_of_its_names_in_every_matcher() {
+    let runs = |image: &str| json!({ "Config": { "Image": image }, "Image": "sha256:5e1a" });
+    let is = "{ container: x, image: busybox:1.36 }";
+    assert!(problems(is, &runs("docker.io/library/busybox:1.36")).is_empty());
+    // Run by its id: the image those names name.
+    assert!(problems_with(is, &runs("5e1a"), &["busybox:1.36"]).is_empty());
+    assert!(!problems_with(is, &runs("5e1a"), &["other:1"]).is_empty());
+    // `not` and `any` see the same equivalence as a bare `equals`.
+    let not = "{ container: x, image: { not: { equals: busybox:1.36 } } }";
+    assert!(!problems(not, &runs("busybox:1.36")).is_empty());
+    assert!(!problems(not, &runs("docker.io/library/busybox:1.36")).is_empty());
+    assert!(problems(not, &runs("busybox:1.37")).is_empty());
+    let any = "{ container: x, image: { any: [{ equals: busybox:1.36 }, { equals: alpine:3 }] } }";
+    assert!(problems(any, &runs("docker.io/library/busybox:1.36")).is_empty());
+    assert!(!problems(any, &runs("busybox:1.35")).is_empty());
+}
+
+#[test]
+fn a_tmpfs_path_is_one_path_with_or_without_its_slash() {
+    // `--tmpfs /tmp/` keeps the slash in HostConfig.Tmpfs; `Mounts` would list `/tmp`.
+    let v = json!({ "HostConfig": { "Tmpfs": { "/tmp/": "" } }, "Mounts": [] });
+    assert!(problems("{ container: x, mounts: [/tmp] }", &v).is_empty());
+    assert!(
+        problems(
+            "{ container: x, mounts: [{ path: /tmp/, type: tmpfs }] }",
+            &v
+        )
+        .is_empty()
+    );
+    assert!(!problems("{ container: x, mounts: [/data] }", &v).is_empty());
+}
+
+#[test]
+fn inspect_settings_compare_text_exactly_and_sizes_in_any_unit() {
+    let v = json!({
+        "Config": { "WorkingDir": "/SRV", "User": "nobody" },
+        "HostConfig": { "ShmSize": 67108864, "Memory": 134217728 }
+    });
+    let at = |path: &str, want: &str| {
+        problems(
+            &format!("{{ container: x, inspect: [{{ path: {path}, equals: \"{want}\" }}] }}"),
+            &v,
+        )
+        .is_empty()
+    };
+    assert!(!at("/Config/WorkingDir", "/srv"));
+    assert!(at("/Config/WorkingDir", "/SRV"));
+    assert!(!at("/Config/User", "NOBODY"));
+    assert!(at("/HostConfig/ShmSize", "64m"));
+    assert!(at("/HostConfig/Memory", "128m"));
+    assert!(!at("/HostConfig/Memory", "64m"));
+}
