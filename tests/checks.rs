@@ -489,3 +489,50 @@ async fn a_long_output_keeps_its_exit_code() {
             .collect::<Vec<_>>()
     );
 }
+
+/// "Not open from the host" of a service is about its published port: one that listens but
+/// publishes nothing passes (a Linux host would reach it over the bridge all the same).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_port_not_published_is_not_open_from_the_host() {
+    let p = Project::new("unpublished");
+    let listen = ["sh", "-c", "nc -ll -p 9000 -e cat"];
+    p.run("app", &[&[IMAGE][..], &listen[..]].concat());
+    let web = p.run("web", &[&["-p", "9000", IMAGE][..], &listen[..]].concat());
+    // web listens before it is judged closed (else "closed" would pass by timing).
+    let listening = (0..50).any(|_| {
+        let out = std::process::Command::new("docker")
+            .args(["exec", &web, "sh", "-c", "netstat -ltn | grep -q ':9000 '"])
+            .output();
+        let ok = out.is_ok_and(|o| o.status.success());
+        if !ok {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        ok
+    });
+    assert!(listening, "web never listened on 9000");
+    let ws = support::workspace();
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: app-closed\ntitle: a\ntcp: { service: app, port: 9000, open: false }",
+            "id: web-closed\ntitle: b\ntcp: { service: web, port: 9000, open: false }",
+            "id: web-open\ntitle: c\neventually: 5s\ntcp: { service: web, port: 9000 }",
+        ]),
+        ws.path(),
+    )
+    .await;
+    let got = statuses(&results);
+    assert_eq!(
+        got,
+        vec![
+            ("app-closed".to_string(), Status::Pass),
+            ("web-closed".to_string(), Status::Fail),
+            ("web-open".to_string(), Status::Pass),
+        ],
+        "{:#?}",
+        results
+            .iter()
+            .map(|r| format!("{}: {}", r.id, r.message))
+            .collect::<Vec<_>>()
+    );
+}

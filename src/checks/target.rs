@@ -85,6 +85,11 @@ pub async fn in_service(
         ..Default::default()
     };
     let out = exec_in(ctx, &found.id, &req, timeout).await?;
+    if out.exit.is_none() && !out.timed_out {
+        return Err(format!(
+            "the probe in the container of {from} ended, but the engine did not report its exit code"
+        ));
+    }
     if out.exit == Some(126) || out.exit == Some(127) {
         return Err(format!(
             "the probe needs busybox tools (sh, nc, wget, nslookup) in the container of {from}: {}",

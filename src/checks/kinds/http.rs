@@ -140,10 +140,10 @@ async fn from_host(
     let (host, port, path) = match (&c.url, &c.target) {
         (Some(u), _) => parse_url(u).map_err(Failure::Error)?,
         (None, Some(t)) => {
-            let (h, p) = host_address(ctx, t, c.port.unwrap_or(80))
+            let a = host_address(ctx, t, c.port.unwrap_or(80))
                 .await
                 .map_err(Failure::Found)?;
-            (h, p, c.path.clone())
+            (a.host, a.port, c.path.clone())
         }
         (None, None) => {
             return Err(Failure::Error(

@@ -9,15 +9,28 @@ use crate::checks::target::find;
 use crate::engine::inspect;
 use crate::model::Target;
 
+/// Where the student's machine reaches `port` of a container.
+pub struct HostAddress {
+    pub host: String,
+    pub port: u16,
+    /// Through a published port (else the container's own address, which a Linux host
+    /// reaches over the bridge and Docker Desktop does not).
+    pub published: bool,
+}
+
 /// The host and port at which the student's machine reaches `port` of a container: the
 /// published port when there is one, else the container's address on its first network.
 pub async fn host_address(
     ctx: &RunContext,
     target: &Target,
     port: u16,
-) -> Result<(String, u16), Outcome> {
+) -> Result<HostAddress, Outcome> {
     if *target == Target::Host {
-        return Ok(("127.0.0.1".into(), port));
+        return Ok(HostAddress {
+            host: "127.0.0.1".into(),
+            port,
+            published: true,
+        });
     }
     let found = find(ctx, target).await?;
     let engine = ctx.engine().map_err(Outcome::error)?;
@@ -41,7 +54,11 @@ pub async fn host_address(
                 } else {
                     ip.to_string()
                 };
-                return Ok((host, p));
+                return Ok(HostAddress {
+                    host,
+                    port: p,
+                    published: true,
+                });
             }
         }
     }
@@ -56,7 +73,11 @@ pub async fn host_address(
             })
         });
     match ip {
-        Some(ip) => Ok((ip.to_string(), port)),
+        Some(ip) => Ok(HostAddress {
+            host: ip.to_string(),
+            port,
+            published: false,
+        }),
         None => Err(Outcome::fail(format!(
             "{} has neither a published port {port} nor a network address",
             found.name

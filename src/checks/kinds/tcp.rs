@@ -35,7 +35,16 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
             let (host, port) = match (&c.service, &c.host) {
                 (Some(s), _) => {
                     match host_address(ctx, &Target::Service(s.clone()), c.port).await {
-                        Ok(a) => a,
+                        // "Not open from the host" of a service is about its published
+                        // port: without one, nothing is open, whatever its own address
+                        // answers over the bridge.
+                        Ok(a) if !a.published && !c.open => {
+                            return Outcome::pass(format!(
+                                "{s} publishes no port {}, as expected",
+                                c.port
+                            ));
+                        }
+                        Ok(a) => (a.host, a.port),
                         Err(o) => return o,
                     }
                 }
