@@ -200,13 +200,68 @@ fn workspace_text(ctx: &RunContext, file: &str) -> Result<Option<String>, Outcom
         .take(FILE_CAP)
         .read_to_end(&mut bytes)
         .map_err(|e| Outcome::error(format!("could not read {}: {e}", full.display())))?;
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+    Ok(Some(crate::text::file_text(&bytes)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::outcome::Status;
     use serde_json::json;
+
+    /// `passphrase` graded in an answers.md holding `bytes`, without an engine.
+    async fn graded(bytes: &[u8], expect: AnswerExpect) -> Outcome {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("answers.md"), bytes).expect("answers.md written");
+        let ws = dir.path().to_path_buf();
+        let ctx = RunContext::new(None, "t", ws.clone(), ws);
+        let check = AnswerCheck {
+            file: "answers.md".into(),
+            key: "passphrase".into(),
+            expect,
+        };
+        run(&ctx, &check).await
+    }
+
+    fn kettle() -> AnswerExpect {
+        AnswerExpect::Equals(vec!["copper-kettle".into()])
+    }
+
+    fn utf16(text: &str, le: bool) -> Vec<u8> {
+        let mut bytes = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            bytes.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        bytes
+    }
+
+    #[tokio::test]
+    async fn answers_saved_by_windows_tools_are_read() {
+        // Notepad "UTF-8 with BOM", PowerShell 5.1 `Set-Content -Encoding UTF8`.
+        let bom = b"\xEF\xBB\xBFpassphrase: copper-kettle\r\n";
+        let o = graded(bom, kettle()).await;
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        // PowerShell 5.1 `echo "passphrase: copper-kettle" > answers.md`.
+        for le in [true, false] {
+            let bytes = utf16("passphrase: copper-kettle\r\n", le);
+            let o = graded(&bytes, kettle()).await;
+            assert_eq!(o.status, Status::Pass, "{}", o.message);
+        }
+        // A digest is of the decoded value, not of the bytes on disk.
+        let digest = read::sha256_hex("copper-kettle");
+        let o = graded(
+            &utf16("passphrase: copper-kettle", true),
+            AnswerExpect::Sha256(vec![digest]),
+        )
+        .await;
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        let o = graded(&utf16("passphrase: brass-kettle", true), kettle()).await;
+        assert_eq!(o.status, Status::Fail, "{}", o.message);
+    }
 
     #[test]
     fn pointers_with_stars_find_every_value() {
