@@ -263,6 +263,28 @@ mod tests {
         assert_eq!(o.status, Status::Fail, "{}", o.message);
     }
 
+    #[tokio::test]
+    async fn a_full_stop_after_a_word_answer() {
+        for answer in [
+            "copper-kettle.",
+            "**copper-kettle**.",
+            "`copper-kettle`!",
+            "copper-kettle (SIGKILL).",
+        ] {
+            let text = format!("passphrase: {answer}\n");
+            let o = graded(text.as_bytes(), kettle()).await;
+            assert_eq!(o.status, Status::Pass, "{answer}: {}", o.message);
+            let digest = AnswerExpect::Sha256(vec![read::sha256_hex("copper-kettle")]);
+            let o = graded(text.as_bytes(), digest).await;
+            assert_eq!(o.status, Status::Pass, "{answer}: {}", o.message);
+        }
+        for answer in ["copper-kettle..", "copper.kettle", "copper-kettle?"] {
+            let text = format!("passphrase: {answer}\n");
+            let o = graded(text.as_bytes(), kettle()).await;
+            assert_eq!(o.status, Status::Fail, "{answer}: {}", o.message);
+        }
+    }
+
     #[test]
     fn pointers_with_stars_find_every_value() {
         let doc = json!({

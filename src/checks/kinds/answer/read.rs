@@ -128,12 +128,19 @@ fn strip_markers(line: &str) -> &str {
     }
 }
 
-/// A value without what surrounds it for looks: spaces, quotes, emphasis, backticks, and a
-/// trailing remark in parentheses (`137 (SIGKILL)` is `137`). Case is kept.
+/// A value without what surrounds it for looks: spaces, quotes, emphasis, backticks, a
+/// trailing remark in parentheses (`137 (SIGKILL)` is `137`) and one full stop or `!` that
+/// ends the sentence (`copper-kettle.` is `copper-kettle`, as `137.` already was `137` as a
+/// number). Case is kept.
 pub fn undecorate(value: &str) -> String {
     let mut v = value.trim();
+    let mut stopped = false;
     loop {
         let before = v;
+        if !stopped && let Some(rest) = without_full_stop(v) {
+            v = rest.trim_end();
+            stopped = true;
+        }
         v = without_remark(v).trim();
         for (open, close) in PAIRS {
             if v.len() >= open.len() + close.len()
@@ -147,6 +154,14 @@ pub fn undecorate(value: &str) -> String {
             return v.to_string();
         }
     }
+}
+
+/// `copper-kettle.` → `copper-kettle`: one `.` or `!` at the end, not after another mark
+/// (`..`, `?!` stay: they are no sentence's end) and not all there is.
+fn without_full_stop(v: &str) -> Option<&str> {
+    let rest = v.strip_suffix(['.', '!'])?;
+    let ends_marked = rest.ends_with(['.', '!', '?']);
+    (!rest.trim().is_empty() && !ends_marked).then_some(rest)
 }
 
 /// `137 (SIGKILL)` → `137`: a parenthesised remark at the end, after a space, when
@@ -243,6 +258,11 @@ fn number(text: &str) -> Option<Number> {
 pub fn digests(value: &str) -> Vec<String> {
     let norm = normalize(value);
     let mut forms = vec![norm.clone()];
+    // The normal form drops a final `.` or `!`; a digest taken of a value with one (before
+    // it did) still matches, as `equals:` of that value does.
+    if !norm.is_empty() {
+        forms.extend([format!("{norm}."), format!("{norm}!")]);
+    }
     if let Some(n) = number(&norm) {
         let plain = match n {
             Number::Whole(i) => i.to_string(),
@@ -409,6 +429,21 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_s_full_stop_is_not_part_of_the_value() {
+        assert!(same("copper-kettle.", "copper-kettle"));
+        assert!(same("copper-kettle!", "copper-kettle"));
+        assert!(same("`copper-kettle`.", "copper-kettle"));
+        assert!(same("copper-kettle", "copper-kettle."));
+        assert!(same("137 (SIGKILL).", "137"));
+        assert!(!same("copper-kettle..", "copper-kettle"));
+        assert!(!same("copper.kettle", "copperkettle"));
+        assert!(!same("copper-kettle?", "copper-kettle"));
+        assert_eq!(undecorate("6.1.0-18-amd64."), "6.1.0-18-amd64");
+        assert_eq!(undecorate("..."), "...");
+        assert_eq!(undecorate("."), ".");
+    }
+
+    #[test]
     fn values_compare_by_case_and_numbers_by_value() {
         assert!(same("Copper-Kettle", "copper-kettle"));
         assert!(same("copper  kettle", "copper kettle"));
@@ -432,14 +467,16 @@ mod tests {
     fn digests_are_of_the_normal_form() {
         // printf %s copper-kettle | sha256sum
         let kettle = "eb9a1813b62bfca6f65bbd78676b4ed8a7204a6530482645c18a10d63e025bb2";
-        assert_eq!(digests("**Copper-Kettle**"), vec![kettle.to_string()]);
+        assert_eq!(digests("**Copper-Kettle**")[0], kettle);
         // printf %s 137 | sha256sum
         let n137 = "d80eae6e96d148b3b2abbbc6760077b66c4ea071f847dab573d507a32c4d99a5";
-        assert_eq!(digests("137"), vec![n137.to_string()]);
-        assert_eq!(
-            digests("137.0"),
-            vec![sha256_hex("137.0"), n137.to_string()]
-        );
-        assert_eq!(digests("1.50")[1], sha256_hex("1.5"));
+        assert_eq!(digests("137")[0], n137);
+        assert_eq!(digests("137.0")[0], sha256_hex("137.0"));
+        assert!(digests("137.0").contains(&n137.to_string()));
+        assert!(!digests("138").contains(&n137.to_string()));
+        assert!(digests("1.50").contains(&sha256_hex("1.5")));
+        // An author's digest of a value that ends a sentence.
+        assert!(digests("Done").contains(&sha256_hex("done.")));
+        assert!(digests("done.").contains(&sha256_hex("done")));
     }
 }
