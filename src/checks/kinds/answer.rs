@@ -3,6 +3,7 @@
 //! the student wrote, never the expected value.
 
 pub mod read;
+mod table;
 
 use std::io::Read;
 
@@ -283,6 +284,13 @@ mod tests {
             let o = graded(text.as_bytes(), kettle()).await;
             assert_eq!(o.status, Status::Fail, "{answer}: {}", o.message);
         }
+    }
+
+    #[tokio::test]
+    async fn an_answer_in_a_table() {
+        let text = "| key | value |\n|---|:---:|\n| passphrase | `copper-kettle` |\n";
+        let o = graded(text.as_bytes(), kettle()).await;
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Reading `key: value` lines the way a person writes them in Markdown (LAB_FORMAT §4.5):
 //! list markers, headings, quotes, bold, backticks, CRLF and a trailing remark in
-//! parentheses are decoration, not part of the key or the value.
+//! parentheses are decoration, not part of the key or the value. A table row
+//! `| key | value |` gives a key too.
 //!
 //! Lines inside fenced code blocks count like any other: a student who pastes the task's
 //! template into a code block means the answers in it.
 
 use sha2::{Digest, Sha256};
+
+use super::table;
 
 /// One line of the answers file that gives the key asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +22,8 @@ pub struct Line {
 }
 
 /// Characters that wrap a key or a value for looks: emphasis, code, quotes.
-const DECORATION: &[char] = &['*', '_', '`', '"', '\'', '“', '”', '‘', '’', '„', '«', '»'];
+pub(super) const DECORATION: &[char] =
+    &['*', '_', '`', '"', '\'', '“', '”', '‘', '’', '„', '«', '»'];
 
 /// Pairs that may surround a value, outermost first.
 const PAIRS: &[(&str, &str)] = &[
@@ -39,11 +43,14 @@ const PAIRS: &[(&str, &str)] = &[
 /// Every line that gives `key`, in order.
 pub fn lines_for(text: &str, key: &str) -> Vec<Line> {
     let want = normalize_key(key);
-    text.split('\n')
+    let raws: Vec<&str> = text
+        .split('\n')
+        .map(|raw| raw.strip_suffix('\r').unwrap_or(raw))
+        .collect();
+    raws.iter()
         .enumerate()
-        .filter_map(|(i, raw)| {
-            let raw = raw.strip_suffix('\r').unwrap_or(raw);
-            let (k, v) = key_value(raw)?;
+        .filter_map(|(i, &raw)| {
+            let (k, v) = entry(raw, raws.get(i + 1).copied())?;
             (normalize_key(&k) == want).then(|| Line {
                 number: i + 1,
                 text: raw.to_string(),
@@ -51,6 +58,30 @@ pub fn lines_for(text: &str, key: &str) -> Vec<Line> {
             })
         })
         .collect()
+}
+
+/// A line read as `key: value` or as a table row `| key | value |`; `next` is the line
+/// after it, which tells a table's header row (`| key | value |` above `|---|---|`).
+fn entry(line: &str, next: Option<&str>) -> Option<(String, String)> {
+    let Some(cells) = table::cells(strip_markers(line)) else {
+        return key_value(line);
+    };
+    match cells.as_slice() {
+        [one] => key_value(one),
+        [k, v] => {
+            let rule_next = next
+                .and_then(|n| table::cells(strip_markers(n)))
+                .is_some_and(|c| table::is_rule(&c));
+            if table::is_rule(&cells) || (rule_next && table::is_heading(&cells)) {
+                return None;
+            }
+            let key = k.trim_matches(|c: char| c == ':' || DECORATION.contains(&c));
+            let key = key.trim();
+            (!key.is_empty()).then(|| (key.to_string(), undecorate(v)))
+        }
+        // A third column would leave which one is the answer a guess.
+        _ => None,
+    }
 }
 
 /// A line read as `key: value`, both undecorated; `None` when it is no such line.
@@ -410,6 +441,33 @@ mod tests {
             value_of(text, "passphrase").as_deref(),
             Some("copper-kettle")
         );
+    }
+
+    #[test]
+    fn table_rows_give_keys() {
+        let text = "| Key | Answer |\n| --- | --- |\n| **passphrase** | `copper-kettle` |\n\
+                    | id: | 4f2a9c1b7e3d |\n|ip|10.0.0.2\n| kernel | |\n| a | b | c |\n";
+        assert_eq!(
+            value_of(text, "passphrase").as_deref(),
+            Some("copper-kettle")
+        );
+        assert_eq!(value_of(text, "id").as_deref(), Some("4f2a9c1b7e3d"));
+        assert_eq!(value_of(text, "ip").as_deref(), Some("10.0.0.2"));
+        assert_eq!(value_of(text, "kernel").as_deref(), Some(""));
+        assert_eq!(value_of(text, "key"), None);
+        assert_eq!(value_of(text, "a"), None);
+        // A header row that is an answer, and a row that is not above a rule, are read.
+        let text = "| passphrase | copper-kettle |\n|---|---|\n| key | value |\n";
+        assert_eq!(
+            value_of(text, "passphrase").as_deref(),
+            Some("copper-kettle")
+        );
+        assert_eq!(value_of(text, "key").as_deref(), Some("value"));
+        assert_eq!(
+            value_of("> | passphrase: x |", "passphrase").as_deref(),
+            Some("x")
+        );
+        assert_eq!(value_of("|---|---|", "---"), None);
     }
 
     #[test]

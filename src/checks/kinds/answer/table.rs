@@ -55,8 +55,14 @@ mod tests {
     #[test]
     fn rows_rules_and_headings() {
         let row = |l: &str| cells(l).unwrap_or_default();
-        assert_eq!(row("| passphrase | copper-kettle |"), ["passphrase", "copper-kettle"]);
-        assert_eq!(row("|passphrase|copper-kettle"), ["passphrase", "copper-kettle"]);
+        assert_eq!(
+            row("| passphrase | copper-kettle |"),
+            ["passphrase", "copper-kettle"]
+        );
+        assert_eq!(
+            row("|passphrase|copper-kettle"),
+            ["passphrase", "copper-kettle"]
+        );
         assert_eq!(row(r"| cmd | a \| b |"), ["cmd", "a | b"]);
         assert_eq!(cells("passphrase: x"), None);
         assert!(is_rule(&row("|---|:---:|")));
