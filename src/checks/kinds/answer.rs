@@ -30,8 +30,13 @@ pub async fn run(ctx: &RunContext, c: &AnswerCheck) -> Outcome {
         Err(o) => return o,
     };
     let lines = read::lines_for(&text, &c.key);
-    // The first line with a value counts: a template's empty `key:` above it is no answer.
-    let Some(line) = lines.iter().find(|l| !l.value.is_empty()) else {
+    // The first line with a value counts: a template's empty `key:` or its placeholder
+    // (`key: <the value of …>`) above it is no answer, and the first answer is the one
+    // meant (a later different one reads as a second guess). A placeholder with no answer
+    // is graded as written (`<none>` may be right) and said to be one if wrong.
+    let answered = |l: &&read::Line| !l.value.is_empty();
+    let first = lines.iter().filter(answered).find(|l| !l.placeholder);
+    let Some(line) = first.or_else(|| lines.iter().find(answered)) else {
         return if lines.is_empty() {
             Outcome::missing(format!(
                 "{} has no line for {key}: write \"{key}: …\" on a line of its own",
@@ -78,9 +83,12 @@ pub async fn run(ctx: &RunContext, c: &AnswerCheck) -> Outcome {
     {
         message.push_str(&format!(" (give at least {n} characters of it)"));
     }
+    if line.placeholder {
+        message.push_str(" (that is the template's placeholder: write your answer in its place)");
+    }
     let later = lines
         .iter()
-        .filter(|l| l.number > line.number && !l.value.is_empty())
+        .filter(|l| l.number > line.number && !l.value.is_empty() && !l.placeholder)
         .find(|l| !read::same(&l.value, &line.value));
     if let Some(l) = later {
         message.push_str(&format!(
@@ -261,6 +269,38 @@ mod tests {
         .await;
         assert_eq!(o.status, Status::Pass, "{}", o.message);
         let o = graded(&utf16("passphrase: brass-kettle", true), kettle()).await;
+        assert_eq!(o.status, Status::Fail, "{}", o.message);
+    }
+
+    fn equals(values: &[&str]) -> AnswerExpect {
+        AnswerExpect::Equals(values.iter().map(|v| v.to_string()).collect())
+    }
+
+    #[tokio::test]
+    async fn a_template_placeholder_above_the_answer_is_no_answer() {
+        let text = "passphrase: <the value of the environment variable PASSPHRASE>\n\
+                    id: <the first 12 characters>\n\n\
+                    passphrase: copper-kettle\n";
+        let o = graded(text.as_bytes(), kettle()).await;
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        assert!(
+            o.evidence.contains(":4: passphrase: copper-kettle"),
+            "{}",
+            o.evidence
+        );
+        // The placeholder left alone is graded, and said to be one.
+        let o = graded(b"passphrase: <the value of PASSPHRASE>\n", kettle()).await;
+        assert_eq!(o.status, Status::Fail, "{}", o.message);
+        assert!(o.message.contains("placeholder"), "{}", o.message);
+        // A value docker itself prints in angle brackets is an answer like any other.
+        let o = graded(b"passphrase: <none>\n", equals(&["<none>"])).await;
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        // Two real answers: the first still counts.
+        let o = graded(
+            b"passphrase: brass-kettle\npassphrase: copper-kettle\n",
+            kettle(),
+        )
+        .await;
         assert_eq!(o.status, Status::Fail, "{}", o.message);
     }
 

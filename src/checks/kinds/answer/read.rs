@@ -19,6 +19,8 @@ pub struct Line {
     pub text: String,
     /// The value with its decoration removed, case kept: what the student wrote.
     pub value: String,
+    /// The value is the task's template placeholder (`<the value of …>`), not an answer.
+    pub placeholder: bool,
 }
 
 /// Characters that wrap a key or a value for looks: emphasis, code, quotes.
@@ -54,10 +56,19 @@ pub fn lines_for(text: &str, key: &str) -> Vec<Line> {
             (normalize_key(&k) == want).then(|| Line {
                 number: i + 1,
                 text: raw.to_string(),
+                placeholder: is_placeholder(&v),
                 value: v,
             })
         })
         .collect()
+}
+
+/// A template's stand-in for a value, as the labs write them (`key: <the value of …>`): a
+/// description in angle brackets, or `...`. `<none>`, which docker prints, has no space in it.
+fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let described = v.starts_with('<') && v.ends_with('>') && v.contains(char::is_whitespace);
+    described || matches!(v, "..." | "…")
 }
 
 /// A line read as `key: value` or as a table row `| key | value |`; `next` is the line
@@ -424,6 +435,17 @@ mod tests {
         assert_eq!(lines[0].number, 3);
         assert_eq!(lines[0].value, "copper-kettle");
         assert_eq!(lines[0].text, "- passphrase: copper-kettle");
+    }
+
+    #[test]
+    fn template_placeholders_are_marked() {
+        let text = "passphrase: <the value of PASSPHRASE>\npassphrase: ...\n\
+                    passphrase: <none>\npassphrase: copper-kettle\n";
+        let marks: Vec<bool> = lines_for(text, "passphrase")
+            .iter()
+            .map(|l| l.placeholder)
+            .collect();
+        assert_eq!(marks, [true, true, false, false]);
     }
 
     #[test]
