@@ -2,6 +2,7 @@
 //! with a value, a digest, a pattern, or what the live engine reports. Messages show what
 //! the student wrote, never the expected value.
 
+mod offered;
 pub mod read;
 mod table;
 
@@ -52,30 +53,53 @@ pub async fn run(ctx: &RunContext, c: &AnswerCheck) -> Outcome {
         };
     };
     let evidence = format!("{}:{}: {}", c.file, line.number, line.text);
-    let right = match &c.expect {
-        AnswerExpect::Equals(values) => values.iter().any(|v| read::same(&line.value, v)),
-        AnswerExpect::Sha256(digests) => read::digests(&line.value)
-            .iter()
-            .any(|d| digests.iter().any(|w| w.eq_ignore_ascii_case(d))),
+    let inspected = match &c.expect {
+        AnswerExpect::Inspect(i) => match expected(ctx, i).await {
+            Ok(values) => values,
+            Err(o) => return o,
+        },
+        _ => Vec::new(),
+    };
+    let pattern = match &c.expect {
         AnswerExpect::Matches(re) => regex::RegexBuilder::new(re)
             .case_insensitive(true)
             .size_limit(1 << 20)
             .build()
-            .is_ok_and(|r| r.is_match(&line.value)),
-        AnswerExpect::Inspect(i) => match expected(ctx, i).await {
-            Ok(values) => values.iter().any(|v| accepts(&line.value, v, i.prefix)),
-            Err(o) => return o,
-        },
+            .ok(),
+        _ => None,
     };
-    if right {
+    let is_right = |value: &str| match &c.expect {
+        AnswerExpect::Equals(values) => values.iter().any(|v| read::same(value, v)),
+        AnswerExpect::Sha256(digests) => read::digests(value)
+            .iter()
+            .any(|d| digests.iter().any(|w| w.eq_ignore_ascii_case(d))),
+        AnswerExpect::Matches(_) => pattern.as_ref().is_some_and(|r| r.is_match(value)),
+        AnswerExpect::Inspect(i) => inspected.iter().any(|v| accepts(value, v, i.prefix)),
+    };
+    // `137 (or 143)` is a choice, not an answer: every value the line offers must be right.
+    if is_right(&line.value) && line.offered.iter().all(|o| is_right(o)) {
         return Outcome::pass(format!("{} gives the right {}", c.file, c.key)).evidence(evidence);
     }
-    let mut message = format!(
-        "{} says {} is {}; that is not right",
-        c.file,
-        c.key,
-        quote(&line.value)
-    );
+    let mut message = if line.offered.is_empty() {
+        format!(
+            "{} says {} is {}; that is not right",
+            c.file,
+            c.key,
+            quote(&line.value)
+        )
+    } else {
+        // Which of them is wrong is not said: that would grade each guess.
+        let all: Vec<String> = std::iter::once(&line.value)
+            .chain(&line.offered)
+            .map(|v| quote(v))
+            .collect();
+        format!(
+            "{} gives more than one {}: {}; write only the one you mean",
+            c.file,
+            c.key,
+            all.join(" or ")
+        )
+    };
     if let AnswerExpect::Inspect(AnswerInspect {
         prefix: Some(n), ..
     }) = &c.expect
@@ -302,6 +326,46 @@ mod tests {
         )
         .await;
         assert_eq!(o.status, Status::Fail, "{}", o.message);
+    }
+
+    #[tokio::test]
+    async fn a_hedged_answer_does_not_pass() {
+        for hedge in [
+            "137 (or 143)",
+            "137 (143?)",
+            "137 (maybe 143)",
+            "137 (either 137 or 143)",
+            "137 (137 / 143)",
+            "`137` (or perhaps 143.)",
+        ] {
+            let text = format!("passphrase: {hedge}\n");
+            let o = graded(text.as_bytes(), equals(&["137"])).await;
+            assert_eq!(o.status, Status::Fail, "{hedge}: {}", o.message);
+            assert!(o.message.contains("143"), "{hedge}: {}", o.message);
+            let digest = AnswerExpect::Sha256(vec![read::sha256_hex("137")]);
+            let o = graded(text.as_bytes(), digest).await;
+            assert_eq!(o.status, Status::Fail, "{hedge}: {}", o.message);
+        }
+        let text = b"passphrase: copper-kettle (or brass-kettle)\n";
+        assert_eq!(graded(text, kettle()).await.status, Status::Fail);
+        // Remarks that explain, and alternatives that are right too, still pass.
+        for (answer, right) in [
+            ("137 (SIGKILL)", "137"),
+            ("137 (SIGKILL, after the 10 s grace period)", "137"),
+            ("137 (signal 9 or SIGKILL)", "137"),
+            ("137 (128 + 9)", "137"),
+            ("137 (or 137.0)", "137"),
+            ("nc (or /bin/nc)", "nc"),
+            ("nc (/bin/nc in busybox)", "nc"),
+            (
+                "copper-kettle (from the env, or so docker inspect says)",
+                "copper-kettle",
+            ),
+        ] {
+            let text = format!("passphrase: {answer}\n");
+            let o = graded(text.as_bytes(), equals(&[right, "/bin/nc"])).await;
+            assert_eq!(o.status, Status::Pass, "{answer}: {}", o.message);
+        }
     }
 
     #[tokio::test]

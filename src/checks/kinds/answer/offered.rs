@@ -96,6 +96,7 @@ fn segments(words: &[&str]) -> Vec<Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::kinds::answer::read::{lines_for, undecorated};
 
     #[test]
     fn what_a_remark_offers() {
@@ -123,5 +124,19 @@ mod tests {
         for (value, remark, want) in cases {
             assert_eq!(offered(value, remark), *want, "{value} ({remark})");
         }
+    }
+
+    #[test]
+    fn remarks_are_kept_for_what_they_offer() {
+        let offered = |text: &str| lines_for(text, "k").remove(0).offered;
+        assert_eq!(offered("k: 137 (or 143)"), ["143"]);
+        assert_eq!(offered("k: `137 (or 143)`."), ["143"]);
+        assert_eq!(offered("k: 137 (SIGKILL) (maybe 143)"), ["143"]);
+        assert_eq!(offered("| k | 137 (143?) |"), ["143"]);
+        assert!(offered("k: 137 (SIGKILL)").is_empty());
+        assert_eq!(
+            undecorated("`137` (a (b))"),
+            ("137".to_string(), vec!["a (b)".to_string()])
+        );
     }
 }

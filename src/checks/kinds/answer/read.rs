@@ -21,6 +21,8 @@ pub struct Line {
     pub value: String,
     /// The value is the task's template placeholder (`<the value of …>`), not an answer.
     pub placeholder: bool,
+    /// Other values its remarks offer (`137 (or 143)` offers `143`).
+    pub offered: Vec<String>,
 }
 
 /// Characters that wrap a key or a value for looks: emphasis, code, quotes.
@@ -52,12 +54,21 @@ pub fn lines_for(text: &str, key: &str) -> Vec<Line> {
     raws.iter()
         .enumerate()
         .filter_map(|(i, &raw)| {
-            let (k, v) = entry(raw, raws.get(i + 1).copied())?;
-            (normalize_key(&k) == want).then(|| Line {
+            let (k, written) = entry(raw, raws.get(i + 1).copied())?;
+            if normalize_key(&k) != want {
+                return None;
+            }
+            let (value, remarks) = undecorated(&written);
+            let offered = remarks
+                .iter()
+                .flat_map(|r| super::offered::offered(&value, r))
+                .collect();
+            Some(Line {
                 number: i + 1,
                 text: raw.to_string(),
-                placeholder: is_placeholder(&v),
-                value: v,
+                placeholder: is_placeholder(&value),
+                value,
+                offered,
             })
         })
         .collect()
@@ -71,14 +82,15 @@ fn is_placeholder(value: &str) -> bool {
     described || matches!(v, "..." | "…")
 }
 
-/// A line read as `key: value` or as a table row `| key | value |`; `next` is the line
-/// after it, which tells a table's header row (`| key | value |` above `|---|---|`).
-fn entry(line: &str, next: Option<&str>) -> Option<(String, String)> {
+/// A line read as `key: value` or as a table row `| key | value |`, the value as written;
+/// `next` is the line after it, which tells a table's header row (`| key | value |` above
+/// `|---|---|`).
+fn entry<'l>(line: &'l str, next: Option<&str>) -> Option<(String, std::borrow::Cow<'l, str>)> {
     let Some(cells) = table::cells(strip_markers(line)) else {
-        return key_value(line);
+        return split(line).map(|(k, v)| (k, v.into()));
     };
     match cells.as_slice() {
-        [one] => key_value(one),
+        [one] => split(one).map(|(k, v)| (k, v.to_string().into())),
         [k, v] => {
             let rule_next = next
                 .and_then(|n| table::cells(strip_markers(n)))
@@ -88,7 +100,7 @@ fn entry(line: &str, next: Option<&str>) -> Option<(String, String)> {
             }
             let key = k.trim_matches(|c: char| c == ':' || DECORATION.contains(&c));
             let key = key.trim();
-            (!key.is_empty()).then(|| (key.to_string(), undecorate(v)))
+            (!key.is_empty()).then(|| (key.to_string(), v.clone().into()))
         }
         // A third column would leave which one is the answer a guess.
         _ => None,
@@ -97,6 +109,11 @@ fn entry(line: &str, next: Option<&str>) -> Option<(String, String)> {
 
 /// A line read as `key: value`, both undecorated; `None` when it is no such line.
 pub fn key_value(line: &str) -> Option<(String, String)> {
+    split(line).map(|(k, v)| (k, undecorate(v)))
+}
+
+/// A `key: value` line's key, undecorated, and its value as written.
+fn split(line: &str) -> Option<(String, &str)> {
     let body = strip_markers(line);
     let (key_raw, value_raw) = body.split_once(':')?;
     let key_raw = key_raw.trim();
@@ -130,7 +147,7 @@ pub fn key_value(line: &str) -> Option<(String, String)> {
         value = rest;
         unclosed -= 1;
     }
-    Some((key.to_string(), undecorate(value)))
+    Some((key.to_string(), value))
 }
 
 /// Blockquotes, headings, list markers and task boxes in front of a line.
@@ -175,15 +192,23 @@ fn strip_markers(line: &str) -> &str {
 /// ends the sentence (`copper-kettle.` is `copper-kettle`, as `137.` already was `137` as a
 /// number). Case is kept.
 pub fn undecorate(value: &str) -> String {
+    undecorated(value).0
+}
+
+/// [`undecorate`], and the remarks it dropped (without their parentheses), outermost first.
+pub fn undecorated(value: &str) -> (String, Vec<String>) {
     let mut v = value.trim();
     let mut stopped = false;
+    let mut remarks = Vec::new();
     loop {
         let before = v;
         if !stopped && let Some(rest) = without_full_stop(v) {
             v = rest.trim_end();
             stopped = true;
         }
-        v = without_remark(v).trim();
+        let (head, remark) = without_remark(v);
+        v = head.trim();
+        remarks.extend(remark.map(str::to_string));
         for (open, close) in PAIRS {
             if v.len() >= open.len() + close.len()
                 && let Some(inner) = v.strip_prefix(open).and_then(|r| r.strip_suffix(close))
@@ -193,7 +218,7 @@ pub fn undecorate(value: &str) -> String {
             }
         }
         if v == before {
-            return v.to_string();
+            return (v.to_string(), remarks);
         }
     }
 }
@@ -208,9 +233,9 @@ fn without_full_stop(v: &str) -> Option<&str> {
 
 /// `137 (SIGKILL)` → `137`: a parenthesised remark at the end, after a space, when
 /// something comes before it (`(none)` alone is the value itself, `f(x)` is no remark).
-fn without_remark(v: &str) -> &str {
+fn without_remark(v: &str) -> (&str, Option<&str>) {
     if !v.ends_with(')') {
-        return v;
+        return (v, None);
     }
     let mut depth = 0usize;
     for (i, c) in v.char_indices().rev() {
@@ -222,16 +247,16 @@ fn without_remark(v: &str) -> &str {
                     let head = &v[..i];
                     let spaced = head.ends_with([' ', '\t']);
                     return if spaced && !head.trim().is_empty() {
-                        head
+                        (head, Some(&v[i + 1..v.len() - 1]))
                     } else {
-                        v
+                        (v, None)
                     };
                 }
             }
             _ => {}
         }
     }
-    v
+    (v, None)
 }
 
 /// How keys compare: case and runs of spaces do not matter.
@@ -284,6 +309,11 @@ impl Number {
             Number::Real(f) => f,
         }
     }
+}
+
+/// Whether an answer, normalised, is a number (`137`, `1.5`, `1e3`).
+pub fn is_number(text: &str) -> bool {
+    number(text).is_some()
 }
 
 fn number(text: &str) -> Option<Number> {
@@ -463,33 +493,6 @@ mod tests {
             value_of(text, "passphrase").as_deref(),
             Some("copper-kettle")
         );
-    }
-
-    #[test]
-    fn table_rows_give_keys() {
-        let text = "| Key | Answer |\n| --- | --- |\n| **passphrase** | `copper-kettle` |\n\
-                    | id: | 4f2a9c1b7e3d |\n|ip|10.0.0.2\n| kernel | |\n| a | b | c |\n";
-        assert_eq!(
-            value_of(text, "passphrase").as_deref(),
-            Some("copper-kettle")
-        );
-        assert_eq!(value_of(text, "id").as_deref(), Some("4f2a9c1b7e3d"));
-        assert_eq!(value_of(text, "ip").as_deref(), Some("10.0.0.2"));
-        assert_eq!(value_of(text, "kernel").as_deref(), Some(""));
-        assert_eq!(value_of(text, "key"), None);
-        assert_eq!(value_of(text, "a"), None);
-        // A header row that is an answer, and a row that is not above a rule, are read.
-        let text = "| passphrase | copper-kettle |\n|---|---|\n| key | value |\n";
-        assert_eq!(
-            value_of(text, "passphrase").as_deref(),
-            Some("copper-kettle")
-        );
-        assert_eq!(value_of(text, "key").as_deref(), Some("value"));
-        assert_eq!(
-            value_of("> | passphrase: x |", "passphrase").as_deref(),
-            Some("x")
-        );
-        assert_eq!(value_of("|---|---|", "---"), None);
     }
 
     #[test]

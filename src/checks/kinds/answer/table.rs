@@ -51,6 +51,11 @@ pub fn is_heading(cells: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::kinds::answer::read::lines_for;
+
+    fn value_of(text: &str, key: &str) -> Option<String> {
+        lines_for(text, key).into_iter().next().map(|l| l.value)
+    }
 
     #[test]
     fn rows_rules_and_headings() {
@@ -70,5 +75,32 @@ mod tests {
         assert!(!is_rule(&row("| - | x |")));
         assert!(is_heading(&row("| Key | **Answer** |")));
         assert!(!is_heading(&row("| passphrase | copper-kettle |")));
+    }
+
+    #[test]
+    fn table_rows_give_keys() {
+        let text = "| Key | Answer |\n| --- | --- |\n| **passphrase** | `copper-kettle` |\n\
+                    | id: | 4f2a9c1b7e3d |\n|ip|10.0.0.2\n| kernel | |\n| a | b | c |\n";
+        assert_eq!(
+            value_of(text, "passphrase").as_deref(),
+            Some("copper-kettle")
+        );
+        assert_eq!(value_of(text, "id").as_deref(), Some("4f2a9c1b7e3d"));
+        assert_eq!(value_of(text, "ip").as_deref(), Some("10.0.0.2"));
+        assert_eq!(value_of(text, "kernel").as_deref(), Some(""));
+        assert_eq!(value_of(text, "key"), None);
+        assert_eq!(value_of(text, "a"), None);
+        // A header row that is an answer, and a row that is not above a rule, are read.
+        let text = "| passphrase | copper-kettle |\n|---|---|\n| key | value |\n";
+        assert_eq!(
+            value_of(text, "passphrase").as_deref(),
+            Some("copper-kettle")
+        );
+        assert_eq!(value_of(text, "key").as_deref(), Some("value"));
+        assert_eq!(
+            value_of("> | passphrase: x |", "passphrase").as_deref(),
+            Some("x")
+        );
+        assert_eq!(value_of("|---|---|", "---"), None);
     }
 }
