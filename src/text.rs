@@ -20,7 +20,11 @@ pub fn cap(text: &str, max: usize) -> String {
 /// Bytes to text for people: invalid UTF-8 and control characters (other than newline and
 /// tab) become visible escapes, so binary garbage cannot corrupt a terminal or a report.
 pub fn printable(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
+    printable_text(&String::from_utf8_lossy(bytes))
+}
+
+/// [`printable`] for text already decoded (a student's file read with [`file_text`]).
+pub fn printable_text(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\n' | '\t' => c.to_string(),
@@ -29,6 +33,38 @@ pub fn printable(bytes: &[u8]) -> String {
             c => c.to_string(),
         })
         .collect()
+}
+
+/// A student's file as text, in the encodings Windows editors and shells save: a UTF-8 byte
+/// order mark is dropped (Notepad's "UTF-8 with BOM", PowerShell 5.1's `-Encoding UTF8`),
+/// and a file that starts with a UTF-16 one is UTF-16 (PowerShell 5.1's `>`). Anything else
+/// is UTF-8, invalid bytes replaced. For files only: program output has no such marks.
+pub fn file_text(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    let units = |rest: &[u8], unit: fn([u8; 2]) -> u16| -> String {
+        let chunks = rest.chunks_exact(2);
+        // A cut (the read cap) may leave half a unit at the end.
+        let odd = if chunks.remainder().is_empty() {
+            ""
+        } else {
+            "\u{FFFD}"
+        };
+        let words = chunks.map(|c| unit([c[0], c[1]]));
+        let mut text: String = char::decode_utf16(words)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        text.push_str(odd);
+        text
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return units(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return units(rest, u16::from_be_bytes);
+    }
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The last `n` lines of `text`.
@@ -121,6 +157,33 @@ mod tests {
     #[test]
     fn printable_escapes_control_bytes() {
         assert_eq!(printable(b"a\x1b[31mb\r\n\x00"), "a\\x1b[31mb\n\\x00");
+    }
+
+    #[test]
+    fn files_from_windows_tools_decode() {
+        // Notepad "UTF-8 with BOM", PowerShell 5.1 `Set-Content -Encoding UTF8`.
+        assert_eq!(
+            file_text(b"\xEF\xBB\xBFpassphrase: x\r\n"),
+            "passphrase: x\r\n"
+        );
+        // PowerShell 5.1 `echo "k: é" > answers.md`: UTF-16LE with its mark.
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in "k: é\r\n😀".encode_utf16() {
+            le.extend(u.to_le_bytes());
+            be.extend(u.to_be_bytes());
+        }
+        assert_eq!(file_text(&le), "k: é\r\n😀");
+        assert_eq!(file_text(&be), "k: é\r\n😀");
+        // An unpaired surrogate and half a unit cut off by the read cap are replaced.
+        assert_eq!(
+            file_text(&[0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b']),
+            "a\u{FFFD}\u{FFFD}"
+        );
+        // No mark: UTF-8 as it is, a BOM later in the file left alone.
+        assert_eq!(file_text("a\u{feff}b".as_bytes()), "a\u{feff}b");
+        assert_eq!(file_text(b"a\xFFb"), "a\u{FFFD}b");
+        assert_eq!(file_text(b""), "");
     }
 
     #[test]

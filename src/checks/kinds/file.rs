@@ -11,7 +11,7 @@ use crate::checks::target::find;
 use crate::checks::words::{unmet, wanted};
 use crate::engine::files;
 use crate::model::FileCheck;
-use crate::text::{cap, printable};
+use crate::text::{cap, file_text, printable_text};
 
 /// Files are read up to this much.
 const FILE_CAP: usize = 1024 * 1024;
@@ -65,7 +65,8 @@ pub async fn run(ctx: &RunContext, c: &FileCheck, timeout: Duration) -> Outcome 
 }
 
 fn judge(c: &FileCheck, s: &Seen, place: &str) -> Outcome {
-    let content = printable(&s.content);
+    // The student's file as they saved it (a BOM, UTF-16 from PowerShell), then printable.
+    let content = printable_text(&file_text(&s.content));
     let evidence = cap(&content, 2048);
     if let Some(want) = c.mode {
         let got = match s.mode {
@@ -151,6 +152,62 @@ mod tests {
             matches: None,
             mode,
         }
+    }
+
+    /// week2's `logs-saved`: timestamped lines, and every line has its timestamp.
+    fn logs_saved() -> FileCheck {
+        let stamped = |line: &str| {
+            crate::model::Matcher::Matches(format!(
+                "(?m)^\\[?[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}[0-9.,]*(Z|[+-][0-9:]{{2,5}})?\\]? +{line}"
+            ))
+        };
+        FileCheck {
+            path: "app.log".into(),
+            contains: Some(crate::model::Matcher::All(vec![
+                stamped("app: serving /shared"),
+                stamped("app: configuration loaded"),
+                crate::model::Matcher::Not(Box::new(crate::model::Matcher::Matches(
+                    "(?m)^[^\\[0-9\\n]".into(),
+                ))),
+            ])),
+            ..check(None)
+        }
+    }
+
+    #[test]
+    fn files_saved_by_windows_tools_are_read() {
+        let log = "2026-11-28T20:01:02.123456789Z app: serving /shared\r\n\
+                   2026-11-28T20:01:03.5Z app: configuration loaded\r\n";
+        let seen = |content: Vec<u8>| Seen {
+            mode: None,
+            content,
+            is_dir: false,
+        };
+        let plain = judge(&logs_saved(), &seen(log.as_bytes().to_vec()), "here");
+        assert_eq!(plain.status, Status::Pass, "{}", plain.message);
+        // PowerShell 5.1 `Set-Content -Encoding UTF8`: a BOM before the first timestamp.
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend(log.as_bytes());
+        let o = judge(&logs_saved(), &seen(bom), "here");
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        // PowerShell 5.1 `docker logs -t week2-app > app.log`: UTF-16LE with its BOM.
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(log.encode_utf16().flat_map(u16::to_le_bytes));
+        let o = judge(&logs_saved(), &seen(le), "here");
+        assert_eq!(o.status, Status::Pass, "{}", o.message);
+        // week4's stats.txt, the same way.
+        let stats = FileCheck {
+            path: "stats.txt".into(),
+            contains: Some(crate::model::Matcher::Contains("64MiB".into())),
+            ..check(None)
+        };
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(
+            "week4-api 1.2MiB / 64MiB"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        assert_eq!(judge(&stats, &seen(le), "here").status, Status::Pass);
     }
 
     #[test]

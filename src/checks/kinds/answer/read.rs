@@ -1,11 +1,14 @@
 //! Reading `key: value` lines the way a person writes them in Markdown (LAB_FORMAT §4.5):
 //! list markers, headings, quotes, bold, backticks, CRLF and a trailing remark in
-//! parentheses are decoration, not part of the key or the value.
+//! parentheses are decoration, not part of the key or the value. A table row
+//! `| key | value |` gives a key too.
 //!
 //! Lines inside fenced code blocks count like any other: a student who pastes the task's
 //! template into a code block means the answers in it.
 
 use sha2::{Digest, Sha256};
+
+use super::table;
 
 /// One line of the answers file that gives the key asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,10 +19,15 @@ pub struct Line {
     pub text: String,
     /// The value with its decoration removed, case kept: what the student wrote.
     pub value: String,
+    /// The value is the task's template placeholder (`<the value of …>`), not an answer.
+    pub placeholder: bool,
+    /// Other values its remarks offer (`137 (or 143)` offers `143`).
+    pub offered: Vec<String>,
 }
 
 /// Characters that wrap a key or a value for looks: emphasis, code, quotes.
-const DECORATION: &[char] = &['*', '_', '`', '"', '\'', '“', '”', '‘', '’', '„', '«', '»'];
+pub(super) const DECORATION: &[char] =
+    &['*', '_', '`', '"', '\'', '“', '”', '‘', '’', '„', '«', '»'];
 
 /// Pairs that may surround a value, outermost first.
 const PAIRS: &[(&str, &str)] = &[
@@ -39,22 +47,73 @@ const PAIRS: &[(&str, &str)] = &[
 /// Every line that gives `key`, in order.
 pub fn lines_for(text: &str, key: &str) -> Vec<Line> {
     let want = normalize_key(key);
-    text.split('\n')
+    let raws: Vec<&str> = text
+        .split('\n')
+        .map(|raw| raw.strip_suffix('\r').unwrap_or(raw))
+        .collect();
+    raws.iter()
         .enumerate()
-        .filter_map(|(i, raw)| {
-            let raw = raw.strip_suffix('\r').unwrap_or(raw);
-            let (k, v) = key_value(raw)?;
-            (normalize_key(&k) == want).then(|| Line {
+        .filter_map(|(i, &raw)| {
+            let (k, written) = entry(raw, raws.get(i + 1).copied())?;
+            if normalize_key(&k) != want {
+                return None;
+            }
+            let (value, remarks) = undecorated(&written);
+            let offered = remarks
+                .iter()
+                .flat_map(|r| super::offered::offered(&value, r))
+                .collect();
+            Some(Line {
                 number: i + 1,
                 text: raw.to_string(),
-                value: v,
+                placeholder: is_placeholder(&value),
+                value,
+                offered,
             })
         })
         .collect()
 }
 
+/// A template's stand-in for a value, as the labs write them (`key: <the value of …>`): a
+/// description in angle brackets, or `...`. `<none>`, which docker prints, has no space in it.
+fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let described = v.starts_with('<') && v.ends_with('>') && v.contains(char::is_whitespace);
+    described || matches!(v, "..." | "…")
+}
+
+/// A line read as `key: value` or as a table row `| key | value |`, the value as written;
+/// `next` is the line after it, which tells a table's header row (`| key | value |` above
+/// `|---|---|`).
+fn entry<'l>(line: &'l str, next: Option<&str>) -> Option<(String, std::borrow::Cow<'l, str>)> {
+    let Some(cells) = table::cells(strip_markers(line)) else {
+        return split(line).map(|(k, v)| (k, v.into()));
+    };
+    match cells.as_slice() {
+        [one] => split(one).map(|(k, v)| (k, v.to_string().into())),
+        [k, v] => {
+            let rule_next = next
+                .and_then(|n| table::cells(strip_markers(n)))
+                .is_some_and(|c| table::is_rule(&c));
+            if table::is_rule(&cells) || (rule_next && table::is_heading(&cells)) {
+                return None;
+            }
+            let key = k.trim_matches(|c: char| c == ':' || DECORATION.contains(&c));
+            let key = key.trim();
+            (!key.is_empty()).then(|| (key.to_string(), v.clone().into()))
+        }
+        // A third column would leave which one is the answer a guess.
+        _ => None,
+    }
+}
+
 /// A line read as `key: value`, both undecorated; `None` when it is no such line.
 pub fn key_value(line: &str) -> Option<(String, String)> {
+    split(line).map(|(k, v)| (k, undecorate(v)))
+}
+
+/// A `key: value` line's key, undecorated, and its value as written.
+fn split(line: &str) -> Option<(String, &str)> {
     let body = strip_markers(line);
     let (key_raw, value_raw) = body.split_once(':')?;
     let key_raw = key_raw.trim();
@@ -88,7 +147,7 @@ pub fn key_value(line: &str) -> Option<(String, String)> {
         value = rest;
         unclosed -= 1;
     }
-    Some((key.to_string(), undecorate(value)))
+    Some((key.to_string(), value))
 }
 
 /// Blockquotes, headings, list markers and task boxes in front of a line.
@@ -128,13 +187,28 @@ fn strip_markers(line: &str) -> &str {
     }
 }
 
-/// A value without what surrounds it for looks: spaces, quotes, emphasis, backticks, and a
-/// trailing remark in parentheses (`137 (SIGKILL)` is `137`). Case is kept.
+/// A value without what surrounds it for looks: spaces, quotes, emphasis, backticks, a
+/// trailing remark in parentheses (`137 (SIGKILL)` is `137`) and one full stop or `!` that
+/// ends the sentence (`copper-kettle.` is `copper-kettle`, as `137.` already was `137` as a
+/// number). Case is kept.
 pub fn undecorate(value: &str) -> String {
+    undecorated(value).0
+}
+
+/// [`undecorate`], and the remarks it dropped (without their parentheses), outermost first.
+pub fn undecorated(value: &str) -> (String, Vec<String>) {
     let mut v = value.trim();
+    let mut stopped = false;
+    let mut remarks = Vec::new();
     loop {
         let before = v;
-        v = without_remark(v).trim();
+        if !stopped && let Some(rest) = without_full_stop(v) {
+            v = rest.trim_end();
+            stopped = true;
+        }
+        let (head, remark) = without_remark(v);
+        v = head.trim();
+        remarks.extend(remark.map(str::to_string));
         for (open, close) in PAIRS {
             if v.len() >= open.len() + close.len()
                 && let Some(inner) = v.strip_prefix(open).and_then(|r| r.strip_suffix(close))
@@ -144,16 +218,24 @@ pub fn undecorate(value: &str) -> String {
             }
         }
         if v == before {
-            return v.to_string();
+            return (v.to_string(), remarks);
         }
     }
 }
 
+/// `copper-kettle.` → `copper-kettle`: one `.` or `!` at the end, not after another mark
+/// (`..`, `?!` stay: they are no sentence's end) and not all there is.
+fn without_full_stop(v: &str) -> Option<&str> {
+    let rest = v.strip_suffix(['.', '!'])?;
+    let ends_marked = rest.ends_with(['.', '!', '?']);
+    (!rest.trim().is_empty() && !ends_marked).then_some(rest)
+}
+
 /// `137 (SIGKILL)` → `137`: a parenthesised remark at the end, after a space, when
 /// something comes before it (`(none)` alone is the value itself, `f(x)` is no remark).
-fn without_remark(v: &str) -> &str {
+fn without_remark(v: &str) -> (&str, Option<&str>) {
     if !v.ends_with(')') {
-        return v;
+        return (v, None);
     }
     let mut depth = 0usize;
     for (i, c) in v.char_indices().rev() {
@@ -165,16 +247,16 @@ fn without_remark(v: &str) -> &str {
                     let head = &v[..i];
                     let spaced = head.ends_with([' ', '\t']);
                     return if spaced && !head.trim().is_empty() {
-                        head
+                        (head, Some(&v[i + 1..v.len() - 1]))
                     } else {
-                        v
+                        (v, None)
                     };
                 }
             }
             _ => {}
         }
     }
-    v
+    (v, None)
 }
 
 /// How keys compare: case and runs of spaces do not matter.
@@ -229,6 +311,11 @@ impl Number {
     }
 }
 
+/// Whether an answer, normalised, is a number (`137`, `1.5`, `1e3`).
+pub fn is_number(text: &str) -> bool {
+    number(text).is_some()
+}
+
 fn number(text: &str) -> Option<Number> {
     if let Ok(i) = text.parse::<i128>() {
         return Some(Number::Whole(i));
@@ -243,6 +330,11 @@ fn number(text: &str) -> Option<Number> {
 pub fn digests(value: &str) -> Vec<String> {
     let norm = normalize(value);
     let mut forms = vec![norm.clone()];
+    // The normal form drops a final `.` or `!`; a digest taken of a value with one (before
+    // it did) still matches, as `equals:` of that value does.
+    if !norm.is_empty() {
+        forms.extend([format!("{norm}."), format!("{norm}!")]);
+    }
     if let Some(n) = number(&norm) {
         let plain = match n {
             Number::Whole(i) => i.to_string(),
@@ -376,6 +468,17 @@ mod tests {
     }
 
     #[test]
+    fn template_placeholders_are_marked() {
+        let text = "passphrase: <the value of PASSPHRASE>\npassphrase: ...\n\
+                    passphrase: <none>\npassphrase: copper-kettle\n";
+        let marks: Vec<bool> = lines_for(text, "passphrase")
+            .iter()
+            .map(|l| l.placeholder)
+            .collect();
+        assert_eq!(marks, [true, true, false, false]);
+    }
+
+    #[test]
     fn a_key_is_matched_whole_not_as_a_prefix() {
         let text = "id: abc\nip: 10.0.0.2\nidentity: x\n";
         assert_eq!(value_of(text, "ip").as_deref(), Some("10.0.0.2"));
@@ -409,6 +512,21 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_s_full_stop_is_not_part_of_the_value() {
+        assert!(same("copper-kettle.", "copper-kettle"));
+        assert!(same("copper-kettle!", "copper-kettle"));
+        assert!(same("`copper-kettle`.", "copper-kettle"));
+        assert!(same("copper-kettle", "copper-kettle."));
+        assert!(same("137 (SIGKILL).", "137"));
+        assert!(!same("copper-kettle..", "copper-kettle"));
+        assert!(!same("copper.kettle", "copperkettle"));
+        assert!(!same("copper-kettle?", "copper-kettle"));
+        assert_eq!(undecorate("6.1.0-18-amd64."), "6.1.0-18-amd64");
+        assert_eq!(undecorate("..."), "...");
+        assert_eq!(undecorate("."), ".");
+    }
+
+    #[test]
     fn values_compare_by_case_and_numbers_by_value() {
         assert!(same("Copper-Kettle", "copper-kettle"));
         assert!(same("copper  kettle", "copper kettle"));
@@ -432,14 +550,16 @@ mod tests {
     fn digests_are_of_the_normal_form() {
         // printf %s copper-kettle | sha256sum
         let kettle = "eb9a1813b62bfca6f65bbd78676b4ed8a7204a6530482645c18a10d63e025bb2";
-        assert_eq!(digests("**Copper-Kettle**"), vec![kettle.to_string()]);
+        assert_eq!(digests("**Copper-Kettle**")[0], kettle);
         // printf %s 137 | sha256sum
         let n137 = "d80eae6e96d148b3b2abbbc6760077b66c4ea071f847dab573d507a32c4d99a5";
-        assert_eq!(digests("137"), vec![n137.to_string()]);
-        assert_eq!(
-            digests("137.0"),
-            vec![sha256_hex("137.0"), n137.to_string()]
-        );
-        assert_eq!(digests("1.50")[1], sha256_hex("1.5"));
+        assert_eq!(digests("137")[0], n137);
+        assert_eq!(digests("137.0")[0], sha256_hex("137.0"));
+        assert!(digests("137.0").contains(&n137.to_string()));
+        assert!(!digests("138").contains(&n137.to_string()));
+        assert!(digests("1.50").contains(&sha256_hex("1.5")));
+        // An author's digest of a value that ends a sentence.
+        assert!(digests("Done").contains(&sha256_hex("done.")));
+        assert!(digests("done.").contains(&sha256_hex("done")));
     }
 }
