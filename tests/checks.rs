@@ -434,7 +434,7 @@ async fn a_chain_of_needs_is_blocked_to_its_end() {
 
 /// A command that prints more than a check keeps is still read to its end: its exit code is
 /// part of the verdict (it was once `none`, which `exit: {not: 0}` took for a failure).
-/// Likewise a health test whose output is long.
+/// Likewise a health test whose output is long. What was cut cannot decide a verdict.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_output_keeps_its_exit_code() {
     let p = Project::new("longout");
@@ -464,6 +464,10 @@ async fn a_long_output_keeps_its_exit_code() {
             ),
             "id: health-passes\ntitle: d\ncontainer: { service: app, health_test: passes }",
             "id: health-fails\ntitle: e\ncontainer: { service: app, health_test: fails }",
+            // What was cut cannot decide a "not", nor a miss; a match in what was kept can.
+            &format!("id: cut-not\ntitle: f\ncommand: {{ run: \"{big}; echo END\", stdout: {{ not: {{ contains: END }} }} }}"),
+            &format!("id: cut-miss\ntitle: g\nexec: {{ service: app, cmd: \"{big}; echo END\", stdout: END }}"),
+            &format!("id: cut-found\ntitle: h\ncommand: {{ run: \"echo START; {big}\", stdout: START }}"),
         ]),
         ws.path(),
     )
@@ -475,6 +479,9 @@ async fn a_long_output_keeps_its_exit_code() {
         ("not-0", Status::Fail),
         ("health-passes", Status::Pass),
         ("health-fails", Status::Fail),
+        ("cut-not", Status::Error),
+        ("cut-miss", Status::Error),
+        ("cut-found", Status::Pass),
     ]
     .iter()
     .map(|(id, s)| (id.to_string(), *s))

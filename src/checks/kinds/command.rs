@@ -40,8 +40,8 @@ pub async fn run(ctx: &RunContext, c: &CommandCheck, timeout: Duration) -> Outco
         c.stdout.as_ref(),
         c.stderr.as_ref(),
         out.exit,
-        &out.stdout,
-        &out.stderr,
+        (&out.stdout, &out.stderr),
+        out.truncated,
     )
     .evidence(evidence)
 }
@@ -51,6 +51,8 @@ pub struct ShellOutput {
     pub stdout: String,
     pub stderr: String,
     pub timed_out: bool,
+    /// More was printed than kept.
+    pub truncated: bool,
 }
 
 /// `sh -c TEXT` in the workspace: killed (with everything it started) at the timeout or
@@ -94,6 +96,7 @@ pub async fn run_shell(
     let result = match tokio::time::timeout(timeout, read).await {
         Ok((a, b, status)) => ShellOutput {
             exit: status.ok().and_then(|s| s.code()).map(i64::from),
+            truncated: a.overflowed() || b.overflowed(),
             stdout: a.text(),
             stderr: b.text(),
             timed_out: false,
@@ -103,6 +106,7 @@ pub async fn run_shell(
             stdout: String::new(),
             stderr: String::new(),
             timed_out: true,
+            truncated: false,
         },
     };
     // The shell is done (or out of time): what it left running goes with it.

@@ -34,8 +34,8 @@ pub async fn run(ctx: &RunContext, c: &ExecCheck, timeout: Duration) -> Outcome 
         c.stdout.as_ref(),
         c.stderr.as_ref(),
         out.exit,
-        &out.stdout,
-        &out.stderr,
+        (&out.stdout, &out.stderr),
+        out.truncated,
     )
     .evidence(evidence)
 }
@@ -66,8 +66,8 @@ pub fn judge_output(
     stdout: Option<&Matcher>,
     stderr: Option<&Matcher>,
     code: Option<i64>,
-    out: &str,
-    err: &str,
+    (out, err): (&str, &str),
+    truncated: bool,
 ) -> Outcome {
     let code_text = code.map(|c| c.to_string()).unwrap_or_else(|| "none".into());
     let stderr_note = if err.trim().is_empty() {
@@ -91,6 +91,14 @@ pub fn judge_output(
             "expected {}; {ended}{stderr_note}",
             exit_wanted(exit)
         ));
+    }
+    // Output cut at the cap: only a match found in what was kept is sure; a "not" or a
+    // miss could be decided by the part not read.
+    let unsure = |m: Option<&Matcher>, s: &str| m.is_some_and(|m| !text(m, s) || negates(m));
+    if truncated && (unsure(stdout, out) || unsure(stderr, err)) {
+        return Outcome::error(
+            "it printed more than a check reads (the output was cut), so whether it printed what is asked cannot be told",
+        );
     }
     if let Some(m) = stdout
         && !text(m, out)
@@ -119,6 +127,15 @@ pub fn judge_output(
     Outcome::pass(format!(
         "it exited with {code_text} and printed what was expected"
     ))
+}
+
+/// Whether a matcher passes on what is absent somewhere in it (`not`).
+fn negates(m: &Matcher) -> bool {
+    match m {
+        Matcher::Not(_) => true,
+        Matcher::All(ms) | Matcher::Any(ms) => ms.iter().any(negates),
+        _ => false,
+    }
 }
 
 /// "the command to exit with 0", "the command to fail (exit with anything but 0)".
