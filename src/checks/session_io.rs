@@ -70,6 +70,24 @@ pub struct Recorder<S> {
     ready: Vec<u8>,
 }
 
+/// A private-use character no program prints, for a tab through the stripper.
+const TAB_STAND_IN: &str = "\u{E009}";
+
+fn replace(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 impl<S> Recorder<S> {
     pub fn new(inner: S, transcript: Transcript) -> Self {
         let stripped = Sink::default();
@@ -84,10 +102,13 @@ impl<S> Recorder<S> {
 
     /// Strip one chunk; the clean bytes join the transcript and wait to be read.
     fn clean(&mut self, raw: &[u8]) {
+        // The stripper drops every control character but the newline: a tab passes it as a
+        // printable stand-in (`PID\t1` must not become `PID1`).
+        let raw = replace(raw, b"\t", TAB_STAND_IN.as_bytes());
         // The stripper buffers by line: flush so that a prompt without a newline shows now.
-        let _ = self.stripper.write_all(raw);
+        let _ = self.stripper.write_all(&raw);
         let _ = self.stripper.flush();
-        let clean = self.stripped.take();
+        let clean = replace(&self.stripped.take(), TAB_STAND_IN.as_bytes(), b"\t");
         self.transcript.push(&clean);
         self.ready.extend_from_slice(&clean);
     }
@@ -146,5 +167,13 @@ mod tests {
         r.clean(b"/ # \x1b[6");
         r.clean(b"necho hi\r\n\x1b[31mred\x1b[0m \x1b]0;title\x07ok");
         assert_eq!(String::from_utf8_lossy(&r.ready), "/ # echo hi\nred ok");
+    }
+
+    #[test]
+    fn tabs_stay_tabs() {
+        let mut r = Recorder::new((), Transcript::default());
+        r.clean(b"PID\tCMD\r\n");
+        r.clean(b"1\t\x1b[1msh\x1b[0m\r\n");
+        assert_eq!(String::from_utf8_lossy(&r.ready), "PID\tCMD\n1\tsh\n");
     }
 }
