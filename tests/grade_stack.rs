@@ -36,6 +36,15 @@ fn submitted_stacks_are_applied_under_the_policy() {
         "services:\n  web:\n    image: busybox:1.36\n    volumes: [\"/etc:/host-etc\"]\n    command: [\"sleep\", \"60\"]\n",
     );
     write("broken", "services:\n  web:\n    imagee: busybox:1.36\n");
+    // Saved by a Windows editor: UTF-16 with its byte-order mark, CRLF line ends.
+    let windows = subs.path().join("windows");
+    std::fs::create_dir_all(&windows).unwrap();
+    let text = "services:\r\n  web:\r\n    image: busybox:1.36\r\n    command: [\"httpd\", \"-f\", \"-p\", \"8080\"]\r\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(windows.join("stack.yaml"), utf16).unwrap();
     let out = support::workspace();
     let o = Command::new(support::lab_bin())
         .args(["grade", &id, "--submissions"])
@@ -62,6 +71,8 @@ fn submitted_stacks_are_applied_under_the_policy() {
     };
     assert_eq!(row("good")["status"], "graded", "{said}");
     assert_eq!(row("good")["score"], 2, "{said}");
+    assert_eq!(row("windows")["status"], "graded", "{said}");
+    assert_eq!(row("windows")["score"], 2, "{:#}", row("windows"));
     for (s, why) in [
         ("privileged", "privileged"),
         ("host-files", "/etc"),

@@ -396,9 +396,14 @@ impl Job<'_> {
         cancel: &CancellationToken,
     ) -> Result<(), Failed> {
         let path = self.ws.join(file);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            notes.push(format!("the submission has no {file}"));
-            return Ok(());
+        // Decoded as every student file is (a BOM, UTF-16 from a Windows editor).
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => crate::text::file_text(&bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                notes.push(format!("the submission has no {file}"));
+                return Ok(());
+            }
+            Err(e) => return Err(Failed(format!("{file} could not be read: {e}"))),
         };
         let shown = Path::new(self.student).join(file);
         let load = LoadOptions {
