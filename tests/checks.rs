@@ -543,3 +543,22 @@ async fn a_port_not_published_is_not_open_from_the_host() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A program a `before:` action started may still be making what the check looks for:
+/// `eventually` waits for it, though a missing file otherwise ends the wait at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eventually_waits_for_what_a_before_program_makes() {
+    let p = Project::new("latecomer");
+    p.run("app", &[IMAGE, "sleep", "3600"]);
+    let ws = support::workspace();
+    let check = "id: late\ntitle: late\neventually: 15s\nbefore: [{ exec: { service: app, cmd: \"(sleep 1; touch /tmp/made) >/dev/null 2>&1 &\" } }]\nfile: { service: app, path: /tmp/made }";
+    let results = grade(&p, &lab(&[check]), ws.path()).await;
+    assert_eq!(
+        results[0].status,
+        Status::Pass,
+        "{}: {}",
+        results[0].message,
+        results[0].evidence
+    );
+    assert!(results[0].attempts > 1);
+}

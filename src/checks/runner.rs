@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::context::RunContext;
 use super::outcome::{Outcome, Status};
 use super::{actions, kinds};
-use crate::model::{Check, Dur};
+use crate::model::{Action, Check, Dur};
 
 /// How long past its own timeout an attempt may run before the runner gives up on it.
 const GRACE: Duration = Duration::from_millis(1500);
@@ -290,6 +290,12 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
             }
         }
         let deadline = check.eventually.map(|e| Instant::now() + e.0);
+        // A program a `before:` action ran (a student's script) may still be making what
+        // the check looks for, in the background: then nothing is settled until the end.
+        let may_create = check
+            .before
+            .iter()
+            .any(|a| matches!(a, Action::Exec(_) | Action::Command(_)));
         let mut pause = Duration::from_millis(100);
         loop {
             attempts += 1;
@@ -305,7 +311,7 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
             // A fail that waiting cannot change ends it at once: what the student is to
             // create does not exist (no action of ours creates anything), or a container
             // is stopped with no restart policy to bring it back.
-            let settled = outcome.status == Status::Fail && outcome.conclusive;
+            let settled = outcome.status == Status::Fail && outcome.conclusive && !may_create;
             let done = outcome.status == Status::Pass
                 || settled
                 || deadline.is_none_or(|d| Instant::now() + pause >= d);
