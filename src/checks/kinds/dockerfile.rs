@@ -2,6 +2,7 @@
 //! the base image of its final stage, its default command, ports, user, health check and
 //! labels. Messages name what the file does; they state no pattern the task does not.
 
+mod command;
 pub mod meaning;
 
 use std::io::Read;
