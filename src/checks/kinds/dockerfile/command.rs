@@ -14,7 +14,7 @@ impl Form {
     fn text(&self) -> String {
         match self {
             Form::Exec(words) => words.join(" "),
-            Form::Shell(s) => s.clone(),
+            Form::Shell(s) => squeeze(s),
         }
     }
 }
@@ -30,19 +30,46 @@ pub fn form(cmd: &Command, escape: char) -> Form {
     }
 }
 
-/// Shell-form text as one line: continuation lines joined, comment lines inside dropped.
+/// Shell-form text as Docker joins it: a line ending in the escape character (blanks after
+/// it allowed) runs on into the next with both removed and no space put in (`Greet\⏎ings`
+/// is `Greetings`); comment and blank lines inside are dropped.
 fn join_continuations(text: &str, escape: char) -> String {
     let mut out = String::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('#') {
+    for (i, line) in text.lines().enumerate() {
+        let start = line.trim_start();
+        if i > 0 && (start.is_empty() || start.starts_with('#')) {
             continue;
         }
-        let piece = trimmed.strip_suffix(escape).unwrap_or(trimmed);
-        if !out.is_empty() && !piece.is_empty() {
-            out.push(' ');
+        let end = line.trim_end_matches([' ', '\t']);
+        out.push_str(end.strip_suffix(escape).unwrap_or(line));
+    }
+    out.trim().to_string()
+}
+
+/// Runs of blanks outside quotes as one space: the shell splits words there, so `echo \⏎
+/// Greetings` (indented) runs the same command as `echo Greetings`.
+fn squeeze(text: &str) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    let mut gap = false;
+    let mut chars = text.trim().chars();
+    while let Some(ch) = chars.next() {
+        if quote.is_none() && ch.is_whitespace() {
+            gap = true;
+            continue;
         }
-        out.push_str(piece.trim());
+        if gap {
+            out.push(' ');
+            gap = false;
+        }
+        out.push(ch);
+        match (quote, ch) {
+            (Some(q), _) if ch == q => quote = None,
+            (None, '\'' | '"') => quote = Some(ch),
+            // A backslash keeps the next character, blank or quote, as it is (not in '…').
+            (None | Some('"'), '\\') => out.extend(chars.next()),
+            _ => {}
+        }
     }
     out
 }
@@ -91,6 +118,35 @@ mod tests {
             Some("echo Greetings all")
         );
         assert_eq!(cmd("FROM busybox:1.36\nCMD []\n"), None);
+    }
+
+    #[test]
+    fn continuation_lines_join_as_docker_joins_them() {
+        let cmd = |f: &str| meaning(&format!("FROM busybox:1.36\n{f}")).default_command;
+        // Docker removes the escape and the line break and puts no space in.
+        assert_eq!(
+            cmd("CMD echo Greet\\\nings\n").as_deref(),
+            Some("echo Greetings")
+        );
+        assert_eq!(
+            cmd("CMD echo\\\nGreetings\n").as_deref(),
+            Some("echoGreetings")
+        );
+        assert_eq!(
+            cmd("CMD echo Greet\\  \r\n  # a note \\\n\n\tings\r\n").as_deref(),
+            Some("echo Greet ings")
+        );
+        // Blanks the shell splits words at count once; quoted ones stay as written.
+        assert_eq!(
+            cmd("CMD echo \\\n    Greetings \"a  \\\n  b\" 'c  d' e\\ \\  f\n").as_deref(),
+            Some("echo Greetings \"a    b\" 'c  d' e\\ \\  f")
+        );
+        assert_eq!(
+            meaning("# escape=`\nFROM busybox:1.36\nCMD echo Greet`\nings\n")
+                .default_command
+                .as_deref(),
+            Some("echo Greetings")
+        );
     }
 
     #[test]
