@@ -74,6 +74,50 @@ fn squeeze(text: &str) -> String {
     out
 }
 
+/// The file with each `ENTRYPOINT []` line (Docker 20.10 builds it: the entrypoint is
+/// cleared; the parser refuses it) written `CMD        []` instead, the same length so that
+/// positions hold, and where those `CMD`s start. Lines inside a continued instruction are
+/// left as they are.
+pub fn empty_entrypoints_as_cmd(text: &str) -> (String, Vec<usize>) {
+    const KEYWORD: &str = "ENTRYPOINT";
+    let mut out = String::with_capacity(text.len());
+    let mut at = Vec::new();
+    let mut continued = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let trimmed = line.trim_end();
+        // Comment and blank lines neither start an instruction nor end one; either escape
+        // character counts, as the `escape` directive is not known here.
+        let quiet = body.trim_end().is_empty() || body.starts_with('#');
+        let was_continued = continued;
+        if !quiet {
+            continued = trimmed.ends_with(['\\', '`']);
+        }
+        let rest = body.get(KEYWORD.len()..).unwrap_or_default();
+        let empty_list = rest.starts_with([' ', '\t'])
+            && rest
+                .trim()
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .is_some_and(|inside| inside.trim().is_empty());
+        if !was_continued
+            && empty_list
+            && body
+                .get(..KEYWORD.len())
+                .is_some_and(|k| k.eq_ignore_ascii_case(KEYWORD))
+        {
+            let indent = line.len() - body.len();
+            at.push(out.len() + indent);
+            out.push_str(&line[..indent]);
+            out.push_str(&format!("{:<1$}", "CMD", KEYWORD.len()));
+            out.push_str(rest);
+        } else {
+            out.push_str(line);
+        }
+    }
+    (out, at)
+}
+
 /// The ENTRYPOINT words and then the CMD words, joined with spaces; `None` without both.
 pub fn default_command(entrypoint: Option<&Form>, cmd: Option<&Form>) -> Option<String> {
     let words: Vec<String> = [entrypoint, cmd]
@@ -88,6 +132,7 @@ pub fn default_command(entrypoint: Option<&Form>, cmd: Option<&Form>) -> Option<
 #[cfg(test)]
 mod tests {
     use super::super::meaning::{Meaning, read};
+    use super::*;
 
     fn meaning(text: &str) -> Meaning {
         read(text).unwrap_or_else(|e| panic!("{e:?}\n{text}"))
@@ -118,6 +163,33 @@ mod tests {
             Some("echo Greetings all")
         );
         assert_eq!(cmd("FROM busybox:1.36\nCMD []\n"), None);
+    }
+
+    #[test]
+    fn an_empty_entrypoint_clears_it() {
+        let cmd = |f: &str| meaning(f).default_command;
+        let base = "FROM busybox:1.36 AS base\nENTRYPOINT [\"httpd\"]\nCMD [\"-f\"]\nFROM base\n";
+        // It clears the inherited CMD too, as any ENTRYPOINT does.
+        assert_eq!(cmd(&format!("{base}ENTRYPOINT []\n")), None);
+        assert_eq!(
+            cmd(&format!(
+                "{base}  entrypoint [ ]  \r\nCMD [\"echo\", \"hi\"]\n"
+            ))
+            .as_deref(),
+            Some("echo hi")
+        );
+        assert_eq!(
+            cmd(&format!("{base}CMD echo hi\nEntryPoint []\n")).as_deref(),
+            Some("echo hi")
+        );
+        // The file as written is the evidence; a later error is still placed right.
+        let m = meaning(&format!("{base}ENTRYPOINT []\n"));
+        assert!(m.final_stage.ends_with("FROM base\nENTRYPOINT []"), "{m:?}");
+        let e = read("FROM busybox:1.36\nENTRYPOINT []\nFROB x\n").err();
+        assert!(e.is_some_and(|e| e.line == 3 && e.column == 1));
+        // Inside a continued RUN it is no instruction.
+        let (text, at) = empty_entrypoints_as_cmd("RUN echo \\\n  # hi\nENTRYPOINT []\n");
+        assert!(at.is_empty() && text.contains("ENTRYPOINT"));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use parse_dockerfile::{HealthcheckArguments, Instruction};
 
-use super::command::{Form, default_command, form};
+use super::command::{Form, default_command, empty_entrypoints_as_cmd, form};
 
 /// The image the final stage builds, as far as the file says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,13 +77,32 @@ struct Stage {
     config: Config,
 }
 
-pub fn read(text: &str) -> Result<Meaning, ParseError> {
-    let file = parse_dockerfile::parse(text).map_err(|e| ParseError {
+fn parse_error(e: parse_dockerfile::Error) -> ParseError {
+    ParseError {
         // `{:#}` is the parser's message without its own "at line … column …".
         message: format!("{e:#}"),
         line: e.line(),
         column: e.column(),
-    })?;
+    }
+}
+
+pub fn read(text: &str) -> Result<Meaning, ParseError> {
+    // The parser refuses `ENTRYPOINT []`, which Docker builds; read again with those lines
+    // as same-length `CMD []` (positions stay right), remembering where they are.
+    let rewritten: String;
+    let mut cleared = Vec::new();
+    let file = match parse_dockerfile::parse(text) {
+        Ok(file) => file,
+        Err(e) => {
+            let (again, at) = empty_entrypoints_as_cmd(text);
+            if at.is_empty() {
+                return Err(parse_error(e));
+            }
+            rewritten = again;
+            cleared = at;
+            parse_dockerfile::parse(&rewritten).map_err(parse_error)?
+        }
+    };
     let escape = file
         .parser_directives
         .escape
@@ -110,7 +129,15 @@ pub fn read(text: &str) -> Result<Meaning, ParseError> {
         let mut args = Vars::new();
         let mut cmd_set = false;
         for ins in stage.instructions {
-            apply(ins, &mut config, &mut args, &global, &mut cmd_set, escape);
+            apply(
+                ins,
+                &mut config,
+                &mut args,
+                &global,
+                &mut cmd_set,
+                escape,
+                &cleared,
+            );
         }
         stages.push(Stage {
             name: stage.from.as_.as_ref().map(|(_, n)| n.value.to_lowercase()),
@@ -158,6 +185,7 @@ fn apply(
     global: &Vars,
     cmd_set: &mut bool,
     escape: char,
+    cleared: &[usize],
 ) {
     // What `$NAME` means here: the stage's ARGs, then its ENV (which wins, as in Docker).
     let scope = |args: &Vars, c: &Config| -> Vars {
@@ -191,22 +219,29 @@ fn apply(
                 }
             }
         }
+        Instruction::Cmd(cmd) if cleared.contains(&cmd.cmd.span.start) => {
+            set_entrypoint(c, Form::Exec(Vec::new()), *cmd_set);
+        }
         Instruction::Cmd(cmd) => {
-            c.cmd = Some(form(&cmd.arguments, escape));
-            *cmd_set = true;
+            let f = form(&cmd.arguments, escape);
+            // Docker counts a CMD as set in this stage only when it has words.
+            *cmd_set |= f != Form::Exec(Vec::new());
+            c.cmd = Some(f);
         }
-        Instruction::Entrypoint(e) => {
-            c.entrypoint = Some(form(&e.arguments, escape));
-            // Docker: an ENTRYPOINT clears a CMD inherited from the base, not one set in
-            // the same stage.
-            if !*cmd_set {
-                c.cmd = None;
-            }
-        }
+        Instruction::Entrypoint(e) => set_entrypoint(c, form(&e.arguments, escape), *cmd_set),
         Instruction::Healthcheck(h) => {
             c.healthcheck = Some(matches!(h.arguments, HealthcheckArguments::Cmd { .. }));
         }
         _ => {}
+    }
+}
+
+/// Docker: an ENTRYPOINT clears a CMD inherited from the base, not one set in the same
+/// stage; `ENTRYPOINT []` leaves no entrypoint.
+fn set_entrypoint(c: &mut Config, f: Form, cmd_set: bool) {
+    c.entrypoint = (f != Form::Exec(Vec::new())).then_some(f);
+    if !cmd_set {
+        c.cmd = None;
     }
 }
 
