@@ -434,7 +434,8 @@ pub struct DockerfileCheck {
     pub from: Option<String>,
     /// The final image has (true) or lacks (false) a CMD or ENTRYPOINT.
     pub default_command: Option<bool>,
-    /// ENTRYPOINT and CMD words, joined with spaces.
+    /// The command the image runs by default, as Docker combines ENTRYPOINT and CMD, words
+    /// joined with spaces (a shell-form command alone is its text).
     pub command: Option<Matcher>,
     pub expose: Vec<u16>,
     /// The final USER; the matcher sees `root` when there is none (the image runs as root).

@@ -243,6 +243,40 @@ mod tests {
         assert!(p[0].contains("no CMD or ENTRYPOINT"), "{p:?}");
     }
 
+    /// labs/week1's `dockerfile-written`.
+    fn week1() -> DockerfileCheck {
+        DockerfileCheck {
+            from: Some("busybox:1.36".into()),
+            default_command: Some(true),
+            command: Some(Matcher::Contains("Greetings from my first image".into())),
+            ..check()
+        }
+    }
+
+    #[test]
+    fn week1_greeter_is_judged_by_what_docker_runs() {
+        let c = week1();
+        let passes = [
+            "CMD [\"echo\", \"Greetings from my first image\"]",
+            "CMD echo Greetings from my first image",
+            "CMD echo \"Greetings from my first image\"",
+            "ENTRYPOINT [\"echo\"]\nCMD [\"Greetings from my first image\"]",
+            "ENTRYPOINT [\"echo\", \"Greetings from my first image\"]",
+            "ENTRYPOINT echo Greetings from my first image",
+        ];
+        for cmd in passes {
+            let p = problems_of(&c, &format!("FROM busybox:1.36\n{cmd}\n"));
+            assert!(p.is_empty(), "{cmd}: {p:?}");
+        }
+        // Docker ignores CMD after a shell-form ENTRYPOINT: the container runs `echo`.
+        let p = problems_of(
+            &c,
+            "FROM busybox:1.36\nENTRYPOINT echo\nCMD [\"Greetings from my first image\"]\n",
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("is \"echo\""), "{p:?}");
+    }
+
     #[test]
     fn ports_user_healthcheck_labels() {
         let c = DockerfileCheck {

@@ -3,28 +3,28 @@
 
 use parse_dockerfile::Command;
 
-/// CMD and ENTRYPOINT as written: exec form (a JSON list) or shell form.
+/// CMD and ENTRYPOINT as Docker reads them: exec form (a JSON list), or shell form, which
+/// Docker stores as the shell of the moment (`SHELL`, `/bin/sh -c` by default) and the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Form {
     Exec(Vec<String>),
-    Shell(String),
+    Shell { shell: Vec<String>, text: String },
 }
 
-impl Form {
-    fn text(&self) -> String {
-        match self {
-            Form::Exec(words) => words.join(" "),
-            Form::Shell(s) => squeeze(s),
-        }
-    }
+/// Docker's shell when no `SHELL` instruction set one.
+pub fn default_shell() -> Vec<String> {
+    vec!["/bin/sh".into(), "-c".into()]
 }
 
-pub fn form(cmd: &Command, escape: char) -> Form {
+pub fn form(cmd: &Command, escape: char, shell: &[String]) -> Form {
     match cmd {
         Command::Exec(words) => {
             Form::Exec(words.value.iter().map(|w| w.value.to_string()).collect())
         }
-        Command::Shell(text) => Form::Shell(join_continuations(text.value, escape)),
+        Command::Shell(text) => Form::Shell {
+            shell: shell.to_vec(),
+            text: join_continuations(text.value, escape),
+        },
         // The parser may learn new forms; one it cannot name counts as no command.
         _ => Form::Exec(Vec::new()),
     }
@@ -118,15 +118,36 @@ pub fn empty_entrypoints_as_cmd(text: &str) -> (String, Vec<usize>) {
     (out, at)
 }
 
-/// The ENTRYPOINT words and then the CMD words, joined with spaces; `None` without both.
+/// The command a container of the image runs by default, as Docker 20.10 puts it together:
+/// an exec-form ENTRYPOINT followed by CMD's words (a shell-form CMD adds its shell and text
+/// as arguments); a shell-form ENTRYPOINT alone (CMD only reaches its shell as `$0`…); CMD
+/// alone without ENTRYPOINT. A shell-form command alone is its text: `sh -c` runs just that,
+/// as the exec form of the same words would. `None` when nothing is left to run.
 pub fn default_command(entrypoint: Option<&Form>, cmd: Option<&Form>) -> Option<String> {
-    let words: Vec<String> = [entrypoint, cmd]
-        .into_iter()
-        .flatten()
-        .map(Form::text)
-        .filter(|t| !t.trim().is_empty())
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    match entrypoint {
+        Some(Form::Exec(words)) if !words.is_empty() => {
+            let mut all = words.clone();
+            match cmd {
+                Some(Form::Exec(more)) => all.extend(more.iter().cloned()),
+                Some(Form::Shell { shell, text }) => {
+                    all.extend(shell.iter().cloned());
+                    all.push(text.clone());
+                }
+                None => {}
+            }
+            Some(all.join(" "))
+        }
+        Some(ep @ Form::Shell { .. }) => alone(ep),
+        _ => cmd.and_then(alone),
+    }
+}
+
+fn alone(f: &Form) -> Option<String> {
+    let text = match f {
+        Form::Exec(words) => words.join(" "),
+        Form::Shell { text, .. } => squeeze(text),
+    };
+    (!text.trim().is_empty()).then_some(text)
 }
 
 #[cfg(test)]
@@ -163,6 +184,44 @@ mod tests {
             Some("echo Greetings all")
         );
         assert_eq!(cmd("FROM busybox:1.36\nCMD []\n"), None);
+    }
+
+    #[test]
+    fn entrypoint_and_cmd_combine_as_docker_combines_them() {
+        let cmd = |f: &str| meaning(&format!("FROM busybox:1.36\n{f}")).default_command;
+        // A shell-form ENTRYPOINT runs alone: CMD reaches `sh -c` only as `$0`.
+        assert_eq!(
+            cmd("ENTRYPOINT echo\nCMD [\"Greetings\"]\n").as_deref(),
+            Some("echo")
+        );
+        assert_eq!(
+            cmd("CMD [\"Greetings\"]\nENTRYPOINT echo hi\n").as_deref(),
+            Some("echo hi")
+        );
+        // An exec-form ENTRYPOINT gets a shell-form CMD as Docker stores it: shell and text.
+        assert_eq!(
+            cmd("ENTRYPOINT [\"echo\"]\nCMD Greetings  all\n").as_deref(),
+            Some("echo /bin/sh -c Greetings  all")
+        );
+        assert_eq!(
+            cmd("SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nENTRYPOINT [\"echo\"]\nCMD hi\n")
+                .as_deref(),
+            Some("echo /bin/ash -eo pipefail -c hi")
+        );
+        // The last of each kind counts.
+        assert_eq!(
+            cmd("CMD [\"a\"]\nENTRYPOINT [\"e\"]\nCMD [\"b\"]\nENTRYPOINT [\"f\"]\n").as_deref(),
+            Some("f b")
+        );
+        assert_eq!(
+            cmd("ENTRYPOINT sh -c x\nENTRYPOINT [\"echo\"]\nCMD [\"hi\"]\n").as_deref(),
+            Some("echo hi")
+        );
+        // Inherited through a chain of stages, and a shell-form ENTRYPOINT still wins.
+        let m = meaning(
+            "FROM busybox:1.36 AS a\nSHELL [\"/bin/ash\", \"-c\"]\nENTRYPOINT echo hi\nFROM a AS b\nFROM b\nCMD [\"x\"]\n",
+        );
+        assert_eq!(m.default_command.as_deref(), Some("echo hi"));
     }
 
     #[test]

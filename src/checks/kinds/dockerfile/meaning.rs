@@ -6,7 +6,7 @@
 
 use parse_dockerfile::{HealthcheckArguments, Instruction};
 
-use super::command::{Form, default_command, empty_entrypoints_as_cmd, form};
+use super::command::{Form, default_command, default_shell, empty_entrypoints_as_cmd, form};
 
 /// The image the final stage builds, as far as the file says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,8 @@ pub struct Meaning {
     pub base: String,
     /// `FROM` of the final stage as written, when `base` differs from it.
     pub base_written: String,
-    /// The ENTRYPOINT words and then the CMD words, joined with spaces; `None` without both.
+    /// The command the image runs by default, words joined with spaces (see
+    /// [`default_command`]); `None` when there is none.
     pub default_command: Option<String>,
     /// The last USER ("" when none).
     pub user: String,
@@ -44,6 +45,8 @@ struct Config {
     env: Vars,
     cmd: Option<Form>,
     entrypoint: Option<Form>,
+    /// `SHELL`, which shell-form CMD and ENTRYPOINT are stored with; `None` for Docker's.
+    shell: Option<Vec<String>>,
     user: String,
     healthcheck: Option<bool>,
     exposed: Vec<String>,
@@ -222,18 +225,28 @@ fn apply(
         Instruction::Cmd(cmd) if cleared.contains(&cmd.cmd.span.start) => {
             set_entrypoint(c, Form::Exec(Vec::new()), *cmd_set);
         }
+        Instruction::Shell(sh) => {
+            c.shell = Some(sh.arguments.iter().map(|w| w.value.to_string()).collect());
+        }
         Instruction::Cmd(cmd) => {
-            let f = form(&cmd.arguments, escape);
+            let f = form(&cmd.arguments, escape, &shell(c));
             // Docker counts a CMD as set in this stage only when it has words.
             *cmd_set |= f != Form::Exec(Vec::new());
             c.cmd = Some(f);
         }
-        Instruction::Entrypoint(e) => set_entrypoint(c, form(&e.arguments, escape), *cmd_set),
+        Instruction::Entrypoint(e) => {
+            let f = form(&e.arguments, escape, &shell(c));
+            set_entrypoint(c, f, *cmd_set);
+        }
         Instruction::Healthcheck(h) => {
             c.healthcheck = Some(matches!(h.arguments, HealthcheckArguments::Cmd { .. }));
         }
         _ => {}
     }
+}
+
+fn shell(c: &Config) -> Vec<String> {
+    c.shell.clone().unwrap_or_else(default_shell)
 }
 
 /// Docker: an ENTRYPOINT clears a CMD inherited from the base, not one set in the same
