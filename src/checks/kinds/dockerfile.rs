@@ -85,7 +85,24 @@ pub fn problems(c: &DockerfileCheck, m: &Meaning) -> Vec<String> {
         )),
         _ => {}
     }
-    if let Some(matcher) = &c.command {
+    // A list Docker could not read as JSON runs as a shell command (`['echo',` is no
+    // program): whatever words it holds, it is not the command the task asks for.
+    let unreadable = match (&m.not_json, &m.default_command) {
+        (Some(bad), Some(cmd)) if c.command.is_some() || c.default_command == Some(true) => {
+            p.push(format!(
+                "{path} has {}, which is no JSON list (JSON strings take straight double \
+                 quotes, as in [\"echo\", \"hi\"]), so Docker reads it as shell form and the \
+                 default command is {}",
+                quote(bad),
+                quote(cmd)
+            ));
+            true
+        }
+        _ => false,
+    };
+    if let Some(matcher) = &c.command
+        && !unreadable
+    {
         match &m.default_command {
             None if c.default_command != Some(true) => p.push(format!(
                 "{path} has no CMD or ENTRYPOINT, so the image has no default command"
@@ -275,6 +292,41 @@ mod tests {
         );
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("is \"echo\""), "{p:?}");
+    }
+
+    #[test]
+    fn a_list_that_is_no_json_is_the_shell_command_docker_runs() {
+        let c = week1();
+        // Docker stores these as ["/bin/sh", "-c", "<text>"]; the container exits 127.
+        for cmd in [
+            "CMD ['echo', 'Greetings from my first image']",
+            "CMD [“echo”, “Greetings from my first image”]",
+            "CMD [echo, Greetings from my first image]",
+            "CMD [\"echo\", \"Greetings from my first image\",]",
+            "ENTRYPOINT ['echo']\nCMD [\"Greetings from my first image\"]",
+            "ENTRYPOINT [\"echo\"]\nCMD ['Greetings from my first image']",
+        ] {
+            let p = problems_of(&c, &format!("FROM busybox:1.36\n{cmd}\n"));
+            assert_eq!(p.len(), 1, "{cmd}: {p:?}");
+            assert!(p[0].contains("no JSON list"), "{cmd}: {p:?}");
+        }
+        let m = meaning::read("FROM busybox:1.36\nCMD ['echo', 'hi']\n")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            m.default_command.as_deref(),
+            Some("/bin/sh -c ['echo', 'hi']")
+        );
+        assert_eq!(m.not_json.as_deref(), Some("CMD ['echo', 'hi']"));
+        // The shell's own tests open with `[` and are no lists.
+        let c = DockerfileCheck {
+            command: Some(Matcher::Contains("Greetings".into())),
+            ..week1()
+        };
+        let p = problems_of(
+            &c,
+            "FROM busybox:1.36\nCMD [ -f /x ] || echo Greetings\nCMD [[ -f /x ]] || echo Greetings\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
     }
 
     #[test]

@@ -118,36 +118,63 @@ pub fn empty_entrypoints_as_cmd(text: &str) -> (String, Vec<usize>) {
     (out, at)
 }
 
-/// The command a container of the image runs by default, as Docker 20.10 puts it together:
-/// an exec-form ENTRYPOINT followed by CMD's words (a shell-form CMD adds its shell and text
-/// as arguments); a shell-form ENTRYPOINT alone (CMD only reaches its shell as `$0`…); CMD
-/// alone without ENTRYPOINT. A shell-form command alone is its text: `sh -c` runs just that,
-/// as the exec form of the same words would. `None` when nothing is left to run.
-pub fn default_command(entrypoint: Option<&Form>, cmd: Option<&Form>) -> Option<String> {
+/// The command a container of the image runs by default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultCommand {
+    /// As Docker 20.10 puts it together, words joined with spaces: an exec-form ENTRYPOINT
+    /// followed by CMD's words (a shell-form CMD adds its shell and text as arguments); a
+    /// shell-form ENTRYPOINT alone (CMD only reaches its shell as `$0`…); CMD alone without
+    /// ENTRYPOINT. A shell-form command alone is its text: `sh -c` runs just that, as the
+    /// exec form of the same words would; but one that is no JSON list keeps its shell.
+    pub text: String,
+    /// The instruction in it that looks like a list but is no JSON (`CMD ['echo', 'hi']`),
+    /// as written: Docker read it as shell form.
+    pub not_json: Option<String>,
+}
+
+/// `None` when nothing is left to run.
+pub fn default_command(entrypoint: Option<&Form>, cmd: Option<&Form>) -> Option<DefaultCommand> {
     match entrypoint {
         Some(Form::Exec(words)) if !words.is_empty() => {
             let mut all = words.clone();
+            let mut not_json = None;
             match cmd {
                 Some(Form::Exec(more)) => all.extend(more.iter().cloned()),
                 Some(Form::Shell { shell, text }) => {
                     all.extend(shell.iter().cloned());
                     all.push(text.clone());
+                    not_json = looks_like_a_list("CMD", text);
                 }
                 None => {}
             }
-            Some(all.join(" "))
+            Some(DefaultCommand {
+                text: all.join(" "),
+                not_json,
+            })
         }
-        Some(ep @ Form::Shell { .. }) => alone(ep),
-        _ => cmd.and_then(alone),
+        Some(ep @ Form::Shell { .. }) => alone("ENTRYPOINT", ep),
+        _ => cmd.and_then(|c| alone("CMD", c)),
     }
 }
 
-fn alone(f: &Form) -> Option<String> {
-    let text = match f {
-        Form::Exec(words) => words.join(" "),
-        Form::Shell { text, .. } => squeeze(text),
+fn alone(keyword: &str, f: &Form) -> Option<DefaultCommand> {
+    let (text, not_json) = match f {
+        Form::Exec(words) => (words.join(" "), None),
+        Form::Shell { shell, text } => match looks_like_a_list(keyword, text) {
+            // What Docker stores and the container runs: the shell with the text.
+            Some(bad) => (format!("{} {text}", shell.join(" ")), Some(bad)),
+            None => (squeeze(text), None),
+        },
     };
-    (!text.trim().is_empty()).then_some(text)
+    (!text.trim().is_empty()).then_some(DefaultCommand { text, not_json })
+}
+
+/// Shell-form text that opens like a list (`['echo', 'hi']`, `[“echo”]`, `[echo, hi]`): a
+/// list that is not JSON, which the shell then runs as a program named `['echo',` (exit
+/// 127). `[ -f x ]` and `[[ … ]]` are the shell's tests, not lists.
+fn looks_like_a_list(keyword: &str, text: &str) -> Option<String> {
+    let first = text.split_whitespace().next().unwrap_or_default();
+    (first.starts_with('[') && first != "[" && first != "[[").then(|| format!("{keyword} {text}"))
 }
 
 #[cfg(test)]

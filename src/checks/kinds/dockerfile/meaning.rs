@@ -17,8 +17,10 @@ pub struct Meaning {
     /// `FROM` of the final stage as written, when `base` differs from it.
     pub base_written: String,
     /// The command the image runs by default, words joined with spaces (see
-    /// [`default_command`]); `None` when there is none.
+    /// `command::DefaultCommand`); `None` when there is none.
     pub default_command: Option<String>,
+    /// The CMD or ENTRYPOINT in that command that is a list but no JSON, as written.
+    pub not_json: Option<String>,
     /// The last USER ("" when none).
     pub user: String,
     /// The last HEALTHCHECK: `Some(true)` for a command, `Some(false)` for NONE.
@@ -163,6 +165,7 @@ pub fn read(text: &str) -> Result<Meaning, ParseError> {
         base = &stages[p];
     }
     let c = &last.config;
+    let command = default_command(c.entrypoint.as_ref(), c.cmd.as_ref());
     let written = file
         .stages()
         .last()
@@ -171,7 +174,8 @@ pub fn read(text: &str) -> Result<Meaning, ParseError> {
     Ok(Meaning {
         base: base.image.clone(),
         base_written: written,
-        default_command: default_command(c.entrypoint.as_ref(), c.cmd.as_ref()),
+        default_command: command.clone().map(|d| d.text),
+        not_json: command.and_then(|d| d.not_json),
         user: c.user.clone(),
         healthcheck: c.healthcheck,
         exposed: c.exposed.clone(),
