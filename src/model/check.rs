@@ -438,7 +438,8 @@ pub struct DockerfileCheck {
     /// joined with spaces (a shell-form command alone is its text).
     pub command: Option<Matcher>,
     pub expose: Vec<u16>,
-    /// The final USER; the matcher sees `root` when there is none (the image runs as root).
+    /// The final USER; the matcher sees `root` when there is none or its user part is root
+    /// (`0`, `root:root`), whatever the group (the image runs as root).
     pub user: Option<Matcher>,
     /// A HEALTHCHECK other than NONE (true) or none (false).
     pub healthcheck: Option<bool>,

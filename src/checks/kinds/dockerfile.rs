@@ -189,13 +189,16 @@ fn judge(c: &DockerfileCheck, m: &Meaning) -> Outcome {
     }
 }
 
-/// The user as the matcher sees it: `root` for no USER and for uid 0 (`0`, `0:0`).
+/// The user as the matcher sees it: `root` when the image runs as uid 0, whatever the group:
+/// no USER, or a user part that is `root`, `0` or empty (`0:0`, `root:root`, `:1000`). A
+/// user that is not root keeps its group as written (`app:root`, `1000:0`).
 fn effective_user(user: &str) -> String {
     let user = user.trim();
-    match user.split_once(':') {
-        _ if user.is_empty() || user == "0" => "root".to_string(),
-        Some(("0", group)) => format!("root:{group}"),
-        _ => user.to_string(),
+    let name = user.split_once(':').map_or(user, |(name, _)| name);
+    if name.is_empty() || name == "root" || name.parse::<u32>() == Ok(0) {
+        "root".to_string()
+    } else {
+        user.to_string()
     }
 }
 
@@ -353,7 +356,36 @@ mod tests {
         assert!(p.iter().any(|m| m.contains("is \"nobody\"")));
         let p = problems_of(&c, "FROM busybox\nUSER 0\n");
         assert!(p.iter().any(|m| m.contains("runs as USER 0")), "{p:?}");
-        assert_eq!(effective_user("0:0"), "root:0");
         assert_eq!(effective_user("app:0"), "app:0");
+    }
+
+    #[test]
+    fn uid_0_is_root_whatever_the_group() {
+        let c = DockerfileCheck {
+            user: Some(Matcher::Not(Box::new(Matcher::Equals(Literal::Str(
+                "root".into(),
+            ))))),
+            ..check()
+        };
+        for user in [
+            "root",
+            "0",
+            "00",
+            "0:0",
+            "root:root",
+            "root:0",
+            "0:root",
+            "0:app",
+            ":0",
+        ] {
+            let p = problems_of(&c, &format!("FROM busybox\nUSER {user}\n"));
+            assert_eq!(p.len(), 1, "USER {user}: {p:?}");
+            assert!(p[0].contains(&format!("runs as USER {user},")), "{p:?}");
+        }
+        for user in ["app", "app:root", "1000:0", "65534", "rooty"] {
+            let p = problems_of(&c, &format!("FROM busybox\nUSER {user}\n"));
+            assert!(p.is_empty(), "USER {user}: {p:?}");
+        }
+        assert_eq!(effective_user("1000:0"), "1000:0");
     }
 }
