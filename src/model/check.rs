@@ -1,10 +1,12 @@
 //! Checks: one per `yaml check` block, each of exactly one kind.
 
-use serde::Serialize;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
 
 use super::action::{Action, ExecSpec};
 use super::matcher::Matcher;
-use super::stack::CommandLine;
+use super::stack::{CommandLine, Protocol};
 use super::units::{ByteSize, Dur};
 
 /// What a check looks at (LAB_FORMAT.md §4.1).
@@ -437,13 +439,57 @@ pub struct DockerfileCheck {
     /// The command the image runs by default, as Docker combines ENTRYPOINT and CMD, words
     /// joined with spaces (a shell-form command alone is its text).
     pub command: Option<Matcher>,
-    pub expose: Vec<u16>,
+    pub expose: Vec<ExposedPort>,
     /// The final USER; the matcher sees `root` when there is none or its user part is root
     /// (`0`, `root:root`), whatever the group (the image runs as root).
     pub user: Option<Matcher>,
     /// A HEALTHCHECK other than NONE (true) or none (false).
     pub healthcheck: Option<bool>,
     pub labels: Vec<(String, Matcher)>,
+}
+
+/// A port a Dockerfile is to EXPOSE: `8080` is TCP, as in Docker; `"53/udp"` asks for UDP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExposedPort {
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+impl ExposedPort {
+    pub fn tcp(port: u16) -> Self {
+        ExposedPort {
+            port,
+            protocol: Protocol::Tcp,
+        }
+    }
+
+    /// `tcp` or `udp`, as Docker writes it.
+    pub fn protocol_name(&self) -> &'static str {
+        match self.protocol {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+        }
+    }
+}
+
+/// `8080` for TCP, as labs write it; `53/udp` otherwise.
+impl fmt::Display for ExposedPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.protocol {
+            Protocol::Tcp => write!(f, "{}", self.port),
+            Protocol::Udp => write!(f, "{}/udp", self.port),
+        }
+    }
+}
+
+/// A TCP port as the number it was written as, so a lab's model reads as the lab.
+impl Serialize for ExposedPort {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.protocol {
+            Protocol::Tcp => s.serialize_u16(self.port),
+            Protocol::Udp => s.collect_str(self),
+        }
+    }
 }
 
 #[cfg(test)]

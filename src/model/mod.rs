@@ -14,9 +14,9 @@ mod units;
 pub use action::{Action, ConnectAction, ExecSpec, KillAction};
 pub use check::{
     AnswerCheck, AnswerExpect, AnswerInspect, Check, CheckKind, CommandCheck, ContainerCheck,
-    DnsCheck, DockerfileCheck, ExecCheck, ExpectCheck, ExpectStep, FileCheck, HttpCheck,
-    ImageCheck, InspectAssertion, InspectSource, KindTag, LogStream, LogsCheck, MountCheck,
-    NetworkCheck, Target, TcpCheck, VolumeCheck,
+    DnsCheck, DockerfileCheck, ExecCheck, ExpectCheck, ExpectStep, ExposedPort, FileCheck,
+    HttpCheck, ImageCheck, InspectAssertion, InspectSource, KindTag, LogStream, LogsCheck,
+    MountCheck, NetworkCheck, Target, TcpCheck, VolumeCheck,
 };
 pub use course::{Course, Lab, Part, Submission, Task};
 pub use matcher::{Literal, Matcher};

@@ -12,7 +12,7 @@ use crate::checks::equiv::same_image;
 use crate::checks::matcher::text;
 use crate::checks::outcome::Outcome;
 use crate::checks::words::seen as quote;
-use crate::model::DockerfileCheck;
+use crate::model::{DockerfileCheck, ExposedPort};
 use crate::text::cap;
 
 use meaning::Meaning;
@@ -115,9 +115,8 @@ pub fn problems(c: &DockerfileCheck, m: &Meaning) -> Vec<String> {
             Some(_) => {}
         }
     }
-    let exposed: Vec<u16> = m.exposed.iter().flat_map(|e| ports(e)).collect();
     for port in &c.expose {
-        if !exposed.contains(port) {
+        if !m.exposed.iter().any(|word| exposes(word, port)) {
             p.push(format!(
                 "{path} does not EXPOSE {port} ({})",
                 if m.exposed.is_empty() {
@@ -202,18 +201,18 @@ fn effective_user(user: &str) -> String {
     }
 }
 
-/// The port numbers of one EXPOSE word: `8080`, `8080/tcp`, `8000-8010/tcp`. Ports compare
-/// by number, as the `image` kind's `exposed_ports` do.
-fn ports(word: &str) -> Vec<u16> {
-    let number = word.split('/').next().unwrap_or_default();
-    match number.split_once('-') {
-        Some((lo, hi)) => match (lo.parse::<u16>(), hi.parse::<u16>()) {
-            // A range wider than any sensible EXPOSE is not spelled out.
-            (Ok(lo), Ok(hi)) if lo <= hi && hi - lo <= 1024 => (lo..=hi).collect(),
-            _ => Vec::new(),
-        },
-        None => number.parse::<u16>().into_iter().collect(),
-    }
+/// Whether one EXPOSE word (`8080`, `8080/tcp`, `53/UDP`, `8000-8010/udp`) opens the port:
+/// Docker reads the protocol in any case and TCP when none is written.
+fn exposes(word: &str, want: &ExposedPort) -> bool {
+    let (number, protocol) = word.split_once('/').unwrap_or((word, ""));
+    let protocol = match protocol {
+        "" => "tcp",
+        p => &p.to_ascii_lowercase(),
+    };
+    let (lo, hi) = number.split_once('-').unwrap_or((number, number));
+    protocol == want.protocol_name()
+        && matches!((lo.parse::<u16>(), hi.parse::<u16>()),
+            (Ok(lo), Ok(hi)) if (lo..=hi).contains(&want.port))
 }
 
 #[cfg(test)]
@@ -335,7 +334,7 @@ mod tests {
     #[test]
     fn ports_user_healthcheck_labels() {
         let c = DockerfileCheck {
-            expose: vec![8080, 9000],
+            expose: vec![ExposedPort::tcp(8080), ExposedPort::tcp(9000)],
             user: Some(Matcher::Not(Box::new(Matcher::Equals(Literal::Str(
                 "root".into(),
             ))))),
@@ -357,6 +356,61 @@ mod tests {
         let p = problems_of(&c, "FROM busybox\nUSER 0\n");
         assert!(p.iter().any(|m| m.contains("runs as USER 0")), "{p:?}");
         assert_eq!(effective_user("app:0"), "app:0");
+    }
+
+    #[test]
+    fn a_port_is_exposed_over_the_protocol_asked_for() {
+        let udp = |port| ExposedPort {
+            port,
+            protocol: crate::model::Protocol::Udp,
+        };
+        let tcp = DockerfileCheck {
+            expose: vec![ExposedPort::tcp(8080)],
+            ..check()
+        };
+        let dns = DockerfileCheck {
+            expose: vec![udp(53)],
+            ..check()
+        };
+        let exposing = |c: &DockerfileCheck, ports: &str| {
+            problems_of(c, &format!("FROM busybox\nEXPOSE {ports}\n")).is_empty()
+        };
+        for ports in [
+            "8080",
+            "8080/tcp",
+            "8080/TCP",
+            "53/udp 8080",
+            "8000-8090",
+            "8000-9000/tcp",
+        ] {
+            assert!(exposing(&tcp, ports), "{ports}");
+        }
+        for ports in [
+            "8080/udp",
+            "8080/UDP",
+            "8000-9000/udp",
+            "8080/sctp",
+            "80",
+            "9000-8000",
+        ] {
+            assert!(!exposing(&tcp, ports), "{ports}");
+        }
+        for ports in ["53/udp", "53/UDP", "50-60/udp", "8080 53/udp"] {
+            assert!(exposing(&dns, ports), "{ports}");
+        }
+        for ports in ["53", "53/tcp", "50-60"] {
+            assert!(!exposing(&dns, ports), "{ports}");
+        }
+        let p = problems_of(&tcp, "FROM busybox\nEXPOSE 8080/udp\n");
+        assert_eq!(
+            p,
+            ["greeter/Dockerfile does not EXPOSE 8080 (it exposes 8080/udp)"]
+        );
+        let p = problems_of(&dns, "FROM busybox\nEXPOSE 53\n");
+        assert_eq!(
+            p,
+            ["greeter/Dockerfile does not EXPOSE 53/udp (it exposes 53)"]
+        );
     }
 
     #[test]
