@@ -10,25 +10,37 @@ use super::units::{ByteSize, Dur};
 /// A port as checks name it: `8080` (TCP, Docker's default) or `53/udp`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Port {
-    pub number: u16,
+    pub port: u16,
     pub protocol: Protocol,
 }
 
 impl Port {
+    pub fn tcp(port: u16) -> Self {
+        Port {
+            port,
+            protocol: Protocol::Tcp,
+        }
+    }
+
+    /// `tcp` or `udp`, as Docker writes it.
+    pub fn protocol_name(&self) -> &'static str {
+        match self.protocol {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+        }
+    }
+
     /// The engine's key for it (`8080/tcp`), as in `ExposedPorts` and `Ports`.
     pub fn key(&self) -> String {
-        match self.protocol {
-            Protocol::Tcp => format!("{}/tcp", self.number),
-            Protocol::Udp => format!("{}/udp", self.number),
-        }
+        format!("{}/{}", self.port, self.protocol_name())
     }
 }
 
 impl std::fmt::Display for Port {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.protocol {
-            Protocol::Tcp => write!(f, "{}", self.number),
-            Protocol::Udp => write!(f, "{}/udp", self.number),
+            Protocol::Tcp => write!(f, "{}", self.port),
+            Protocol::Udp => write!(f, "{}/udp", self.port),
         }
     }
 }
@@ -37,7 +49,7 @@ impl std::fmt::Display for Port {
 impl Serialize for Port {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.protocol {
-            Protocol::Tcp => s.serialize_u16(self.number),
+            Protocol::Tcp => s.serialize_u16(self.port),
             _ => s.serialize_str(&self.to_string()),
         }
     }
@@ -470,29 +482,14 @@ pub struct DockerfileCheck {
     pub from: Option<String>,
     /// The final image has (true) or lacks (false) a CMD or ENTRYPOINT.
     pub default_command: Option<bool>,
-    /// ENTRYPOINT and CMD words, joined with spaces.
+    /// The command the image runs by default, as Docker combines ENTRYPOINT and CMD, words
+    /// joined with spaces (a shell-form command alone is its text).
     pub command: Option<Matcher>,
-    pub expose: Vec<u16>,
-    /// The final USER; the matcher sees `root` when there is none (the image runs as root).
+    pub expose: Vec<Port>,
+    /// The final USER; the matcher sees `root` when there is none or its user part is root
+    /// (`0`, `root:root`), whatever the group (the image runs as root).
     pub user: Option<Matcher>,
     /// A HEALTHCHECK other than NONE (true) or none (false).
     pub healthcheck: Option<bool>,
     pub labels: Vec<(String, Matcher)>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::KindTag;
-
-    #[test]
-    fn kind_names_are_snake_case_and_parse_back() {
-        let names: Vec<&str> = KindTag::all().map(KindTag::name).collect();
-        assert_eq!(names.first(), Some(&"exec"));
-        assert_eq!(names.last(), Some(&"dockerfile"));
-        for tag in KindTag::all() {
-            assert_eq!(tag.name().parse::<KindTag>(), Ok(tag));
-            assert_eq!(tag.to_string(), tag.name());
-        }
-        assert!("Exec".parse::<KindTag>().is_err());
-    }
 }

@@ -2,6 +2,7 @@
 //! the base image of its final stage, its default command, ports, user, health check and
 //! labels. Messages name what the file does; they state no pattern the task does not.
 
+mod command;
 pub mod meaning;
 
 use std::io::Read;
@@ -11,7 +12,7 @@ use crate::checks::equiv::same_image;
 use crate::checks::matcher::text;
 use crate::checks::outcome::Outcome;
 use crate::checks::words::seen as quote;
-use crate::model::DockerfileCheck;
+use crate::model::{DockerfileCheck, Port};
 use crate::text::cap;
 
 use meaning::Meaning;
@@ -84,7 +85,24 @@ pub fn problems(c: &DockerfileCheck, m: &Meaning) -> Vec<String> {
         )),
         _ => {}
     }
-    if let Some(matcher) = &c.command {
+    // A list Docker could not read as JSON runs as a shell command (`['echo',` is no
+    // program): whatever words it holds, it is not the command the task asks for.
+    let unreadable = match (&m.not_json, &m.default_command) {
+        (Some(bad), Some(cmd)) if c.command.is_some() || c.default_command == Some(true) => {
+            p.push(format!(
+                "{path} has {}, which is no JSON list (JSON strings take straight double \
+                 quotes, as in [\"echo\", \"hi\"]), so Docker reads it as shell form and the \
+                 default command is {}",
+                quote(bad),
+                quote(cmd)
+            ));
+            true
+        }
+        _ => false,
+    };
+    if let Some(matcher) = &c.command
+        && !unreadable
+    {
         match &m.default_command {
             None if c.default_command != Some(true) => p.push(format!(
                 "{path} has no CMD or ENTRYPOINT, so the image has no default command"
@@ -97,9 +115,8 @@ pub fn problems(c: &DockerfileCheck, m: &Meaning) -> Vec<String> {
             Some(_) => {}
         }
     }
-    let exposed: Vec<u16> = m.exposed.iter().flat_map(|e| ports(e)).collect();
     for port in &c.expose {
-        if !exposed.contains(port) {
+        if !m.exposed.iter().any(|word| exposes(word, port)) {
             p.push(format!(
                 "{path} does not EXPOSE {port} ({})",
                 if m.exposed.is_empty() {
@@ -171,28 +188,31 @@ fn judge(c: &DockerfileCheck, m: &Meaning) -> Outcome {
     }
 }
 
-/// The user as the matcher sees it: `root` for no USER and for uid 0 (`0`, `0:0`).
+/// The user as the matcher sees it: `root` when the image runs as uid 0, whatever the group:
+/// no USER, or a user part that is `root`, `0` or empty (`0:0`, `root:root`, `:1000`). A
+/// user that is not root keeps its group as written (`app:root`, `1000:0`).
 fn effective_user(user: &str) -> String {
     let user = user.trim();
-    match user.split_once(':') {
-        _ if user.is_empty() || user == "0" => "root".to_string(),
-        Some(("0", group)) => format!("root:{group}"),
-        _ => user.to_string(),
+    let name = user.split_once(':').map_or(user, |(name, _)| name);
+    if name.is_empty() || name == "root" || name.parse::<u32>() == Ok(0) {
+        "root".to_string()
+    } else {
+        user.to_string()
     }
 }
 
-/// The port numbers of one EXPOSE word: `8080`, `8080/tcp`, `8000-8010/tcp`. Ports compare
-/// by number, as the `image` kind's `exposed_ports` do.
-fn ports(word: &str) -> Vec<u16> {
-    let number = word.split('/').next().unwrap_or_default();
-    match number.split_once('-') {
-        Some((lo, hi)) => match (lo.parse::<u16>(), hi.parse::<u16>()) {
-            // A range wider than any sensible EXPOSE is not spelled out.
-            (Ok(lo), Ok(hi)) if lo <= hi && hi - lo <= 1024 => (lo..=hi).collect(),
-            _ => Vec::new(),
-        },
-        None => number.parse::<u16>().into_iter().collect(),
-    }
+/// Whether one EXPOSE word (`8080`, `8080/tcp`, `53/UDP`, `8000-8010/udp`) opens the port:
+/// Docker reads the protocol in any case and TCP when none is written.
+fn exposes(word: &str, want: &Port) -> bool {
+    let (number, protocol) = word.split_once('/').unwrap_or((word, ""));
+    let protocol = match protocol {
+        "" => "tcp",
+        p => &p.to_ascii_lowercase(),
+    };
+    let (lo, hi) = number.split_once('-').unwrap_or((number, number));
+    protocol == want.protocol_name()
+        && matches!((lo.parse::<u16>(), hi.parse::<u16>()),
+            (Ok(lo), Ok(hi)) if (lo..=hi).contains(&want.port))
 }
 
 #[cfg(test)]
@@ -242,10 +262,79 @@ mod tests {
         assert!(p[0].contains("no CMD or ENTRYPOINT"), "{p:?}");
     }
 
+    /// labs/week1's `dockerfile-written`.
+    fn week1() -> DockerfileCheck {
+        DockerfileCheck {
+            from: Some("busybox:1.36".into()),
+            default_command: Some(true),
+            command: Some(Matcher::Contains("Greetings from my first image".into())),
+            ..check()
+        }
+    }
+
+    #[test]
+    fn week1_greeter_is_judged_by_what_docker_runs() {
+        let c = week1();
+        let passes = [
+            "CMD [\"echo\", \"Greetings from my first image\"]",
+            "CMD echo Greetings from my first image",
+            "CMD echo \"Greetings from my first image\"",
+            "ENTRYPOINT [\"echo\"]\nCMD [\"Greetings from my first image\"]",
+            "ENTRYPOINT [\"echo\", \"Greetings from my first image\"]",
+            "ENTRYPOINT echo Greetings from my first image",
+        ];
+        for cmd in passes {
+            let p = problems_of(&c, &format!("FROM busybox:1.36\n{cmd}\n"));
+            assert!(p.is_empty(), "{cmd}: {p:?}");
+        }
+        // Docker ignores CMD after a shell-form ENTRYPOINT: the container runs `echo`.
+        let p = problems_of(
+            &c,
+            "FROM busybox:1.36\nENTRYPOINT echo\nCMD [\"Greetings from my first image\"]\n",
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("is \"echo\""), "{p:?}");
+    }
+
+    #[test]
+    fn a_list_that_is_no_json_is_the_shell_command_docker_runs() {
+        let c = week1();
+        // Docker stores these as ["/bin/sh", "-c", "<text>"]; the container exits 127.
+        for cmd in [
+            "CMD ['echo', 'Greetings from my first image']",
+            "CMD [“echo”, “Greetings from my first image”]",
+            "CMD [echo, Greetings from my first image]",
+            "CMD [\"echo\", \"Greetings from my first image\",]",
+            "ENTRYPOINT ['echo']\nCMD [\"Greetings from my first image\"]",
+            "ENTRYPOINT [\"echo\"]\nCMD ['Greetings from my first image']",
+        ] {
+            let p = problems_of(&c, &format!("FROM busybox:1.36\n{cmd}\n"));
+            assert_eq!(p.len(), 1, "{cmd}: {p:?}");
+            assert!(p[0].contains("no JSON list"), "{cmd}: {p:?}");
+        }
+        let m = meaning::read("FROM busybox:1.36\nCMD ['echo', 'hi']\n")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            m.default_command.as_deref(),
+            Some("/bin/sh -c ['echo', 'hi']")
+        );
+        assert_eq!(m.not_json.as_deref(), Some("CMD ['echo', 'hi']"));
+        // The shell's own tests open with `[` and are no lists.
+        let c = DockerfileCheck {
+            command: Some(Matcher::Contains("Greetings".into())),
+            ..week1()
+        };
+        let p = problems_of(
+            &c,
+            "FROM busybox:1.36\nCMD [ -f /x ] || echo Greetings\nCMD [[ -f /x ]] || echo Greetings\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
+    }
+
     #[test]
     fn ports_user_healthcheck_labels() {
         let c = DockerfileCheck {
-            expose: vec![8080, 9000],
+            expose: vec![Port::tcp(8080), Port::tcp(9000)],
             user: Some(Matcher::Not(Box::new(Matcher::Equals(Literal::Str(
                 "root".into(),
             ))))),
@@ -266,7 +355,91 @@ mod tests {
         assert!(p.iter().any(|m| m.contains("is \"nobody\"")));
         let p = problems_of(&c, "FROM busybox\nUSER 0\n");
         assert!(p.iter().any(|m| m.contains("runs as USER 0")), "{p:?}");
-        assert_eq!(effective_user("0:0"), "root:0");
         assert_eq!(effective_user("app:0"), "app:0");
+    }
+
+    #[test]
+    fn a_port_is_exposed_over_the_protocol_asked_for() {
+        let udp = |port| Port {
+            port,
+            protocol: crate::model::Protocol::Udp,
+        };
+        let tcp = DockerfileCheck {
+            expose: vec![Port::tcp(8080)],
+            ..check()
+        };
+        let dns = DockerfileCheck {
+            expose: vec![udp(53)],
+            ..check()
+        };
+        let exposing = |c: &DockerfileCheck, ports: &str| {
+            problems_of(c, &format!("FROM busybox\nEXPOSE {ports}\n")).is_empty()
+        };
+        for ports in [
+            "8080",
+            "8080/tcp",
+            "8080/TCP",
+            "53/udp 8080",
+            "8000-8090",
+            "8000-9000/tcp",
+        ] {
+            assert!(exposing(&tcp, ports), "{ports}");
+        }
+        for ports in [
+            "8080/udp",
+            "8080/UDP",
+            "8000-9000/udp",
+            "8080/sctp",
+            "80",
+            "9000-8000",
+        ] {
+            assert!(!exposing(&tcp, ports), "{ports}");
+        }
+        for ports in ["53/udp", "53/UDP", "50-60/udp", "8080 53/udp"] {
+            assert!(exposing(&dns, ports), "{ports}");
+        }
+        for ports in ["53", "53/tcp", "50-60"] {
+            assert!(!exposing(&dns, ports), "{ports}");
+        }
+        let p = problems_of(&tcp, "FROM busybox\nEXPOSE 8080/udp\n");
+        assert_eq!(
+            p,
+            ["greeter/Dockerfile does not EXPOSE 8080 (it exposes 8080/udp)"]
+        );
+        let p = problems_of(&dns, "FROM busybox\nEXPOSE 53\n");
+        assert_eq!(
+            p,
+            ["greeter/Dockerfile does not EXPOSE 53/udp (it exposes 53)"]
+        );
+    }
+
+    #[test]
+    fn uid_0_is_root_whatever_the_group() {
+        let c = DockerfileCheck {
+            user: Some(Matcher::Not(Box::new(Matcher::Equals(Literal::Str(
+                "root".into(),
+            ))))),
+            ..check()
+        };
+        for user in [
+            "root",
+            "0",
+            "00",
+            "0:0",
+            "root:root",
+            "root:0",
+            "0:root",
+            "0:app",
+            ":0",
+        ] {
+            let p = problems_of(&c, &format!("FROM busybox\nUSER {user}\n"));
+            assert_eq!(p.len(), 1, "USER {user}: {p:?}");
+            assert!(p[0].contains(&format!("runs as USER {user},")), "{p:?}");
+        }
+        for user in ["app", "app:root", "1000:0", "65534", "rooty"] {
+            let p = problems_of(&c, &format!("FROM busybox\nUSER {user}\n"));
+            assert!(p.is_empty(), "USER {user}: {p:?}");
+        }
+        assert_eq!(effective_user("1000:0"), "1000:0");
     }
 }

@@ -4,7 +4,9 @@
 //! stages it is built `FROM` within the file. Read with the `parse-dockerfile` parser, so
 //! case, continuations, comments and flags do not matter.
 
-use parse_dockerfile::{Command, HealthcheckArguments, Instruction};
+use parse_dockerfile::{HealthcheckArguments, Instruction};
+
+use super::command::{Form, default_command, default_shell, empty_entrypoints_as_cmd, form};
 
 /// The image the final stage builds, as far as the file says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +16,11 @@ pub struct Meaning {
     pub base: String,
     /// `FROM` of the final stage as written, when `base` differs from it.
     pub base_written: String,
-    /// The ENTRYPOINT words and then the CMD words, joined with spaces; `None` without both.
+    /// The command the image runs by default, words joined with spaces (see
+    /// `command::DefaultCommand`); `None` when there is none.
     pub default_command: Option<String>,
+    /// The CMD or ENTRYPOINT in that command that is a list but no JSON, as written.
+    pub not_json: Option<String>,
     /// The last USER ("" when none).
     pub user: String,
     /// The last HEALTHCHECK: `Some(true)` for a command, `Some(false)` for NONE.
@@ -36,28 +41,14 @@ pub struct ParseError {
     pub column: usize,
 }
 
-/// CMD and ENTRYPOINT as written: exec form (a JSON list) or shell form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Form {
-    Exec(Vec<String>),
-    Shell(String),
-}
-
-impl Form {
-    fn text(&self) -> String {
-        match self {
-            Form::Exec(words) => words.join(" "),
-            Form::Shell(s) => s.clone(),
-        }
-    }
-}
-
 /// The image configuration a stage ends with, which a stage built `FROM` it inherits.
 #[derive(Debug, Clone, Default)]
 struct Config {
     env: Vars,
     cmd: Option<Form>,
     entrypoint: Option<Form>,
+    /// `SHELL`, which shell-form CMD and ENTRYPOINT are stored with; `None` for Docker's.
+    shell: Option<Vec<String>>,
     user: String,
     healthcheck: Option<bool>,
     exposed: Vec<String>,
@@ -91,13 +82,32 @@ struct Stage {
     config: Config,
 }
 
-pub fn read(text: &str) -> Result<Meaning, ParseError> {
-    let file = parse_dockerfile::parse(text).map_err(|e| ParseError {
+fn parse_error(e: parse_dockerfile::Error) -> ParseError {
+    ParseError {
         // `{:#}` is the parser's message without its own "at line … column …".
         message: format!("{e:#}"),
         line: e.line(),
         column: e.column(),
-    })?;
+    }
+}
+
+pub fn read(text: &str) -> Result<Meaning, ParseError> {
+    // The parser refuses `ENTRYPOINT []`, which Docker builds; read again with those lines
+    // as same-length `CMD []` (positions stay right), remembering where they are.
+    let rewritten: String;
+    let mut cleared = Vec::new();
+    let file = match parse_dockerfile::parse(text) {
+        Ok(file) => file,
+        Err(e) => {
+            let (again, at) = empty_entrypoints_as_cmd(text);
+            if at.is_empty() {
+                return Err(parse_error(e));
+            }
+            rewritten = again;
+            cleared = at;
+            parse_dockerfile::parse(&rewritten).map_err(parse_error)?
+        }
+    };
     let escape = file
         .parser_directives
         .escape
@@ -124,7 +134,15 @@ pub fn read(text: &str) -> Result<Meaning, ParseError> {
         let mut args = Vars::new();
         let mut cmd_set = false;
         for ins in stage.instructions {
-            apply(ins, &mut config, &mut args, &global, &mut cmd_set, escape);
+            apply(
+                ins,
+                &mut config,
+                &mut args,
+                &global,
+                &mut cmd_set,
+                escape,
+                &cleared,
+            );
         }
         stages.push(Stage {
             name: stage.from.as_.as_ref().map(|(_, n)| n.value.to_lowercase()),
@@ -147,12 +165,7 @@ pub fn read(text: &str) -> Result<Meaning, ParseError> {
         base = &stages[p];
     }
     let c = &last.config;
-    let words: Vec<String> = [&c.entrypoint, &c.cmd]
-        .into_iter()
-        .flatten()
-        .map(Form::text)
-        .filter(|t| !t.trim().is_empty())
-        .collect();
+    let command = default_command(c.entrypoint.as_ref(), c.cmd.as_ref());
     let written = file
         .stages()
         .last()
@@ -161,7 +174,8 @@ pub fn read(text: &str) -> Result<Meaning, ParseError> {
     Ok(Meaning {
         base: base.image.clone(),
         base_written: written,
-        default_command: (!words.is_empty()).then(|| words.join(" ")),
+        default_command: command.clone().map(|d| d.text),
+        not_json: command.and_then(|d| d.not_json),
         user: c.user.clone(),
         healthcheck: c.healthcheck,
         exposed: c.exposed.clone(),
@@ -178,6 +192,7 @@ fn apply(
     global: &Vars,
     cmd_set: &mut bool,
     escape: char,
+    cleared: &[usize],
 ) {
     // What `$NAME` means here: the stage's ARGs, then its ENV (which wins, as in Docker).
     let scope = |args: &Vars, c: &Config| -> Vars {
@@ -211,17 +226,21 @@ fn apply(
                 }
             }
         }
+        Instruction::Cmd(cmd) if cleared.contains(&cmd.cmd.span.start) => {
+            set_entrypoint(c, Form::Exec(Vec::new()), *cmd_set);
+        }
+        Instruction::Shell(sh) => {
+            c.shell = Some(sh.arguments.iter().map(|w| w.value.to_string()).collect());
+        }
         Instruction::Cmd(cmd) => {
-            c.cmd = Some(form(&cmd.arguments, escape));
-            *cmd_set = true;
+            let f = form(&cmd.arguments, escape, &shell(c));
+            // Docker counts a CMD as set in this stage only when it has words.
+            *cmd_set |= f != Form::Exec(Vec::new());
+            c.cmd = Some(f);
         }
         Instruction::Entrypoint(e) => {
-            c.entrypoint = Some(form(&e.arguments, escape));
-            // Docker: an ENTRYPOINT clears a CMD inherited from the base, not one set in
-            // the same stage.
-            if !*cmd_set {
-                c.cmd = None;
-            }
+            let f = form(&e.arguments, escape, &shell(c));
+            set_entrypoint(c, f, *cmd_set);
         }
         Instruction::Healthcheck(h) => {
             c.healthcheck = Some(matches!(h.arguments, HealthcheckArguments::Cmd { .. }));
@@ -230,32 +249,17 @@ fn apply(
     }
 }
 
-fn form(cmd: &Command, escape: char) -> Form {
-    match cmd {
-        Command::Exec(words) => {
-            Form::Exec(words.value.iter().map(|w| w.value.to_string()).collect())
-        }
-        Command::Shell(text) => Form::Shell(join_continuations(text.value, escape)),
-        // The parser may learn new forms; one it cannot name counts as no command.
-        _ => Form::Exec(Vec::new()),
-    }
+fn shell(c: &Config) -> Vec<String> {
+    c.shell.clone().unwrap_or_else(default_shell)
 }
 
-/// Shell-form text as one line: continuation lines joined, comment lines inside dropped.
-fn join_continuations(text: &str, escape: char) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('#') {
-            continue;
-        }
-        let piece = trimmed.strip_suffix(escape).unwrap_or(trimmed);
-        if !out.is_empty() && !piece.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(piece.trim());
+/// Docker: an ENTRYPOINT clears a CMD inherited from the base, not one set in the same
+/// stage; `ENTRYPOINT []` leaves no entrypoint.
+fn set_entrypoint(c: &mut Config, f: Form, cmd_set: bool) {
+    c.entrypoint = (f != Form::Exec(Vec::new())).then_some(f);
+    if !cmd_set {
+        c.cmd = None;
     }
-    out
 }
 
 /// `ARG NAME[=default] …`: a name without a default takes the global ARG of that name.
@@ -418,50 +422,6 @@ mod tests {
         );
         assert_eq!(meaning("FROM scratch\n").base, "scratch");
         assert_eq!(meaning("ARG BASE\nFROM $BASE\n").base, "");
-    }
-
-    #[test]
-    fn cmd_or_entrypoint_is_a_default_command() {
-        let cmd = |f: &str| meaning(f).default_command;
-        assert_eq!(cmd("FROM busybox:1.36\n"), None);
-        assert_eq!(
-            cmd("FROM busybox:1.36\nCMD [\"echo\", \"Greetings\"]\n").as_deref(),
-            Some("echo Greetings")
-        );
-        assert_eq!(
-            cmd("FROM busybox:1.36\ncmd echo Greetings\n").as_deref(),
-            Some("echo Greetings")
-        );
-        assert_eq!(
-            cmd("FROM busybox:1.36\nENTRYPOINT [\"echo\"]\n").as_deref(),
-            Some("echo")
-        );
-        assert_eq!(
-            cmd("FROM busybox:1.36\nENTRYPOINT [\"echo\"]\nCMD [\"Greetings\"]\n").as_deref(),
-            Some("echo Greetings")
-        );
-        assert_eq!(
-            cmd("FROM busybox:1.36\nCMD echo \\\n  # note\n  Greetings \\\n  all\n").as_deref(),
-            Some("echo Greetings all")
-        );
-        assert_eq!(cmd("FROM busybox:1.36\nCMD []\n"), None);
-    }
-
-    #[test]
-    fn the_default_command_is_inherited_from_earlier_stages() {
-        let m =
-            meaning("FROM busybox:1.36 AS base\nCMD [\"httpd\", \"-f\"]\nFROM base\nRUN true\n");
-        assert_eq!(m.default_command.as_deref(), Some("httpd -f"));
-        // An ENTRYPOINT clears an inherited CMD, as in Docker...
-        let m =
-            meaning("FROM busybox:1.36 AS base\nCMD [\"-f\"]\nFROM base\nENTRYPOINT [\"httpd\"]\n");
-        assert_eq!(m.default_command.as_deref(), Some("httpd"));
-        // ...but not one of its own stage.
-        let m = meaning("FROM busybox:1.36\nCMD [\"-f\"]\nENTRYPOINT [\"httpd\"]\n");
-        assert_eq!(m.default_command.as_deref(), Some("httpd -f"));
-        // A stage not built from another inherits nothing from it.
-        let m = meaning("FROM busybox:1.36 AS a\nCMD [\"x\"]\nFROM busybox:1.36\n");
-        assert_eq!(m.default_command, None);
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub(super) fn decode(ctx: &mut Ctx, body: &Node, what: &str) -> Option<Dockerfil
         from,
         default_command,
         command: command?,
-        expose: expose?.into_iter().map(|p| p.number).collect(),
+        expose: expose?,
         user: user?,
         healthcheck,
         labels: labels?,

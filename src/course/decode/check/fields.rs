@@ -99,6 +99,20 @@ pub(super) fn label_matchers(
     ok.then_some(out)
 }
 
+/// `8080` (TCP, as for Docker: `53/udp` is another port than `53`), `"8080/tcp"`, `"53/UDP"`.
+pub(super) fn port(text: &str) -> Option<Port> {
+    let text = text.trim();
+    let (number, protocol) = text.split_once('/').unwrap_or((text, "tcp"));
+    let protocol = match protocol.to_ascii_lowercase().as_str() {
+        "tcp" => Protocol::Tcp,
+        "udp" => Protocol::Udp,
+        _ => return None,
+    };
+    let port = number.parse::<u16>().ok().filter(|p| *p > 0)?;
+    Some(Port { port, protocol })
+}
+
+/// A list of [`port`]s.
 pub(super) fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<Port>> {
     let Some(n) = f.get(key) else {
         return Some(Vec::new());
@@ -117,20 +131,8 @@ pub(super) fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<Port
     let mut out = Vec::new();
     for item in items {
         let text = item.scalar_text().unwrap_or_default();
-        // `8080` is TCP, as for Docker; `53/udp` is another port than `53`.
-        let (bare, protocol) = match text.split_once('/') {
-            None => (text.as_str(), Some(Protocol::Tcp)),
-            Some((n, proto)) => (
-                n,
-                match proto.to_ascii_lowercase().as_str() {
-                    "tcp" => Some(Protocol::Tcp),
-                    "udp" => Some(Protocol::Udp),
-                    _ => None,
-                },
-            ),
-        };
-        match (bare.parse::<u16>(), protocol) {
-            (Ok(number), Some(protocol)) if number > 0 => out.push(Port { number, protocol }),
+        match port(&text) {
+            Some(p) => out.push(p),
             _ => {
                 ctx.error(
                     item.pos,
@@ -145,4 +147,26 @@ pub(super) fn port_list(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Vec<Port
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod port_tests {
+    use super::port;
+    use crate::model::{Port, Protocol};
+
+    #[test]
+    fn a_port_is_tcp_unless_written_otherwise() {
+        assert_eq!(port("8080"), Some(Port::tcp(8080)));
+        assert_eq!(port("8080/TCP"), Some(Port::tcp(8080)));
+        assert_eq!(
+            port(" 53/udp"),
+            Some(Port {
+                port: 53,
+                protocol: Protocol::Udp
+            })
+        );
+        for bad in ["0", "8080/sctp", "80-90", "x", "8080/", "70000"] {
+            assert_eq!(port(bad), None, "{bad}");
+        }
+    }
 }

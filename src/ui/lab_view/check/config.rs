@@ -174,7 +174,8 @@ pub(super) fn dockerfile(d: &DockerfileCheck) -> Phrase {
         fact(format!("command {}", wanted(m, false)));
     }
     if !d.expose.is_empty() {
-        fact(format!("EXPOSE {}", ports(&d.expose)));
+        let ports: Vec<String> = d.expose.iter().map(ToString::to_string).collect();
+        fact(format!("EXPOSE {}", ports.join(", ")));
     }
     if let Some(m) = &d.user {
         fact(format!("USER {}", wanted(m, true)));
