@@ -40,6 +40,12 @@ async fn grade(p: &Project, lab: &Lab, workspace: &Path) -> Vec<CheckResult> {
     );
     ctx.default_timeout = Duration::from_secs(8);
     ctx.helper_image = IMAGE.into();
+    // The stack's names, as `lab check` gives them.
+    if let Some(stack) = &lab.stack {
+        ctx.networks
+            .extend(stack.networks.iter().map(|n| n.name.clone()));
+        ctx.volumes = stack.volumes.iter().map(|v| v.name.clone()).collect();
+    }
     run_checks(Arc::new(ctx), &lab.checks, 8, &|_| {}).await
 }
 
@@ -561,4 +567,42 @@ async fn eventually_waits_for_what_a_before_program_makes() {
         results[0].evidence
     );
     assert!(results[0].attempts > 1);
+}
+
+/// A `volume` or `network` check names the stack's own by its bare name: a student's
+/// object that only has that name is another one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bare_name_is_the_stacks_own_object() {
+    let p = Project::new("barename");
+    // Names of this test only (a bare name is global on the engine).
+    let (vol, net) = (format!("v{}", &p.name[5..]), format!("n{}", &p.name[5..]));
+    let text = format!(
+        "---\ntitle: Bare\ntimeout: 8s\n---\n\n```yaml stack\nservices:\n  app: {{ image: {IMAGE} }}\nnetworks:\n  {net}: {{}}\nvolumes:\n  {vol}: {{}}\n```\n\n## Task\n\n```yaml check\nid: vol\ntitle: v\nvolume: {{ name: {vol} }}\n```\n\n```yaml check\nid: net\ntitle: n\nnetwork: {{ name: {net} }}\n```\n"
+    );
+    let lab = parse_lab(
+        &text,
+        "testlab",
+        Path::new("labs/testlab/README.md"),
+        Path::new("/tmp"),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("{d}\n{text}"));
+    let label = format!("io.lab.project={}", p.name);
+    for args in [
+        vec!["volume", "create", "--label", &label, &vol],
+        vec!["network", "create", "--label", &label, &net],
+    ] {
+        let ok = std::process::Command::new("docker").args(&args).output();
+        assert!(ok.is_ok_and(|o| o.status.success()), "{args:?}");
+    }
+    let ws = support::workspace();
+    let theirs = grade(&p, &lab, ws.path()).await;
+    assert_eq!(
+        statuses(&theirs),
+        vec![("vol".into(), Status::Fail), ("net".into(), Status::Fail)]
+    );
+    p.volume(&vol);
+    p.network(&net, &[]);
+    let ours = grade(&p, &lab, ws.path()).await;
+    assert_all(&ours, Status::Pass);
 }

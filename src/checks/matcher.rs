@@ -30,6 +30,16 @@ pub fn with_leaf(m: &Matcher, leaf: &dyn Fn(&Matcher) -> bool) -> bool {
     }
 }
 
+/// Whether a matcher can pass on what is absent (a `not` somewhere in it): on text that
+/// was cut short, such a pass is no verdict.
+pub fn negates(m: &Matcher) -> bool {
+    match m {
+        Matcher::Not(_) => true,
+        Matcher::All(ms) | Matcher::Any(ms) => ms.iter().any(negates),
+        _ => false,
+    }
+}
+
 /// Whether a JSON value (from the engine's inspect) satisfies `m`.
 pub fn json(m: &Matcher, v: &serde_json::Value) -> bool {
     use serde_json::Value as J;

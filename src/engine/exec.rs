@@ -111,8 +111,8 @@ pub async fn exec(
     out.stderr = se.text();
     if !out.timed_out {
         // The stream ended: the command has exited; its code follows shortly (a busy
-        // engine may take a while to record it).
-        for _ in 0..200 {
+        // engine may take a while to record it; this stays inside the runner's grace).
+        for _ in 0..50 {
             match docker.inspect_exec(&created.id).await {
                 Ok(i) if i.running == Some(false) => {
                     out.exit = i.exit_code;

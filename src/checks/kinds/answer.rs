@@ -346,11 +346,13 @@ mod tests {
             let o = graded(text.as_bytes(), digest).await;
             assert_eq!(o.status, Status::Fail, "{hedge}: {}", o.message);
         }
-        let text = b"passphrase: copper-kettle (or brass-kettle)\n";
-        assert_eq!(graded(text, kettle()).await.status, Status::Fail);
-        // Remarks that explain, and alternatives that are right too, still pass.
+        // Remarks that explain, and alternatives that are right too, still pass; a word's
+        // remark is read as a gloss.
         for (answer, right) in [
             ("137 (SIGKILL)", "137"),
+            ("137 (SIGKILL/9)", "137"),
+            ("nc (or netcat)", "nc"),
+            ("nc (busybox?)", "nc"),
             ("137 (SIGKILL, after the 10 s grace period)", "137"),
             ("137 (signal 9 or SIGKILL)", "137"),
             ("137 (128 + 9)", "137"),

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::text;
+use crate::checks::matcher::{negates, text};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::{argv, exec_in, find};
 use crate::checks::words::{seen, unmet, wanted};
@@ -127,15 +127,6 @@ pub fn judge_output(
     Outcome::pass(format!(
         "it exited with {code_text} and printed what was expected"
     ))
-}
-
-/// Whether a matcher passes on what is absent somewhere in it (`not`).
-fn negates(m: &Matcher) -> bool {
-    match m {
-        Matcher::Not(_) => true,
-        Matcher::All(ms) | Matcher::Any(ms) => ms.iter().any(negates),
-        _ => false,
-    }
 }
 
 /// "the command to exit with 0", "the command to fail (exit with anything but 0)".

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::text;
+use crate::checks::matcher::{negates, text};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::find;
 use crate::checks::words::{unmet, wanted};
@@ -21,6 +21,8 @@ struct Seen {
     mode: Option<u32>,
     content: Vec<u8>,
     is_dir: bool,
+    /// Longer than what is read.
+    cut: bool,
 }
 
 pub async fn run(ctx: &RunContext, c: &FileCheck, timeout: Duration) -> Outcome {
@@ -84,6 +86,26 @@ fn judge(c: &FileCheck, s: &Seen, place: &str) -> Outcome {
     if (c.contains.is_some() || c.matches.is_some()) && s.is_dir {
         return Outcome::fail(format!("expected {} to be a file, it is a folder", c.path));
     }
+    // Past the cap only a match in what was read is sure (`not` could be decided there).
+    let unsure = |found: bool, negated: bool| s.cut && (!found || negated);
+    let pattern = c
+        .matches
+        .as_ref()
+        .map(|re| crate::model::Matcher::Matches(re.clone()));
+    if c.contains
+        .as_ref()
+        .is_some_and(|m| unsure(text(m, &content), negates(m)))
+        || pattern
+            .as_ref()
+            .is_some_and(|m| unsure(text(m, &content), false))
+    {
+        return Outcome::error(format!(
+            "{} in {place} is longer than the {} MiB a check reads, so whether it holds what is asked cannot be told",
+            c.path,
+            FILE_CAP / (1024 * 1024)
+        ))
+        .evidence(evidence);
+    }
     if let Some(m) = &c.contains
         && !text(m, &content)
     {
@@ -122,6 +144,7 @@ fn workspace_file(ctx: &RunContext, path: &str) -> Result<Option<Seen>, String> 
     }
     Ok(Some(Seen {
         mode: crate::platform::unix_mode(&meta),
+        cut: meta.is_file() && meta.len() > FILE_CAP as u64,
         content,
         is_dir: meta.is_dir(),
     }))
@@ -133,6 +156,7 @@ async fn container_file(ctx: &RunContext, id: &str, path: &str) -> Result<Option
         .map_err(|e| e.to_string())?;
     Ok(found.map(|f| Seen {
         mode: Some(f.mode),
+        cut: f.content.len() >= FILE_CAP,
         content: f.content,
         is_dir: f.is_dir,
     }))
@@ -182,6 +206,7 @@ mod tests {
             mode: None,
             content,
             is_dir: false,
+            cut: false,
         };
         let plain = judge(&logs_saved(), &seen(log.as_bytes().to_vec()), "here");
         assert_eq!(plain.status, Status::Pass, "{}", plain.message);
@@ -217,6 +242,7 @@ mod tests {
             mode: None,
             content: b"echo hi\n".to_vec(),
             is_dir: false,
+            cut: false,
         };
         let o = judge(&check(Some(0o755)), &seen, "your workspace");
         assert_eq!(o.status, Status::Error);
@@ -242,5 +268,31 @@ mod tests {
             judge(&check(Some(0o644)), &unix, "here").status,
             Status::Pass
         );
+    }
+
+    /// A file longer than what is read: week2's `logs-saved` (every line stamped, a `not`)
+    /// cannot be passed on its first MiB; a match found there still counts.
+    #[test]
+    fn a_file_cut_at_the_cap_decides_only_what_was_read() {
+        let log = "2026-11-28T20:01:02Z app: serving /shared\n2026-11-28T20:01:03Z app: configuration loaded\n";
+        let cut = Seen {
+            mode: None,
+            content: log.as_bytes().to_vec(),
+            is_dir: false,
+            cut: true,
+        };
+        assert_eq!(judge(&logs_saved(), &cut, "here").status, Status::Error);
+        let found = FileCheck {
+            contains: Some(crate::model::Matcher::Contains(
+                "configuration loaded".into(),
+            )),
+            ..check(None)
+        };
+        assert_eq!(judge(&found, &cut, "here").status, Status::Pass);
+        let missed = FileCheck {
+            matches: Some("never".into()),
+            ..check(None)
+        };
+        assert_eq!(judge(&missed, &cut, "here").status, Status::Error);
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::text;
+use crate::checks::matcher::{negates, text};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::find;
 use crate::checks::words::{unmet, wanted};
@@ -39,12 +39,21 @@ pub async fn run(ctx: &RunContext, c: &LogsCheck, timeout: Duration) -> Outcome 
         }
         Err(e) => return Outcome::error(format!("could not read the logs: {e}")),
     };
+    let cut = buf.len() >= LOG_CAP;
     let logs = printable(&buf);
     let last: String = {
         let lines: Vec<&str> = logs.lines().collect();
         lines[lines.len().saturating_sub(20)..].join("\n")
     };
-    if text(&c.matcher, &logs) {
+    let matched = text(&c.matcher, &logs);
+    if cut && (!matched || negates(&c.matcher)) {
+        return Outcome::error(format!(
+            "the logs of {} are longer than the {} MiB a check reads, so whether they hold what is asked cannot be told (a `tail:` on the check reads fewer lines)",
+            found.name,
+            LOG_CAP / (1024 * 1024)
+        ));
+    }
+    if matched {
         Outcome::pass(format!("the logs of {} match", found.name)).evidence(last)
     } else {
         Outcome::fail(format!(

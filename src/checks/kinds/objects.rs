@@ -16,14 +16,26 @@ enum Object {
     Volume,
 }
 
-/// Look a name up as written, then as the lab's project names it (`<project>-<name>`).
+/// Look a name up as written, then as the lab's project names it (`<project>-<name>`). A
+/// network or volume of the lab's stack is only the project's: a student's own with the
+/// same bare name is another object.
 async fn inspect(
     ctx: &RunContext,
     kind: Object,
     name: &str,
 ) -> Result<Option<(String, Value)>, String> {
     let engine = ctx.engine()?;
-    for candidate in [name.to_string(), format!("{}-{name}", ctx.project)] {
+    let stack = match kind {
+        Object::Network => &ctx.networks,
+        Object::Volume => &ctx.volumes,
+    };
+    let scoped = format!("{}-{name}", ctx.project);
+    let candidates = if stack.iter().any(|n| n == name) {
+        vec![scoped]
+    } else {
+        vec![name.to_string(), scoped]
+    };
+    for candidate in candidates {
         let found = match kind {
             Object::Network => inspect::network(engine, &candidate).await,
             Object::Volume => inspect::volume(engine, &candidate).await,

@@ -12,25 +12,25 @@ const PUNCTUATION: &[char] = &[
     '.', ',', ';', ':', '!', '?', '*', '_', '`', '"', '\'', '“', '”', '‘', '’', '«', '»',
 ];
 
-/// The values `remark` offers beside `value`. For a number, every number in a remark that
-/// hedges (`or`, `maybe`, `/`, `?` …), or a remark that is nothing but a number
-/// (`137 (143)`). For a word, a single word right after a hedge or before a `?`
-/// (`copper-kettle (or brass-kettle)`): a word before one is more often a gloss
-/// (`nc (netcat, or busybox nc)`). Remarks that explain (`137 (SIGKILL, after the 10 s
-/// grace period)`, `137 (signal 9 or SIGKILL)`) offer nothing.
+/// The values `remark` offers beside `value`, for a number: every number in a remark that
+/// hedges (`or`, `maybe`, `?` …, or `/` between two numbers), or a remark that is nothing
+/// but a number (`137 (143)`). Remarks that explain (`137 (SIGKILL, after the 10 s grace
+/// period)`, `137 (signal 9 or SIGKILL)`, `137 (SIGKILL/9)`) offer nothing. A word's remark
+/// offers nothing: `nc (or netcat)`, `nc (busybox?)` are glosses more often than choices.
 pub fn offered(value: &str, remark: &str) -> Vec<String> {
     let numeric = is_number(&normalize(value));
+    if !numeric {
+        return Vec::new();
+    }
     let lower = remark.to_lowercase();
-    // `137/143` is two numbers; `/bin/nc` is one path.
-    let spaced = if numeric {
-        lower.replace('/', " / ")
-    } else {
-        lower
-    };
+    // `137/143` is two numbers.
+    let spaced = lower.replace('/', " / ");
     let words: Vec<&str> = spaced.split_whitespace().collect();
-    let hedged = words
-        .iter()
-        .any(|w| *w == "/" || w.contains('?') || HEDGES.contains(&w.trim_matches(PUNCTUATION)));
+    let hedged = words.iter().enumerate().any(|(i, w)| {
+        w.contains('?')
+            || HEDGES.contains(&w.trim_matches(PUNCTUATION))
+            || between_numbers(&words, i)
+    });
     if !hedged {
         let whole = remark.trim().trim_matches(PUNCTUATION);
         return if numeric && is_number(&normalize(whole)) {
@@ -41,55 +41,42 @@ pub fn offered(value: &str, remark: &str) -> Vec<String> {
     }
     segments(&words)
         .into_iter()
-        .filter(|s| {
-            let one_word = !s.text.contains(char::is_whitespace);
-            if numeric {
-                is_number(&normalize(&s.text))
-            } else {
-                one_word && !s.text.is_empty() && (s.introduced || s.questioned)
-            }
-        })
-        .map(|s| s.text)
+        .filter(|s| is_number(&normalize(s)))
         .collect()
 }
 
-/// A stretch of a remark between hedges, commas and question marks.
-#[derive(Debug, Default)]
-struct Segment {
-    text: String,
-    /// It follows a hedge word or `/`.
-    introduced: bool,
-    /// It ends with `?`.
-    questioned: bool,
+/// `/` with a number on each side (`137/143`); `SIGKILL/9` is one thing named twice.
+fn between_numbers(words: &[&str], i: usize) -> bool {
+    let number = |j: Option<usize>| {
+        j.and_then(|j| words.get(j))
+            .is_some_and(|w| is_number(&normalize(w.trim_matches(PUNCTUATION))))
+    };
+    words[i] == "/" && number(i.checked_sub(1)) && number(Some(i + 1))
 }
 
-fn segments(words: &[&str]) -> Vec<Segment> {
+/// The stretches of a remark between hedges, `/`, commas and question marks.
+fn segments(words: &[&str]) -> Vec<String> {
     let mut done = Vec::new();
-    let mut now = Segment::default();
-    let mut close = |now: &mut Segment, introduced: bool| {
-        let mut seg = std::mem::take(now);
-        seg.text = seg.text.trim().trim_matches(PUNCTUATION).trim().to_string();
-        done.push(seg);
-        now.introduced = introduced;
+    let mut now = String::new();
+    let mut close = |now: &mut String| {
+        done.push(now.trim().trim_matches(PUNCTUATION).trim().to_string());
+        now.clear();
     };
     for w in words {
         let bare = w.trim_matches(PUNCTUATION);
         if *w == "/" || HEDGES.contains(&bare) {
-            close(&mut now, true);
+            close(&mut now);
             continue;
         }
-        if !now.text.is_empty() {
-            now.text.push(' ');
+        if !now.is_empty() {
+            now.push(' ');
         }
-        now.text.push_str(w);
-        if w.ends_with('?') {
-            now.questioned = true;
-            close(&mut now, false);
-        } else if w.ends_with([',', ';']) {
-            close(&mut now, false);
+        now.push_str(w);
+        if w.ends_with('?') || w.ends_with([',', ';']) {
+            close(&mut now);
         }
     }
-    close(&mut now, false);
+    close(&mut now);
     done
 }
 
@@ -113,13 +100,14 @@ mod tests {
             ("137", "SIGKILL, after the 10 s grace period", &[]),
             ("137", "signal 9 or SIGKILL", &[]),
             ("137", "128 + 9", &[]),
-            ("copper-kettle", "or brass-kettle", &["brass-kettle"]),
-            ("copper-kettle", "brass-kettle?", &["brass-kettle"]),
+            ("137", "SIGKILL/9", &[]),
+            ("137", "9 / SIGKILL", &[]),
+            ("copper-kettle", "or brass-kettle", &[]),
             ("copper-kettle", "from the env, or so it says", &[]),
-            ("copper-kettle", "brass-kettle", &[]),
             ("nc", "/bin/nc in busybox", &[]),
             ("nc", "netcat, or busybox nc", &[]),
-            ("nc", "or /bin/nc", &["/bin/nc"]),
+            ("nc", "or netcat", &[]),
+            ("nc", "busybox?", &[]),
         ];
         for (value, remark, want) in cases {
             assert_eq!(offered(value, remark), *want, "{value} ({remark})");

@@ -60,10 +60,13 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Out
     {
         problems.push(p);
     }
-    if let Some(want) = c.health_test
-        && let Some(p) = health_test(ctx, &found.id, &v, want, timeout).await
-    {
-        problems.push(p);
+    if let Some(want) = c.health_test {
+        match health_test(ctx, &found.id, &v, want, timeout).await {
+            Ok(Some(p)) => problems.push(p),
+            Ok(None) => {}
+            // The grader could not see the test's result: no verdict either way.
+            Err(e) => return Outcome::error(format!("{}: {e}", found.name)).evidence(summary(&v)),
+        }
     }
     let evidence = summary(&v);
     if problems.is_empty() {
@@ -145,7 +148,7 @@ async fn health_test(
     v: &Value,
     want_pass: bool,
     timeout: Duration,
-) -> Option<String> {
+) -> Result<Option<String>, String> {
     let test: Vec<String> = v
         .pointer("/Config/Healthcheck/Test")
         .and_then(Value::as_array)
@@ -156,16 +159,20 @@ async fn health_test(
         [kind, line] if kind == "CMD-SHELL" => {
             vec!["/bin/sh".into(), "-c".into(), line.clone()]
         }
-        _ => return Some("expected a health check; it has none".into()),
+        _ => return Ok(Some("expected a health check; it has none".into())),
     };
-    let engine = ctx.engine().ok()?;
+    let engine = ctx.engine()?;
     let req = ExecRequest {
         cmd,
         ..Default::default()
     };
     let out = match exec(engine, id, &req, timeout, 4096).await {
         Ok(o) => o,
-        Err(e) => return Some(format!("could not run its health check: {e}")),
+        // Not running: its health test cannot pass, which is the student's to fix.
+        Err(e @ crate::engine::EngineError::Refused(_)) => {
+            return Ok(Some(format!("could not run its health check: {e}")));
+        }
+        Err(e) => return Err(format!("could not run its health check: {e}")),
     };
     // A test that does not finish in time fails, as for the engine; one whose end was not
     // seen is no answer either way (a "fails" check must not pass on it).
@@ -173,10 +180,10 @@ async fn health_test(
         (Some(code), _) => code == 0,
         (None, true) => false,
         (None, false) => {
-            return Some("its health check ran, but its exit code could not be read".into());
+            return Err("its health check ran, but its exit code could not be read".into());
         }
     };
-    match (want_pass, passed) {
+    Ok(match (want_pass, passed) {
         (true, false) => Some(format!(
             "expected its health check to pass now; it fails ({})",
             match out.exit {
@@ -189,7 +196,7 @@ async fn health_test(
                 .into(),
         ),
         _ => None,
-    }
+    })
 }
 
 /// The fields students usually look at, as evidence (empty ones left out).

@@ -21,13 +21,31 @@ pub fn form(cmd: &Command, escape: char, shell: &[String]) -> Form {
         Command::Exec(words) => {
             Form::Exec(words.value.iter().map(|w| w.value.to_string()).collect())
         }
-        Command::Shell(text) => Form::Shell {
-            shell: shell.to_vec(),
-            text: join_continuations(text.value, escape),
-        },
+        Command::Shell(text) => {
+            let text = join_continuations(text.value, escape);
+            match json_list_first(&text) {
+                Some(words) => Form::Exec(words),
+                None => Form::Shell {
+                    shell: shell.to_vec(),
+                    text,
+                },
+            }
+        }
         // The parser may learn new forms; one it cannot name counts as no command.
         _ => Form::Exec(Vec::new()),
     }
+}
+
+/// Docker decodes the first JSON value of the line and ignores what follows it, so
+/// `CMD ["echo", "hi"]  # note` (or `...],`) is exec form, though the parser took it for
+/// shell form (it wants the line to end at `]`).
+fn json_list_first(text: &str) -> Option<Vec<String>> {
+    let text = text.trim_start();
+    if !text.starts_with('[') {
+        return None;
+    }
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<Vec<String>>();
+    values.next()?.ok()
 }
 
 /// Shell-form text as Docker joins it: a line ending in the escape character (blanks after
@@ -276,6 +294,35 @@ mod tests {
         // Inside a continued RUN it is no instruction.
         let (text, at) = empty_entrypoints_as_cmd("RUN echo \\\n  # hi\nENTRYPOINT []\n");
         assert!(at.is_empty() && text.contains("ENTRYPOINT"));
+    }
+
+    #[test]
+    fn a_json_list_with_text_after_it_is_exec_form() {
+        let words = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for text in [
+            r#"["echo", "Greetings"]  # the default command"#,
+            r#"["echo", "Greetings"],"#,
+            r#"["echo", "Greetings"] ]"#,
+        ] {
+            assert_eq!(
+                json_list_first(text),
+                Some(words(&["echo", "Greetings"])),
+                "{text}"
+            );
+        }
+        for text in [
+            "['echo', 'hi']",
+            "[echo, hi]",
+            "[ -f x ] && echo",
+            "echo [1]",
+            "[1, 2]",
+        ] {
+            assert_eq!(json_list_first(text), None, "{text}");
+        }
+        let m = meaning(
+            "FROM busybox:1.36\nENTRYPOINT [\"echo\"]  # says\nCMD [\"Greetings\"] # what\n",
+        );
+        assert_eq!(m.default_command.as_deref(), Some("echo Greetings"));
     }
 
     #[test]

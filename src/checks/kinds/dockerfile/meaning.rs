@@ -92,6 +92,9 @@ fn parse_error(e: parse_dockerfile::Error) -> ParseError {
 }
 
 pub fn read(text: &str) -> Result<Meaning, ParseError> {
+    // Without a BOM, as Docker reads it: the parser drops one before it counts positions,
+    // which would put those of the rewrite below three bytes off.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // The parser refuses `ENTRYPOINT []`, which Docker builds; read again with those lines
     // as same-length `CMD []` (positions stay right), remembering where they are.
     let rewritten: String;
@@ -422,6 +425,13 @@ mod tests {
         );
         assert_eq!(meaning("FROM scratch\n").base, "scratch");
         assert_eq!(meaning("ARG BASE\nFROM $BASE\n").base, "");
+    }
+
+    #[test]
+    fn a_bom_does_not_move_an_empty_entrypoint() {
+        let text = "\u{feff}FROM busybox:1.36\nENTRYPOINT [\"sh\"]\nENTRYPOINT []\nCMD [\"echo\", \"hi\"]\n";
+        let m = read(text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(m.default_command.as_deref(), Some("echo hi"));
     }
 
     #[test]
