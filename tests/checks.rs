@@ -53,6 +53,20 @@ fn statuses(results: &[CheckResult]) -> Vec<(String, Status)> {
     results.iter().map(|r| (r.id.clone(), r.status)).collect()
 }
 
+/// Each check's status, in lab order, as `want` says; the messages when not.
+fn assert_statuses(results: &[CheckResult], want: &[(&str, Status)]) {
+    let want: Vec<(String, Status)> = want.iter().map(|(id, s)| (id.to_string(), *s)).collect();
+    assert_eq!(
+        statuses(results),
+        want,
+        "{:#?}",
+        results
+            .iter()
+            .map(|r| format!("{}: {}", r.id, r.message))
+            .collect::<Vec<_>>()
+    );
+}
+
 fn assert_all(results: &[CheckResult], want: Status) {
     let wrong: Vec<String> = results
         .iter()
@@ -478,28 +492,18 @@ async fn a_long_output_keeps_its_exit_code() {
         ws.path(),
     )
     .await;
-    let got: Vec<(String, Status)> = statuses(&results);
-    let want: Vec<(String, Status)> = [
-        ("exit-0", Status::Pass),
-        ("exit-3", Status::Pass),
-        ("not-0", Status::Fail),
-        ("health-passes", Status::Pass),
-        ("health-fails", Status::Fail),
-        ("cut-not", Status::Error),
-        ("cut-miss", Status::Error),
-        ("cut-found", Status::Pass),
-    ]
-    .iter()
-    .map(|(id, s)| (id.to_string(), *s))
-    .collect();
-    assert_eq!(
-        got,
-        want,
-        "{:#?}",
-        results
-            .iter()
-            .map(|r| format!("{}: {}", r.id, r.message))
-            .collect::<Vec<_>>()
+    assert_statuses(
+        &results,
+        &[
+            ("exit-0", Status::Pass),
+            ("exit-3", Status::Pass),
+            ("not-0", Status::Fail),
+            ("health-passes", Status::Pass),
+            ("health-fails", Status::Fail),
+            ("cut-not", Status::Error),
+            ("cut-miss", Status::Error),
+            ("cut-found", Status::Pass),
+        ],
     );
 }
 
@@ -534,19 +538,13 @@ async fn a_port_not_published_is_not_open_from_the_host() {
         ws.path(),
     )
     .await;
-    let got = statuses(&results);
-    assert_eq!(
-        got,
-        vec![
-            ("app-closed".to_string(), Status::Pass),
-            ("web-closed".to_string(), Status::Fail),
-            ("web-open".to_string(), Status::Pass),
+    assert_statuses(
+        &results,
+        &[
+            ("app-closed", Status::Pass),
+            ("web-closed", Status::Fail),
+            ("web-open", Status::Pass),
         ],
-        "{:#?}",
-        results
-            .iter()
-            .map(|r| format!("{}: {}", r.id, r.message))
-            .collect::<Vec<_>>()
     );
 }
 
@@ -597,10 +595,7 @@ async fn a_bare_name_is_the_stacks_own_object() {
     }
     let ws = support::workspace();
     let theirs = grade(&p, &lab, ws.path()).await;
-    assert_eq!(
-        statuses(&theirs),
-        vec![("vol".into(), Status::Fail), ("net".into(), Status::Fail)]
-    );
+    assert_statuses(&theirs, &[("vol", Status::Fail), ("net", Status::Fail)]);
     p.volume(&vol);
     p.network(&net, &[]);
     let ours = grade(&p, &lab, ws.path()).await;

@@ -38,6 +38,18 @@ pub struct RunContext {
     pub host: HostPrograms,
 }
 
+/// The engine names a network or volume called `name` in a check may have: one of the
+/// lab's stack (`stack`) only `<project>-<name>`, since a student's object that merely has
+/// the bare name is another; any other its name as written, or the project's.
+pub fn engine_names(project: &str, stack: &[String], name: &str) -> Vec<String> {
+    let scoped = format!("{project}-{name}");
+    if stack.iter().any(|s| s == name) {
+        vec![scoped]
+    } else {
+        vec![name.to_string(), scoped]
+    }
+}
+
 /// How checks may run programs on this machine: they run in the student's workspace, often
 /// the student's own scripts.
 #[derive(Debug, Clone, Default)]

@@ -30,9 +30,14 @@ pub fn with_leaf(m: &Matcher, leaf: &dyn Fn(&Matcher) -> bool) -> bool {
     }
 }
 
-/// Whether a matcher can pass on what is absent (a `not` somewhere in it): on text that
-/// was cut short, such a pass is no verdict.
-pub fn negates(m: &Matcher) -> bool {
+/// Whether `m` on `text` that was cut short is no verdict: a miss could be in the part not
+/// read, and a `not` could be decided there. Only a match found in what was kept is sure.
+pub fn undecided_when_cut(m: &Matcher, text: &str) -> bool {
+    !self::text(m, text) || negates(m)
+}
+
+/// Whether a matcher can pass on what is absent (a `not` somewhere in it).
+fn negates(m: &Matcher) -> bool {
     match m {
         Matcher::Not(_) => true,
         Matcher::All(ms) | Matcher::Any(ms) => ms.iter().any(negates),

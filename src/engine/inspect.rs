@@ -51,6 +51,14 @@ pub async fn engine(engine: &Engine) -> Result<Value, EngineError> {
         .ok_or_else(|| EngineError::Refused("the engine gave no information about itself".into()))
 }
 
+/// A container path without a trailing slash (`/tmp/` is `/tmp`), as `Mounts` lists them.
+pub fn clean_path(path: &str) -> &str {
+    match path.trim_end_matches('/') {
+        "" => "/",
+        p => p,
+    }
+}
+
 /// A container's mounts from its inspect output, as `Mounts` lists them (`Type`,
 /// `Destination`, `RW`, `Name`, `Source`), plus those `Mounts` leaves out: a `--tmpfs`
 /// mount is only in `HostConfig.Tmpfs` (Engine 20.10), though it is as much a mount as
@@ -64,10 +72,7 @@ pub fn mounts(v: &Value) -> Vec<Value> {
     if let Some(tmpfs) = v.pointer("/HostConfig/Tmpfs").and_then(Value::as_object) {
         for (target, opts) in tmpfs {
             // `--tmpfs /tmp/` keeps its slash here; `Mounts` lists destinations clean.
-            let target = match target.trim_end_matches('/') {
-                "" => "/",
-                t => t,
-            };
+            let target = clean_path(target);
             if out
                 .iter()
                 .any(|m| m.pointer("/Destination").and_then(Value::as_str) == Some(target))

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{negates, text};
+use crate::checks::matcher::{text, undecided_when_cut};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::{argv, exec_in, find};
 use crate::checks::words::{seen, unmet, wanted};
@@ -92,9 +92,8 @@ pub fn judge_output(
             exit_wanted(exit)
         ));
     }
-    // Output cut at the cap: only a match found in what was kept is sure; a "not" or a
-    // miss could be decided by the part not read.
-    let unsure = |m: Option<&Matcher>, s: &str| m.is_some_and(|m| !text(m, s) || negates(m));
+    // Output cut at the cap: only a match found in what was kept is sure.
+    let unsure = |m: Option<&Matcher>, s: &str| m.is_some_and(|m| undecided_when_cut(m, s));
     if truncated && (unsure(stdout, out) || unsure(stderr, err)) {
         return Outcome::error(
             "it printed more than a check reads (the output was cut), so whether it printed what is asked cannot be told",

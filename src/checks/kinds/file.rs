@@ -5,7 +5,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{negates, text};
+use crate::checks::matcher::{text, undecided_when_cut};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::find;
 use crate::checks::words::{unmet, wanted};
@@ -86,18 +86,16 @@ fn judge(c: &FileCheck, s: &Seen, place: &str) -> Outcome {
     if (c.contains.is_some() || c.matches.is_some()) && s.is_dir {
         return Outcome::fail(format!("expected {} to be a file, it is a folder", c.path));
     }
-    // Past the cap only a match in what was read is sure (`not` could be decided there).
-    let unsure = |found: bool, negated: bool| s.cut && (!found || negated);
+    // Past the cap only a match in what was read is sure.
     let pattern = c
         .matches
         .as_ref()
         .map(|re| crate::model::Matcher::Matches(re.clone()));
-    if c.contains
-        .as_ref()
-        .is_some_and(|m| unsure(text(m, &content), negates(m)))
-        || pattern
-            .as_ref()
-            .is_some_and(|m| unsure(text(m, &content), false))
+    if s.cut
+        && [c.contains.as_ref(), pattern.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|m| undecided_when_cut(m, &content))
     {
         return Outcome::error(format!(
             "{} in {place} is longer than the {} MiB a check reads, so whether it holds what is asked cannot be told",

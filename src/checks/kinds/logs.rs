@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{negates, text};
+use crate::checks::matcher::{text, undecided_when_cut};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::find;
 use crate::checks::words::{unmet, wanted};
@@ -45,15 +45,14 @@ pub async fn run(ctx: &RunContext, c: &LogsCheck, timeout: Duration) -> Outcome 
         let lines: Vec<&str> = logs.lines().collect();
         lines[lines.len().saturating_sub(20)..].join("\n")
     };
-    let matched = text(&c.matcher, &logs);
-    if cut && (!matched || negates(&c.matcher)) {
+    if cut && undecided_when_cut(&c.matcher, &logs) {
         return Outcome::error(format!(
             "the logs of {} are longer than the {} MiB a check reads, so whether they hold what is asked cannot be told (a `tail:` on the check reads fewer lines)",
             found.name,
             LOG_CAP / (1024 * 1024)
         ));
     }
-    if matched {
+    if text(&c.matcher, &logs) {
         Outcome::pass(format!("the logs of {} match", found.name)).evidence(last)
     } else {
         Outcome::fail(format!(

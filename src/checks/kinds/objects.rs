@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::checks::context::RunContext;
+use crate::checks::context::{RunContext, engine_names};
 use crate::checks::matcher::{json, json_text};
 use crate::checks::outcome::Outcome;
 use crate::checks::words::{and_list, seen, unmet, wanted};
@@ -16,9 +16,8 @@ enum Object {
     Volume,
 }
 
-/// Look a name up as written, then as the lab's project names it (`<project>-<name>`). A
-/// network or volume of the lab's stack is only the project's: a student's own with the
-/// same bare name is another object.
+/// Look a name up as written, then as the lab's project names it (`<project>-<name>`); a
+/// name of the lab's stack only as the project's ([`engine_names`]).
 async fn inspect(
     ctx: &RunContext,
     kind: Object,
@@ -29,13 +28,7 @@ async fn inspect(
         Object::Network => &ctx.networks,
         Object::Volume => &ctx.volumes,
     };
-    let scoped = format!("{}-{name}", ctx.project);
-    let candidates = if stack.iter().any(|n| n == name) {
-        vec![scoped]
-    } else {
-        vec![name.to_string(), scoped]
-    };
-    for candidate in candidates {
+    for candidate in engine_names(&ctx.project, stack, name) {
         let found = match kind {
             Object::Network => inspect::network(engine, &candidate).await,
             Object::Volume => inspect::volume(engine, &candidate).await,

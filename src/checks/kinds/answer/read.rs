@@ -107,11 +107,6 @@ fn entry<'l>(line: &'l str, next: Option<&str>) -> Option<(String, std::borrow::
     }
 }
 
-/// A line read as `key: value`, both undecorated; `None` when it is no such line.
-pub fn key_value(line: &str) -> Option<(String, String)> {
-    split(line).map(|(k, v)| (k, undecorate(v)))
-}
-
 /// A `key: value` line's key, undecorated, and its value as written.
 fn split(line: &str) -> Option<(String, &str)> {
     let body = strip_markers(line);
@@ -497,9 +492,9 @@ mod tests {
 
     #[test]
     fn what_is_not_a_value_line() {
-        assert_eq!(key_value("just prose"), None);
-        assert_eq!(key_value(": no key"), None);
-        assert_eq!(key_value("**: x"), None);
+        assert_eq!(split("just prose"), None);
+        assert_eq!(split(": no key"), None);
+        assert_eq!(split("**: x"), None);
         assert_eq!(value_of("passphrase copper-kettle", "passphrase"), None);
     }
 

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use crate::checks::context::engine_names;
 use crate::checks::matcher::{json, json_text, text};
 use crate::checks::words::{and_list, seen, unmet, wanted};
 use crate::model::{ByteSize, ContainerCheck, Dur, Matcher};
@@ -214,13 +215,9 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             n.to_string()
         }
     };
-    // A network of the lab's stack is only its prefixed one: a student's own network that
-    // happens to carry the stack's bare name (`docker network create backend`) is another.
     let on = |n: &str| {
-        nets.iter().any(|x| {
-            *x == full(n)
-                || (!networks.iter().any(|l| l == n) && (x == n || *x == format!("{project}-{n}")))
-        })
+        let names = engine_names(project, networks, n);
+        nets.iter().any(|x| names.contains(x))
     };
     for n in &c.networks {
         if !on(n) {
@@ -257,10 +254,7 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
     let mounts = crate::engine::inspect::mounts(v);
     let paths: Vec<String> = mounts.iter().map(|m| s(m, "/Destination")).collect();
     for want in &c.mounts {
-        let path = match want.path.trim_end_matches('/') {
-            "" => "/",
-            p => p,
-        };
+        let path = crate::engine::inspect::clean_path(&want.path);
         let Some(m) = mounts.iter().find(|m| s(m, "/Destination") == path) else {
             p.push(format!(
                 "expected a mount at {}; it has {}",
@@ -295,13 +289,11 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             let (name, source) = (s(m, "/Name"), s(m, "/Source"));
             // A volume of the lab's stack is named `<project>-<name>` on the engine.
             let scoped = format!("{project}-{src}");
-            // Likewise a volume of the stack: `-v api-stats:/stats` makes a new, empty
-            // volume beside the lab's `<project>-api-stats`, which is not the same data.
-            let matches = if volumes.iter().any(|v| v == src) {
-                name == scoped
-            } else {
-                name == *src || name == scoped || source == *src
-            };
+            // `-v api-stats:/stats` makes a new, empty volume beside the lab's
+            // `<project>-api-stats`: not the same data. A host folder is named by its path.
+            let stack_volume = volumes.iter().any(|v| v == src);
+            let matches = engine_names(project, volumes, src).contains(&name)
+                || (!stack_volume && source == *src);
             if !matches {
                 let from = if kind == "tmpfs" {
                     "a tmpfs (memory of the container, no source)".to_string()
@@ -310,7 +302,7 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
                 } else {
                     format!("the volume {name}")
                 };
-                let wanted_from = if volumes.iter().any(|v| v == src) {
+                let wanted_from = if stack_volume {
                     format!("the volume {scoped}")
                 } else {
                     src.to_string()

@@ -44,10 +44,19 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Out
         }
         Err(e) => return Outcome::error(e.to_string()),
     };
-    let image_tags = match &c.image {
-        Some(_) => image_tags(ctx, &v).await,
-        None => Vec::new(),
+    // The container's image, looked up once for the fields that need it.
+    let wants_default = c.default_command == Some(true);
+    let image = if c.image.is_some() || wants_default {
+        image_of(ctx, &v).await
+    } else {
+        None
     };
+    let image_tags: Vec<String> = image
+        .as_ref()
+        .and_then(|i| i.pointer("/RepoTags"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(json_text).collect())
+        .unwrap_or_default();
     let scope = compare::Scope {
         project: &ctx.project,
         networks: &ctx.networks,
@@ -55,8 +64,9 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Out
         image_tags: &image_tags,
     };
     let mut problems = compare(c, &v, &scope);
-    if let Some(true) = c.default_command
-        && let Some(p) = default_command(ctx, &v).await
+    if wants_default
+        && let Some(image) = &image
+        && let Some(p) = default_command(&v, image)
     {
         problems.push(p);
     }
@@ -100,26 +110,16 @@ fn settled(c: &ContainerCheck, v: &Value) -> bool {
     (wants_running && stopped) || no_health
 }
 
-/// The names of the container's image (`docker run <id>` runs the image those name).
-async fn image_tags(ctx: &RunContext, v: &Value) -> Vec<String> {
-    let (Ok(engine), Some(id)) = (ctx.engine(), v.pointer("/Image").and_then(Value::as_str)) else {
-        return Vec::new();
-    };
-    match inspect::image(engine, id).await {
-        Ok(Some(image)) => image
-            .pointer("/RepoTags")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().map(json_text).collect())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    }
+/// The container's image as the engine describes it: its names (`docker run <id>` runs
+/// the image those name) and its default command.
+async fn image_of(ctx: &RunContext, v: &Value) -> Option<Value> {
+    let engine = ctx.engine().ok()?;
+    let id = v.pointer("/Image").and_then(Value::as_str)?;
+    inspect::image(engine, id).await.ok()?
 }
 
 /// The image's default command, unless the container was given its own.
-async fn default_command(ctx: &RunContext, v: &Value) -> Option<String> {
-    let engine = ctx.engine().ok()?;
-    let image_id = v.pointer("/Image").and_then(Value::as_str)?;
-    let image = inspect::image(engine, image_id).await.ok()??;
+fn default_command(v: &Value, image: &Value) -> Option<String> {
     let words = |doc: &Value, key: &str| -> Vec<String> {
         doc.pointer(key)
             .and_then(Value::as_array)
@@ -128,8 +128,8 @@ async fn default_command(ctx: &RunContext, v: &Value) -> Option<String> {
     };
     let given = (words(v, "/Config/Entrypoint"), words(v, "/Config/Cmd"));
     let default = (
-        words(&image, "/Config/Entrypoint"),
-        words(&image, "/Config/Cmd"),
+        words(image, "/Config/Entrypoint"),
+        words(image, "/Config/Cmd"),
     );
     if given == default {
         return None;
