@@ -296,9 +296,10 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
             .before
             .iter()
             .any(|a| matches!(a, Action::Exec(_) | Action::Command(_)));
-        let mut pause = Duration::from_millis(100);
+        let mut pause = Duration::ZERO;
         loop {
             attempts += 1;
+            let tried = Instant::now();
             let outcome =
                 match tokio::time::timeout(timeout + GRACE, kinds::run(ctx, &check.kind, timeout))
                     .await
@@ -312,6 +313,7 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
             // create does not exist (no action of ours creates anything), or a container
             // is stopped with no restart policy to bring it back.
             let settled = outcome.status == Status::Fail && outcome.conclusive && !may_create;
+            pause = next_pause(pause, tried.elapsed());
             let done = outcome.status == Status::Pass
                 || settled
                 || deadline.is_none_or(|d| Instant::now() + pause >= d);
@@ -319,10 +321,26 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
                 break 'outcome outcome;
             }
             tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_secs(1));
         }
     };
     result_of(check, outcome, attempts, start.elapsed())
+}
+
+/// The pause before an `eventually` check's next attempt. What it waits for often comes
+/// true within a second (a poll, a restart), and every moment between that and the next
+/// look is time the student or the grader waits for nothing: the pauses start short and
+/// grow slowly to half a second. An attempt that itself takes long (an exec, a session)
+/// is followed by a pause as long, up to a second, so a long wait keeps the engine at most
+/// half busy.
+fn next_pause(last: Duration, attempt: Duration) -> Duration {
+    const FIRST: Duration = Duration::from_millis(100);
+    const MOST: Duration = Duration::from_millis(500);
+    let grown = if last.is_zero() {
+        FIRST
+    } else {
+        last.mul_f32(1.5).min(MOST)
+    };
+    grown.max(attempt.min(Duration::from_secs(1)))
 }
 
 fn result_of(check: &Check, outcome: Outcome, attempts: u32, duration: Duration) -> CheckResult {
@@ -346,5 +364,26 @@ fn result_of(check: &Check, outcome: Outcome, attempts: u32, duration: Duration)
         evidence: outcome.evidence,
         duration,
         attempts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_pause;
+    use std::time::Duration;
+
+    #[test]
+    fn eventually_looks_again_soon_and_never_keeps_the_engine_busy() {
+        let ms = Duration::from_millis;
+        let mut pause = Duration::ZERO;
+        let mut seen = Vec::new();
+        for _ in 0..6 {
+            pause = next_pause(pause, ms(2));
+            seen.push(pause.as_millis());
+        }
+        assert_eq!(seen, [100, 150, 225, 337, 500, 500]);
+        // An attempt that took long is followed by as long a pause, up to a second.
+        assert_eq!(next_pause(ms(100), ms(700)), ms(700));
+        assert_eq!(next_pause(ms(500), ms(5000)), ms(1000));
     }
 }

@@ -28,8 +28,8 @@ printf 'db\n5432\nproduction\nyes\n' | docker exec -i "$P-app" sh /opt/app/confi
 chmod +x ./automate.sh   # one of the submission's files
 echo y | ./automate.sh
 
-# Task 4: wait until the app has loaded the file (it polls every second), then save its
-# logs with timestamps.
+# Task 4: wait until the app has loaded the file (it looks five times a second), then save
+# its logs with timestamps.
 i=0
 until docker logs "$P-app" 2>&1 | grep -q "configuration loaded"; do
     i=$((i + 1))

@@ -22,5 +22,5 @@ while true; do
         echo "app: waiting for $conf (run the configuration wizard)"
         waiting=yes
     fi
-    sleep 1
+    sleep 0.2
 done
