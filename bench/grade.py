@@ -170,9 +170,10 @@ def main():
         subprocess.run([LAB, "start", ID, "-q"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run([LAB, "stop", ID, "--volumes"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"{len(names)} submissions of {ID}: {', '.join(names)}; {rounds} round(s)", flush=True)
-        g1s, ratios = [], []
+        g1s, ratios, one_engine = [], [], []
         for r in range(rounds):
             g1, s_g1 = grade(subs, os.path.join(d, f"g1-{r}"), [])
+            one_engine.append(dict(TESTS["grade"]))
             l1, s_l1 = loop(subs, names, [FIRST])
             g1s.append(g1)
             ratios.append(l1 / g1)
@@ -197,6 +198,11 @@ def main():
                 print(f"round {r + 1}, two engines: lab grade {g2:5.1f}s: {g1s[r] / g2:.2f}x one engine", flush=True)
                 if s_g2 != s_g1:
                     print(f"  two engines graded differently: {s_g1} vs {s_g2}")
+                    for n in names:
+                        a, b = one_engine[r].get(n, {}), TESTS["grade"].get(n, {})
+                        differ = [c for c in sorted(set(a) | set(b)) if a.get(c) != b.get(c)]
+                        if differ:
+                            print(f"    {n}: " + ", ".join(f"{c} one {a.get(c)} two {b.get(c)}" for c in differ))
             print(f"two engines: {median(twos):.2f}x one engine (median of {rounds}; range "
                   f"{min(twos):.2f}-{max(twos):.2f}; goal >= 1.8)", flush=True)
             l2, _ = loop(subs, names, [FIRST, second])

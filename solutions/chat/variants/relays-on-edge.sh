@@ -1,5 +1,5 @@
 #!/bin/sh
-# verify: fail relays-behind-gateway
+# verify: fail relays-behind-gateway relays-off-edge
 # The relays are also left on the edge network, with their alias: the chat works, and any
 # client can go round the gateway.
 set -eu

@@ -9,13 +9,20 @@ echo "app: serving /shared on port 8000"
 
 loaded=""
 waiting=""
+copy=/tmp/app.conf.read
 while true; do
-    if [ -f "$conf" ]; then
-        sum=$(md5sum "$conf" | cut -d ' ' -f 1)
+    # Read a copy: the file may be replaced or removed between two looks (the wizard's mv,
+    # a check putting the configuration back), and `.` on a file that is gone ends a shell.
+    if cp "$conf" "$copy" 2>/dev/null; then
+        sum=$(md5sum < "$copy")
         if [ "$sum" != "$loaded" ]; then
-            db_host="" db_port="" mode=""
-            . "$conf"
-            echo "app: configuration loaded (db=$db_host:$db_port, mode=$mode)"
+            # In a subshell: a file that is not valid shell must not end the app either.
+            if said=$(db_host="" db_port="" mode=""; . "$copy" >/dev/null 2>&1 &&
+                echo "db=$db_host:$db_port, mode=$mode"); then
+                echo "app: configuration loaded ($said)"
+            else
+                echo "app: $conf is not a valid configuration"
+            fi
             loaded=$sum
         fi
     elif [ -z "$waiting" ]; then
