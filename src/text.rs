@@ -67,6 +67,35 @@ pub fn file_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A shell script as bash can run it, when a Windows editor saved it otherwise: the marks
+/// [`file_text`] reads (a UTF-8 or UTF-16 byte order mark) gone, as plain UTF-8, and CRLF
+/// line ends made LF (bash takes each `\r` as part of the line: `set -eu\r` fails). `None`
+/// when there is nothing to change; else the bytes and what was changed. Other bytes are
+/// kept as they are (no lossy decoding of a script that is not UTF-8).
+pub fn unix_script(bytes: &[u8]) -> Option<(Vec<u8>, Vec<&'static str>)> {
+    let mut changed = Vec::new();
+    let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        changed.push("a UTF-8 byte order mark");
+        rest.to_vec()
+    } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        changed.push("UTF-16");
+        file_text(bytes).into_bytes()
+    } else {
+        bytes.to_vec()
+    };
+    if !text.windows(2).any(|w| w == b"\r\n") {
+        return (!changed.is_empty()).then_some((text, changed));
+    }
+    changed.push("Windows line endings (CRLF)");
+    let mut out = Vec::with_capacity(text.len());
+    for (i, &b) in text.iter().enumerate() {
+        if !(b == b'\r' && text.get(i + 1) == Some(&b'\n')) {
+            out.push(b);
+        }
+    }
+    Some((out, changed))
+}
+
 /// The last `n` lines of `text`.
 pub fn last_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -184,6 +213,28 @@ mod tests {
         assert_eq!(file_text("a\u{feff}b".as_bytes()), "a\u{feff}b");
         assert_eq!(file_text(b"a\xFFb"), "a\u{FFFD}b");
         assert_eq!(file_text(b""), "");
+    }
+
+    #[test]
+    fn scripts_from_windows_editors_become_unix_ones() {
+        let (crlf, changed) = unix_script(b"set -eu\r\necho \xe9\r\n").expect("changed");
+        assert_eq!(crlf, b"set -eu\necho \xe9\n");
+        assert_eq!(changed, ["Windows line endings (CRLF)"]);
+        let (bom, changed) = unix_script(b"\xEF\xBB\xBFset -eu\n").expect("changed");
+        assert_eq!(
+            (&bom[..], changed),
+            (&b"set -eu\n"[..], vec!["a UTF-8 byte order mark"])
+        );
+        let mut le = vec![0xFF, 0xFE];
+        for u in "set -eu\r\necho é\r\n".encode_utf16() {
+            le.extend(u.to_le_bytes());
+        }
+        let (utf16, changed) = unix_script(&le).expect("changed");
+        assert_eq!(utf16, "set -eu\necho é\n".as_bytes());
+        assert_eq!(changed, ["UTF-16", "Windows line endings (CRLF)"]);
+        // A lone CR (inside a printf, say) is the script's own.
+        assert!(unix_script(b"printf 'a\rb'\n").is_none());
+        assert!(unix_script(b"").is_none());
     }
 
     #[test]

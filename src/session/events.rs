@@ -46,7 +46,8 @@ pub enum Event {
     SubmissionGraded {
         row: crate::report::gradebook::Row,
     },
-    /// An engine could not take part (its images could not be copied); the others go on.
+    /// An engine could not take part (its images could not be copied) or stopped (the lab
+    /// could not start on it); the others go on.
     EngineDropped {
         engine: String,
         reason: String,

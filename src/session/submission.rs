@@ -458,6 +458,9 @@ impl Job<'_> {
             ));
             return Ok(());
         }
+        if let Some(note) = unix_script(&path, file).map_err(Failed)? {
+            notes.push(note);
+        }
         let env = self.env();
         let script = Script {
             shell: "bash".into(),
@@ -490,5 +493,57 @@ impl Job<'_> {
                 Ok(())
             }
         }
+    }
+}
+
+/// A script a Windows editor saved (CRLF, a byte order mark, UTF-16) fails in bash on every
+/// line: its workspace copy is rewritten as UTF-8 with LF (the student's folder is never
+/// touched). The note for the row, when it was.
+fn unix_script(path: &Path, file: &str) -> Result<Option<String>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{file} could not be read: {e}"))?;
+    let Some((text, changed)) = crate::text::unix_script(&bytes) else {
+        return Ok(None);
+    };
+    std::fs::write(path, text).map_err(|e| format!("{file} could not be converted: {e}"))?;
+    Ok(Some(format!(
+        "{file} was saved with {}: a copy converted to UTF-8 with LF line endings was run",
+        changed.join(" and ")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `set -eu\r` fails in bash: a CRLF script with a BOM runs once converted.
+    #[tokio::test]
+    async fn a_script_saved_on_windows_runs() {
+        let ws = tempfile::tempdir().expect("tempdir");
+        let path = ws.path().join("run.sh");
+        std::fs::write(&path, b"\xEF\xBB\xBFset -eu\r\necho ok > out.txt\r\n").expect("write");
+        let note = unix_script(&path, "run.sh")
+            .expect("converted")
+            .expect("a note");
+        assert!(
+            note.contains("byte order mark and Windows line endings"),
+            "{note}"
+        );
+        let script = Script {
+            shell: "bash".into(),
+            path,
+            workspace: ws.path().to_path_buf(),
+            env: Vec::new(),
+            timeout: Duration::from_secs(30),
+            output_cap: 1024,
+            output_limit: None,
+        };
+        let ran = super::super::solve::run(&script, &CancellationToken::new())
+            .await
+            .expect("run");
+        assert!(ran.ok(), "{ran:?}");
+        let out = std::fs::read_to_string(ws.path().join("out.txt")).expect("out.txt");
+        assert_eq!(out, "ok\n");
+        // A script bash can run as it is, is left as it is.
+        assert_eq!(unix_script(&ws.path().join("out.txt"), "out.txt"), Ok(None));
     }
 }

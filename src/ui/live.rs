@@ -1,7 +1,7 @@
 //! The live view of a run on a terminal, drawn from the session's events: a bar per image
 //! layer being pulled, a spinner per image being built, a bar for an image archive being
 //! written or read, a spinner counting checks with the ones still running. Off a terminal
-//! it draws nothing; "cleaning up" is always said.
+//! it draws nothing; "cleaning up" and an engine left out are always said.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -75,6 +75,10 @@ impl Live {
             return;
         }
         if !s.enabled {
+            // Grades from fewer engines than asked for are worth knowing off a terminal too.
+            if let Event::EngineDropped { engine, reason } = e {
+                super::output::err(&format!("warning: {engine} left out: {reason}\n"));
+            }
             return;
         }
         match e {
@@ -111,7 +115,10 @@ impl Live {
                 s.batch = Some(bar);
             }
             Event::SubmissionStarted { student, .. } => {
-                s.grading.push(student.clone());
+                // A submission an engine gave back starts again.
+                if !s.grading.contains(student) {
+                    s.grading.push(student.clone());
+                }
                 s.show_grading();
             }
             Event::SubmissionGraded { row } => {

@@ -76,7 +76,13 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
         ));
     }
     let submissions = match (&args.submissions, &args.submission) {
-        (Some(dir), _) => class(dir)?,
+        (Some(dir), _) => {
+            let (class, warnings) = class(dir)?;
+            for w in warnings {
+                output::err(&format!("warning: {w}\n"));
+            }
+            class
+        }
         (None, Some(dir)) => vec![one(dir, args.student.as_deref())?],
         (None, None) => unreachable_group()?,
     };
@@ -168,25 +174,50 @@ fn unreachable_group() -> Result<Vec<Submission>, CliError> {
     ))
 }
 
-/// Every folder in `dir` is a student's submission; hidden ones are not.
-fn class(dir: &Path) -> Result<Vec<Submission>, CliError> {
+/// Every folder in `dir` is a student's submission; hidden ones are not. A link to a folder
+/// counts (a class assembled with `ln -s`); links inside a submission are not followed
+/// (copy_files). With the submissions, warnings for the instructor.
+fn class(dir: &Path) -> Result<(Vec<Submission>, Vec<String>), CliError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         CliError::Invalid(format!(
             "cannot read the submissions folder {}: {e}",
             dir.display()
         ))
     })?;
-    let mut out: Vec<Submission> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| {
-            let student = e.file_name().to_str()?.to_string();
-            (!student.starts_with('.')).then(|| Submission {
-                student,
-                dir: e.path(),
-            })
-        })
-        .collect();
+    let mut warnings = Vec::new();
+    let mut out: Vec<Submission> = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if name.as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let path = e.path();
+        let link = e.file_type().is_ok_and(|t| t.is_symlink());
+        // `Path::is_dir` follows the link; a file beside the folders is not a student.
+        if !path.is_dir() {
+            if link {
+                warnings.push(format!(
+                    "{} is a link to no folder: it is not graded",
+                    path.display()
+                ));
+            }
+            continue;
+        }
+        // A student is never left out for the name's bytes: the id is text (the CSV, the
+        // reports' folder), so the name is made text, and the instructor told which.
+        let student = match name.to_str() {
+            Some(s) => s.to_string(),
+            None => {
+                let lossy = name.to_string_lossy().into_owned();
+                warnings.push(format!(
+                    "the folder {} has a name that is not UTF-8: it is graded as the student {lossy:?}",
+                    path.display()
+                ));
+                lossy
+            }
+        };
+        out.push(Submission { student, dir: path });
+    }
     if out.is_empty() {
         return Err(CliError::Invalid(format!(
             "{} holds no submissions: it should hold one folder per student",
@@ -194,7 +225,16 @@ fn class(dir: &Path) -> Result<Vec<Submission>, CliError> {
         )));
     }
     out.sort_by(|a, b| a.student.cmp(&b.student));
-    Ok(out)
+    // Only names made text can meet; one student's reports would overwrite the other's.
+    if let Some(w) = out.windows(2).find(|w| w[0].student == w[1].student) {
+        return Err(CliError::Invalid(format!(
+            "{} and {} would both be the student {:?}: rename one",
+            w[0].dir.display(),
+            w[1].dir.display(),
+            w[0].student
+        )));
+    }
+    Ok((out, warnings))
 }
 
 fn one(dir: &Path, student: Option<&str>) -> Result<Submission, CliError> {
@@ -288,4 +328,53 @@ fn github(g: &Graded, lab: &crate::model::Lab) -> Result<(), CliError> {
         }
     };
     files::github_output("result", &result)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    use super::*;
+
+    fn students(class: &[Submission]) -> Vec<&str> {
+        class.iter().map(|s| s.student.as_str()).collect()
+    }
+
+    /// A class assembled with `ln -s`, and a folder whose name is not UTF-8, are graded.
+    #[test]
+    fn linked_and_non_utf8_folders_are_students() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let (subs, repos) = (root.path().join("submissions"), root.path().join("repos"));
+        for d in [
+            subs.join("ada"),
+            subs.join(".git"),
+            subs.join(OsStr::from_bytes(b"caf\xe9")),
+            repos.join("week2-alice"),
+        ] {
+            std::fs::create_dir_all(d).expect("mkdir");
+        }
+        std::fs::write(subs.join("notes.txt"), "").expect("write");
+        let link = |to: &str, name: &str| {
+            std::os::unix::fs::symlink(to, subs.join(name)).expect("symlink")
+        };
+        link("../repos/week2-alice", "alice");
+        link("../repos/nobody", "ghost");
+        let (class, warnings) = class(&subs).expect("class");
+        assert_eq!(students(&class), ["ada", "alice", "caf\u{FFFD}"]);
+        assert_eq!(class[1].dir, subs.join("alice"));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("ghost") || warnings[1].contains("ghost"));
+    }
+
+    /// Two names that become the same text would share one student's reports.
+    #[test]
+    fn names_that_meet_as_text_are_refused() {
+        let subs = tempfile::tempdir().expect("tempdir");
+        for name in [&b"a\xff"[..], b"a\xfe"] {
+            std::fs::create_dir(subs.path().join(OsStr::from_bytes(name))).expect("mkdir");
+        }
+        let err = class(subs.path()).expect_err("refused");
+        assert!(err.to_string().contains("rename one"), "{err}");
+    }
 }
