@@ -8,6 +8,7 @@
 
 mod paths;
 mod policy;
+mod request;
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -139,14 +140,19 @@ pub async fn record(engine: &Engine) -> std::io::Result<Guard> {
 }
 
 async fn listen(engine: &Engine, workspace: Option<PathBuf>) -> std::io::Result<Guard> {
+    listen_on(engine.host(), workspace).await
+}
+
+/// A guard in front of the engine at `upstream` (`unix:///…`, `tcp://…`).
+async fn listen_on(upstream: &str, workspace: Option<PathBuf>) -> std::io::Result<Guard> {
     let dir = tempfile::Builder::new().prefix("lab-engine-").tempdir()?;
     let (listener, host) = crate::platform::guard_listen(dir.path()).await?;
     let ledger = Arc::new(Mutex::new(Ledger {
-        engine: engine.host().to_string(),
+        engine: upstream.to_string(),
         ..Ledger::default()
     }));
     let ctx = Arc::new(Ctx {
-        upstream: engine.host().to_string(),
+        upstream: upstream.to_string(),
         workspace,
         ledger: ledger.clone(),
     });
@@ -186,17 +192,6 @@ async fn listen(engine: &Engine, workspace: Option<PathBuf>) -> std::io::Result<
     })
 }
 
-/// `/v1.41/containers/create` → `/containers/create`.
-fn api_path(path: &str) -> &str {
-    if let Some(rest) = path.strip_prefix("/v")
-        && let Some(i) = rest.find('/')
-        && rest[..i].chars().all(|c| c.is_ascii_digit() || c == '.')
-    {
-        return &rest[i..];
-    }
-    path
-}
-
 fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into())
         .map_err(|never| match never {})
@@ -215,7 +210,7 @@ fn reply(status: StatusCode, message: &str) -> Response<Body> {
 }
 
 async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
-    let path = api_path(req.uri().path()).to_string();
+    let path = request::api_path(req.uri().path());
     let method = req.method().as_str().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
     let creates = method == "POST"
@@ -233,7 +228,7 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         match Limited::new(body, 4 << 20).collect().await {
             Ok(b) => {
                 let bytes = b.to_bytes();
-                let v = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+                let v = request::body(&bytes);
                 (full(bytes), v)
             }
             Err(e) => {
@@ -244,12 +239,13 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
             }
         }
     } else {
-        (body.boxed(), serde_json::Value::Null)
+        (body.boxed(), Some(serde_json::Value::Null))
     };
-    let refused = ctx
-        .workspace
-        .as_deref()
-        .and_then(|ws| policy::refuse(&method, &path, &query, &json, ws));
+    let refused = ctx.workspace.as_deref().and_then(|ws| match &json {
+        // The engine would act on what the guard cannot see.
+        None => Some("a request whose body is not one JSON value".into()),
+        Some(v) => policy::refuse(&method, &path, &query, v, ws),
+    });
     if let Some(why) = refused {
         if let Ok(mut l) = ctx.ledger.lock() {
             l.refused.push(why.clone());

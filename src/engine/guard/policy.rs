@@ -2,15 +2,18 @@
 //! may run, build, network and store what a lab asks, but not escape to the host (a
 //! privileged container, the host's namespaces, its files outside the workspace, the
 //! engine's socket, added capabilities or devices) nor reach beyond the engine's basics.
+//! Keys are read as the engine reads them ([`super::request`]).
 
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::paths::{bind_source, host_path, inside};
+use super::request::{fields, flag};
 use crate::platform::OS;
 
-/// Why a request is refused, for the student's row; `None`: allowed.
+/// Why a request is refused, for the student's row; `None`: allowed. `path` is the
+/// decoded API path, without its version.
 pub fn refuse(
     method: &str,
     path: &str,
@@ -22,23 +25,28 @@ pub fn refuse(
         return None;
     }
     if path == "/containers/create" {
-        return container(body.get("HostConfig").unwrap_or(&Value::Null), workspace);
+        // Older engines also take host settings at the body's top level (the deprecated
+        // embedded HostConfig); a container's own settings share no name with them.
+        return std::iter::once(body)
+            .chain(fields(body, "HostConfig"))
+            .find_map(|hc| container(hc, workspace));
     }
     if path.starts_with("/exec/") || path.ends_with("/exec") {
-        if body.get("Privileged").and_then(Value::as_bool) == Some(true) {
+        if flag(body, "Privileged") {
             return Some("a privileged exec (docker exec --privileged)".into());
         }
         return None;
     }
     if path == "/volumes/create" {
-        let opts = body.get("DriverOpts").and_then(Value::as_object);
-        if opts.is_some_and(|o| o.contains_key("device") || o.contains_key("o")) {
-            return Some("a volume backed by a host folder or device (--opt device=…)".into());
-        }
-        return None;
+        return fields(body, "DriverOpts")
+            .filter_map(Value::as_object)
+            .any(|o| o.contains_key("device") || o.contains_key("o"))
+            .then(|| "a volume backed by a host folder or device (--opt device=…)".into());
     }
     if path == "/build" {
-        let host_net = query.split('&').any(|kv| kv == "networkmode=host");
+        // As the engine reads the query: decoded, any of its values.
+        let host_net = form_urlencoded::parse(query.as_bytes())
+            .any(|(k, v)| k == "networkmode" && v == "host");
         return host_net.then(|| "a build on the host's network (--network host)".into());
     }
     for (prefix, what) in [
@@ -57,8 +65,7 @@ pub fn refuse(
 }
 
 fn container(hc: &Value, workspace: &Path) -> Option<String> {
-    let s = |k: &str| hc.get(k).and_then(Value::as_str).unwrap_or("");
-    if hc.get("Privileged").and_then(Value::as_bool) == Some(true) {
+    if flag(hc, "Privileged") {
         return Some("a privileged container (--privileged)".into());
     }
     for (key, flag) in [
@@ -69,52 +76,49 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
         ("UsernsMode", "--userns host"),
         ("CgroupnsMode", "--cgroupns host"),
     ] {
-        if s(key) == "host" {
+        if fields(hc, key).any(|v| v.as_str() == Some("host")) {
             return Some(format!("the host's namespaces ({flag})"));
         }
     }
-    let nonempty = |k: &str| {
-        hc.get(k)
-            .and_then(Value::as_array)
-            .is_some_and(|a| !a.is_empty())
-    };
-    if nonempty("CapAdd") {
+    // Anything but null or an empty list: the engine takes it or fails.
+    let given =
+        |k: &str| fields(hc, k).any(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+    if given("CapAdd") {
         return Some("added capabilities (--cap-add)".into());
     }
-    if nonempty("Devices") || nonempty("DeviceRequests") {
+    if given("Devices") || given("DeviceRequests") {
         return Some("the host's devices (--device, --gpus)".into());
     }
-    for opt in hc
-        .get("SecurityOpt")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let opts = fields(hc, "SecurityOpt").flat_map(entries);
+    if opts
+        .filter_map(Value::as_str)
+        .any(|o| o.contains("unconfined"))
     {
-        if opt.as_str().is_some_and(|o| o.contains("unconfined")) {
-            return Some("switching off confinement (--security-opt …unconfined)".into());
-        }
+        return Some("switching off confinement (--security-opt …unconfined)".into());
     }
-    let binds = hc
-        .get("Binds")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let binds = fields(hc, "Binds")
+        .flat_map(entries)
         .filter_map(Value::as_str)
         .map(|b| bind_source(OS, b));
-    let mounts = hc
-        .get("Mounts")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|m| m.get("Type").and_then(Value::as_str) == Some("bind"))
-        .filter_map(|m| m.get("Source").and_then(Value::as_str));
-    for source in binds.chain(mounts) {
+    let mounts: Vec<&Value> = fields(hc, "Mounts").flat_map(entries).collect();
+    let host_mounts = mounts
+        .iter()
+        .filter(|m| {
+            fields(m, "Type").any(|t| {
+                t.as_str().is_some_and(|t| {
+                    t.eq_ignore_ascii_case("bind") || t.eq_ignore_ascii_case("npipe")
+                })
+            })
+        })
+        .flat_map(|m| fields(m, "Source"))
+        .filter_map(Value::as_str);
+    for source in binds.chain(host_mounts) {
         // A volume's name is not a path; a path must be in the submission's workspace.
         if !host_path(OS, source) {
             continue;
         }
         if !inside(Path::new(source), workspace) {
-            let what = if source.ends_with("docker.sock") {
+            let what = if source.ends_with("docker.sock") || source.starts_with(r"\\.\pipe\") {
                 "the engine's socket"
             } else {
                 "a host folder outside the submission's workspace"
@@ -123,6 +127,15 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
         }
     }
     None
+}
+
+/// A list's entries; a lone value is one entry.
+fn entries(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Null => Vec::new(),
+        Value::Array(a) => a.iter().collect(),
+        v => vec![v],
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +175,33 @@ mod tests {
         let vol = json!({"DriverOpts": {"type": "none", "o": "bind", "device": "/"}});
         assert!(refuse("POST", "/volumes/create", "", &vol, Path::new("/tmp")).is_some());
         assert!(refuse("POST", "/swarm/init", "", &Value::Null, Path::new("/tmp")).is_some());
+    }
+
+    #[test]
+    fn keys_are_read_as_the_engine_reads_them() {
+        let refused = |body: Value| {
+            refuse(
+                "POST",
+                "/containers/create",
+                "",
+                &body,
+                &std::env::temp_dir(),
+            )
+            .is_some()
+        };
+        assert!(refused(json!({"hostconfig": {"privileged": true}})));
+        assert!(refused(json!({"HOSTCONFIG": {"BINDS": ["/:/host"]}})));
+        assert!(refused(json!({"HostConfig": {"capadd": ["SYS_ADMIN"]}})));
+        assert!(refused(
+            json!({"HostConfig": {}, "hostConfig": {"Privileged": true}})
+        ));
+        // Older engines read host settings at the top level too.
+        assert!(refused(json!({"Image": "alpine", "Privileged": true})));
+        let exec = json!({"privileged": true});
+        assert!(refuse("POST", "/containers/x/exec", "", &exec, Path::new("/tmp")).is_some());
+        let build = |q: &str| refuse("POST", "/build", q, &Value::Null, Path::new("/tmp"));
+        assert!(build("t=x&networkmode=ho%73t").is_some());
+        assert_eq!(build("t=x&networkmode=week1-net"), None);
     }
 
     #[test]

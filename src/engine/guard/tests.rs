@@ -1,9 +1,7 @@
 use super::*;
 
 #[test]
-fn paths_and_tags() {
-    assert_eq!(api_path("/v1.41/containers/create"), "/containers/create");
-    assert_eq!(api_path("/containers/json"), "/containers/json");
+fn tags() {
     assert_eq!(
         image_tags("/build", "t=week1-greeter%3A1.0&q=1"),
         ["week1-greeter:1.0"]
@@ -14,6 +12,84 @@ fn paths_and_tags() {
         ["week4-app:v1"]
     );
     assert!(image_tags("/containers/create", "name=x").is_empty());
+}
+
+/// A stand-in for the engine on a loopback port: the volume `pgdata` exists, no
+/// other does, and a volume create answers with the name it was given.
+async fn fake_engine() -> String {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let host = format!("tcp://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let service = hyper::service::service_fn(|req: Request<Incoming>| async move {
+                let path = request::api_path(req.uri().path());
+                let body = req.into_body().collect().await?.to_bytes();
+                let (status, answer) = match path.as_str() {
+                    "/volumes/pgdata" => (200, r#"{"Name":"pgdata"}"#.to_string()),
+                    "/volumes/create" => {
+                        let v: serde_json::Value =
+                            serde_json::from_slice(&body).unwrap_or_default();
+                        let name = request::fields(&v, "Name")
+                            .find_map(serde_json::Value::as_str)
+                            .unwrap_or("anonymous");
+                        (201, serde_json::json!({ "Name": name }).to_string())
+                    }
+                    _ => (404, r#"{"message":"not found"}"#.to_string()),
+                };
+                let mut r = Response::new(full(answer));
+                *r.status_mut() = StatusCode::from_u16(status).unwrap();
+                Ok::<_, hyper::Error>(r)
+            });
+            tokio::spawn(
+                hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service),
+            );
+        }
+    });
+    host
+}
+
+async fn send(guard: &Guard, path: &str, body: &'static str) -> StatusCode {
+    let req = Request::post(path)
+        .header(hyper::header::HOST, "docker")
+        .body(full(body))
+        .unwrap();
+    let mut sender = connect(guard.host()).await.unwrap();
+    sender.send_request(req).await.unwrap().status()
+}
+
+async fn guard() -> (Guard, tempfile::TempDir) {
+    let ws = tempfile::tempdir().unwrap();
+    let engine = fake_engine().await;
+    let guard = listen_on(&engine, Some(ws.path().into())).await.unwrap();
+    (guard, ws)
+}
+
+#[tokio::test]
+async fn the_guard_judges_what_the_engine_will_read() {
+    let (guard, _ws) = guard().await;
+    let privileged = r#"{"Image":"alpine","HostConfig":{"Privileged":true}}"#;
+    let refusals = [
+        ("/v1.41/containers/%63reate", privileged),
+        (
+            "/containers/create",
+            r#"{"hostconfig":{"privileged":true}}"#,
+        ),
+        (
+            "/containers/create",
+            r#"{"HostConfig":{"Privileged":true}} x"#,
+        ),
+        ("/containers/create", "not json"),
+    ];
+    for (path, body) in refusals {
+        assert_eq!(send(&guard, path, body).await, 403, "{path} {body}");
+    }
+    assert_eq!(guard.ledger().refused.len(), refusals.len());
+    // No body at all, as a bare API call sends: passes.
+    assert_eq!(send(&guard, "/volumes/create", "").await, 201);
+    assert_eq!(guard.ledger().volumes, ["anonymous"]);
 }
 
 #[test]
