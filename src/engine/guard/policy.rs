@@ -1,8 +1,8 @@
 //! What a submission's script may ask the engine for. A script is the student's code: it
 //! may run, build, network and store what a lab asks, but not escape to the host (a
 //! privileged container, the host's namespaces, its files outside the workspace, the
-//! engine's socket, added capabilities or devices) nor reach beyond the engine's basics.
-//! Keys are read as the engine reads them ([`super::request`]).
+//! engine's socket, capabilities beyond the ordinary ones, devices) nor reach beyond the
+//! engine's basics. Keys are read as the engine reads them ([`super::request`]).
 
 use std::path::Path;
 
@@ -64,6 +64,31 @@ pub fn refuse(
     None
 }
 
+/// Capabilities a container may add: Docker's default set (a `--cap-drop ALL` recipe adds
+/// some back) and the few network and scheduling labs use. None of them reaches past the
+/// container's namespaces.
+const CAPS: [&str; 19] = [
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SYS_CHROOT",
+    "MKNOD",
+    "AUDIT_WRITE",
+    "SETFCAP",
+    "NET_ADMIN",
+    "NET_BROADCAST",
+    "SYS_NICE",
+    "IPC_LOCK",
+    "SYS_RESOURCE",
+];
+
 fn container(hc: &Value, workspace: &Path) -> Option<String> {
     if flag(hc, "Privileged") {
         return Some("a privileged container (--privileged)".into());
@@ -80,12 +105,19 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
             return Some(format!("the host's namespaces ({flag})"));
         }
     }
+    if let Some(cap) = fields(hc, "CapAdd")
+        .flat_map(entries)
+        .find(|c| !allowed_cap(c))
+    {
+        let cap = cap.as_str().map_or_else(|| cap.to_string(), str::to_string);
+        return Some(format!(
+            "a capability beyond Docker's defaults and NET_ADMIN, NET_BROADCAST, SYS_NICE, \
+             IPC_LOCK, SYS_RESOURCE (--cap-add {cap})"
+        ));
+    }
     // Anything but null or an empty list: the engine takes it or fails.
     let given =
         |k: &str| fields(hc, k).any(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
-    if given("CapAdd") {
-        return Some("added capabilities (--cap-add)".into());
-    }
     if given("Devices") || given("DeviceRequests") {
         return Some("the host's devices (--device, --gpus)".into());
     }
@@ -129,13 +161,21 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
     None
 }
 
-/// A list's entries; a lone value is one entry.
+/// A list's entries; a lone value is one entry (the engine takes `"CapAdd": "X"` too).
 fn entries(v: &Value) -> Vec<&Value> {
     match v {
         Value::Null => Vec::new(),
         Value::Array(a) => a.iter().collect(),
         v => vec![v],
     }
+}
+
+/// `NET_ADMIN`, `cap_net_admin`: in [`CAPS`], as the engine spells them.
+fn allowed_cap(cap: &Value) -> bool {
+    cap.as_str().is_some_and(|c| {
+        let c = c.to_ascii_uppercase();
+        CAPS.contains(&c.strip_prefix("CAP_").unwrap_or(&c))
+    })
 }
 
 #[cfg(test)]
@@ -175,6 +215,35 @@ mod tests {
         let vol = json!({"DriverOpts": {"type": "none", "o": "bind", "device": "/"}});
         assert!(refuse("POST", "/volumes/create", "", &vol, Path::new("/tmp")).is_some());
         assert!(refuse("POST", "/swarm/init", "", &Value::Null, Path::new("/tmp")).is_some());
+    }
+
+    #[test]
+    fn ordinary_capabilities_may_be_added_back() {
+        // week4's hardening recipe: --cap-drop ALL --cap-add NET_BIND_SERVICE.
+        let recipe = json!({"CapDrop": ["ALL"], "CapAdd": ["NET_BIND_SERVICE"]});
+        assert_eq!(create(recipe), None);
+        assert_eq!(create(json!({"CapAdd": ["NET_ADMIN", "net_raw"]})), None);
+        assert_eq!(
+            create(json!({"CapAdd": ["CAP_SYS_NICE", "cap_chown"]})),
+            None
+        );
+        assert_eq!(create(json!({"CapAdd": "NET_ADMIN"})), None);
+        assert_eq!(create(json!({"CapAdd": null})), None);
+        for cap in [
+            "ALL",
+            "SYS_ADMIN",
+            "cap_sys_ptrace",
+            "SYS_MODULE",
+            "DAC_READ_SEARCH",
+        ] {
+            let why = create(json!({"CapAdd": ["CHOWN", cap]})).expect(cap);
+            assert!(why.contains(cap), "{why}");
+            assert!(
+                create(json!({"CapAdd": cap})).is_some(),
+                "{cap} as a string"
+            );
+        }
+        assert!(create(json!({"CapAdd": [7]})).is_some());
     }
 
     #[test]
