@@ -1,7 +1,8 @@
 //! Host paths in a container's mounts: which sources are paths, and whether one stays in
 //! the submission's workspace.
 
-use std::path::Path;
+use std::io::ErrorKind::NotFound;
+use std::path::{Component, Path, PathBuf};
 
 use crate::platform::Os;
 
@@ -32,12 +33,55 @@ fn drive(s: &str) -> bool {
     b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/')
 }
 
-/// `path` is `dir` or below it, with `..` and links resolved.
+/// `path` is `dir` or below it, with links resolved. The engine may clean a source
+/// lexically (`a/l/..` is `a`) before the kernel follows its links, so both readings must
+/// stay inside.
 pub fn inside(path: &Path, dir: &Path) -> bool {
-    let (Ok(p), Ok(d)) = (std::fs::canonicalize(path), std::fs::canonicalize(dir)) else {
+    let Ok(d) = std::fs::canonicalize(dir) else {
         return false;
     };
-    p.starts_with(d)
+    [clean(path), path.to_path_buf()]
+        .iter()
+        .all(|p| resolve(p).is_some_and(|p| p.starts_with(&d)))
+}
+
+/// `path` with its links resolved. The engine makes a missing bind source, so what does
+/// not exist yet is taken as named below its nearest existing ancestor; `None` if such a
+/// part is `..` or a dangling link (it would lead elsewhere), or the path cannot be read.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let mut missing = Vec::new();
+    let mut at = path;
+    loop {
+        match std::fs::canonicalize(at) {
+            Ok(mut real) => {
+                real.extend(missing.iter().rev());
+                return Some(real);
+            }
+            Err(e) if e.kind() == NotFound => {
+                if !matches!(std::fs::symlink_metadata(at), Err(e) if e.kind() == NotFound) {
+                    return None;
+                }
+                missing.push(at.file_name()?);
+                at = at.parent()?;
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// `..` and `.` taken away lexically, as Go's `path.Clean` does.
+fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -60,5 +104,35 @@ mod tests {
         // On unix a one-letter volume stays a volume, as the engine reads it.
         assert_eq!(bind_source(Os::Unix, "c:/data"), "c");
         assert!(!host_path(Os::Unix, "c"));
+    }
+
+    #[test]
+    fn a_source_the_engine_will_make_is_judged_by_where_it_will_be() {
+        let ws = tempfile::tempdir().unwrap();
+        let w = ws.path();
+        assert!(inside(&w.join("out"), w));
+        assert!(inside(&w.join("logs/today/x"), w));
+        assert!(inside(&w.join("./out"), w));
+        assert!(!inside(&w.join("out/../../etc"), w));
+        assert!(!inside(&w.join("../elsewhere"), w));
+        assert!(!inside(Path::new("/etc"), w));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_lead_where_they_point() {
+        let ws = tempfile::tempdir().unwrap();
+        let w = ws.path();
+        std::fs::create_dir_all(w.join("a/b/c")).unwrap();
+        // The kernel reads `l/../../../x` as the workspace's `x`, path.Clean as `/x`.
+        std::os::unix::fs::symlink(w.join("a/b/c"), w.join("l")).unwrap();
+        assert!(inside(&w.join("l/x"), w));
+        assert!(!inside(&w.join("l/../../../x"), w));
+        // A dangling link: the engine would follow it out.
+        std::os::unix::fs::symlink("/nonexistent-lab-test", w.join("d")).unwrap();
+        assert!(!inside(&w.join("d"), w));
+        assert!(!inside(&w.join("d/sub"), w));
+        std::os::unix::fs::symlink("/", w.join("root")).unwrap();
+        assert!(!inside(&w.join("root/tmp"), w));
     }
 }

@@ -274,6 +274,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bind_source_the_engine_will_make_in_the_workspace_passes() {
+        let ws = tempfile::tempdir().unwrap();
+        let bind = |source: String| {
+            let hc = json!({ "HostConfig": {"Binds": [format!("{source}:/out")]} });
+            refuse("POST", "/containers/create", "", &hc, ws.path())
+        };
+        assert_eq!(bind(format!("{}/out", ws.path().display())), None);
+        assert_eq!(bind(format!("{}/logs/today", ws.path().display())), None);
+        assert!(bind(format!("{}/out/../../x", ws.path().display())).is_some());
+    }
+
+    #[test]
     fn a_labs_ordinary_requests_pass() {
         assert_eq!(create(json!({})), None);
         assert_eq!(
