@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::paths::{bind_source, host_path, inside};
 use super::request::{fields, flag};
@@ -40,7 +40,7 @@ pub fn refuse(
     if path == "/volumes/create" {
         return fields(body, "DriverOpts")
             .filter_map(Value::as_object)
-            .any(|o| o.contains_key("device") || o.contains_key("o"))
+            .any(host_backed)
             .then(|| "a volume backed by a host folder or device (--opt device=…)".into());
     }
     if path == "/build" {
@@ -133,6 +133,17 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
         .filter_map(Value::as_str)
         .map(|b| bind_source(OS, b));
     let mounts: Vec<&Value> = fields(hc, "Mounts").flat_map(entries).collect();
+    // `--mount type=volume,volume-opt=…` makes the volume as /volumes/create would.
+    let inline_volume = mounts.iter().any(|m| {
+        fields(m, "VolumeOptions")
+            .flat_map(|o| fields(o, "DriverConfig"))
+            .flat_map(|d| fields(d, "Options"))
+            .filter_map(Value::as_object)
+            .any(host_backed)
+    });
+    if inline_volume {
+        return Some("a volume backed by a host folder or device (volume-opt=device=…)".into());
+    }
     let host_mounts = mounts
         .iter()
         .filter(|m| {
@@ -178,6 +189,54 @@ fn allowed_cap(cap: &Value) -> bool {
     })
 }
 
+/// A volume driver's options that mount something of the host (`o=bind`, `device=/`, a
+/// disk or a network share): any `device` or `o`, but for a tmpfs, which is memory only.
+fn host_backed(opts: &Map<String, Value>) -> bool {
+    let mounts = opts
+        .keys()
+        .any(|k| k.eq_ignore_ascii_case("device") || k.eq_ignore_ascii_case("o"));
+    mounts && !tmpfs(opts)
+}
+
+/// `type=tmpfs,device=tmpfs`, with tmpfs's own settings in `o` (not `bind`).
+fn tmpfs(opts: &Map<String, Value>) -> bool {
+    let is_tmpfs = |k: &str| opts.get(k).and_then(Value::as_str) == Some("tmpfs");
+    is_tmpfs("type")
+        && is_tmpfs("device")
+        && opts.iter().all(|(k, v)| match k.as_str() {
+            "type" | "device" | "size" => true,
+            "o" => v.as_str().is_some_and(|o| o.split(',').all(tmpfs_option)),
+            _ => false,
+        })
+}
+
+fn tmpfs_option(o: &str) -> bool {
+    let key = o.split('=').next().unwrap_or_default();
+    matches!(
+        key,
+        "" | "size"
+            | "mode"
+            | "uid"
+            | "gid"
+            | "nr_inodes"
+            | "nr_blocks"
+            | "huge"
+            | "mpol"
+            | "inode64"
+            | "noexec"
+            | "nosuid"
+            | "nodev"
+            | "exec"
+            | "suid"
+            | "dev"
+            | "ro"
+            | "rw"
+            | "noatime"
+            | "relatime"
+            | "nodiratime"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +251,11 @@ mod tests {
             &json!({ "HostConfig": hc }),
             &ws,
         )
+    }
+
+    fn volume(opts: Value) -> Option<String> {
+        let body = json!({ "Name": "v", "DriverOpts": opts });
+        refuse("POST", "/volumes/create", "", &body, Path::new("/tmp"))
     }
 
     #[test]
@@ -271,6 +335,29 @@ mod tests {
         let build = |q: &str| refuse("POST", "/build", q, &Value::Null, Path::new("/tmp"));
         assert!(build("t=x&networkmode=ho%73t").is_some());
         assert_eq!(build("t=x&networkmode=week1-net"), None);
+    }
+
+    #[test]
+    fn volumes_that_bind_the_host_are_refused_inline_too() {
+        let bind = json!({"type": "none", "o": "bind", "device": "/"});
+        let mount = |opts: Value| {
+            create(json!({"Mounts": [{
+                "Type": "volume", "Source": "h", "Target": "/host",
+                "VolumeOptions": {"DriverConfig": {"Options": opts}},
+            }]}))
+        };
+        assert!(mount(bind.clone()).is_some());
+        assert!(mount(json!({"device": "/dev/sda1", "type": "ext4"})).is_some());
+        assert!(volume(bind).is_some());
+        // A tmpfs volume holds memory only.
+        let tmpfs = json!({"type": "tmpfs", "device": "tmpfs", "o": "size=64m,uid=1000"});
+        assert_eq!(volume(tmpfs.clone()), None);
+        assert_eq!(mount(tmpfs), None);
+        assert_eq!(volume(json!({})), None);
+        assert_eq!(mount(json!({"size": "1G"})), None);
+        let tmpfs_bind = json!({"type": "tmpfs", "device": "tmpfs", "o": "bind"});
+        assert!(volume(tmpfs_bind).is_some());
+        assert!(volume(json!({"type": "tmpfs", "device": "/", "o": "size=1m"})).is_some());
     }
 
     #[test]
