@@ -121,6 +121,18 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
     if given("Devices") || given("DeviceRequests") {
         return Some("the host's devices (--device, --gpus)".into());
     }
+    if given("DeviceCgroupRules") {
+        // With the default MKNOD, a rule is enough to open the host's disks.
+        return Some("access to the host's devices (--device-cgroup-rule)".into());
+    }
+    // Any list replaces the paths Docker masks in /proc; the CLI sends empty ones for
+    // `--security-opt systempaths=unconfined`, which makes /proc/sys writable.
+    if ["MaskedPaths", "ReadonlyPaths"]
+        .iter()
+        .any(|k| fields(hc, k).any(|v| !v.is_null()))
+    {
+        return Some("unmasking /proc (--security-opt systempaths=unconfined)".into());
+    }
     let opts = fields(hc, "SecurityOpt").flat_map(entries);
     if opts
         .filter_map(Value::as_str)
@@ -335,6 +347,23 @@ mod tests {
         let build = |q: &str| refuse("POST", "/build", q, &Value::Null, Path::new("/tmp"));
         assert!(build("t=x&networkmode=ho%73t").is_some());
         assert_eq!(build("t=x&networkmode=week1-net"), None);
+    }
+
+    #[test]
+    fn device_rules_and_unmasked_proc_are_refused() {
+        assert!(create(json!({"DeviceCgroupRules": ["b *:* rwm"]})).is_some());
+        // What the CLI sends for --security-opt systempaths=unconfined.
+        assert!(create(json!({"MaskedPaths": [], "ReadonlyPaths": []})).is_some());
+        assert!(create(json!({"MaskedPaths": ["/proc/kcore"]})).is_some());
+        assert_eq!(
+            create(json!({"DeviceCgroupRules": null, "MaskedPaths": null, "Devices": []})),
+            None
+        );
+        // An inline seccomp profile is the engine's to judge.
+        assert_eq!(
+            create(json!({"SecurityOpt": ["seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\"}"]})),
+            None
+        );
     }
 
     #[test]
