@@ -246,6 +246,7 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         None => Some("a request whose body is not one JSON value".into()),
         Some(v) => policy::refuse(&method, &path, &query, v, ws),
     });
+    let json = json.unwrap_or_default();
     if let Some(why) = refused {
         if let Ok(mut l) = ctx.ledger.lock() {
             l.refused.push(why.clone());
@@ -255,6 +256,10 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
             &format!("refused by lab's policy for submissions: {why}"),
         );
     }
+    // `docker volume create NAME` succeeds for a volume that is already there (someone
+    // else's, with its data): only one that was not is the script's to remove.
+    let existed =
+        method == "POST" && path == "/volumes/create" && volume_existed(&ctx.upstream, &json).await;
     let mut sender = match connect(&ctx.upstream).await {
         Ok(s) => s,
         Err(e) => return reply(StatusCode::BAD_GATEWAY, &format!("the engine: {e}")),
@@ -301,7 +306,8 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
             match path.as_str() {
                 "/containers/create" => l.containers.push(id),
                 "/networks/create" => l.networks.push(id),
-                "/volumes/create" => l.volumes.push(id),
+                "/volumes/create" if !existed => l.volumes.push(id),
+                "/volumes/create" => {}
                 _ => l.built(id),
             }
         }
@@ -395,6 +401,35 @@ fn image_tags(path: &str, query: &str) -> Vec<String> {
             .collect();
     }
     Vec::new()
+}
+
+/// Whether a volume the create's body names is on the engine already, or could not be
+/// looked up (then it is not taken for the script's either).
+async fn volume_existed(upstream: &str, body: &serde_json::Value) -> bool {
+    let names = request::fields(body, "Name").filter_map(serde_json::Value::as_str);
+    for name in names.filter(|n| !n.is_empty()) {
+        if volume_exists(upstream, name).await != Some(false) {
+            return true;
+        }
+    }
+    false
+}
+
+async fn volume_exists(upstream: &str, name: &str) -> Option<bool> {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let req = Request::get(format!(
+        "/volumes/{}",
+        utf8_percent_encode(name, NON_ALPHANUMERIC)
+    ))
+    .header(hyper::header::HOST, "docker")
+    .body(full(Bytes::new()))
+    .ok()?;
+    let resp = connect(upstream).await.ok()?.send_request(req).await.ok()?;
+    match resp.status() {
+        StatusCode::OK => Some(true),
+        StatusCode::NOT_FOUND => Some(false),
+        _ => None,
+    }
 }
 
 type Sender = hyper::client::conn::http1::SendRequest<Body>;

@@ -92,6 +92,19 @@ async fn the_guard_judges_what_the_engine_will_read() {
     assert_eq!(guard.ledger().volumes, ["anonymous"]);
 }
 
+#[tokio::test]
+async fn a_volume_that_was_there_is_not_the_scripts() {
+    let (guard, _ws) = guard().await;
+    // The teacher's, with data: the create succeeds, but it is not the script's to remove.
+    let pgdata = r#"{"Name":"pgdata","Driver":"local"}"#;
+    assert_eq!(send(&guard, "/v1.41/volumes/create", pgdata).await, 201);
+    assert_eq!(
+        send(&guard, "/volumes/create", r#"{"name":"fresh"}"#).await,
+        201
+    );
+    assert_eq!(guard.ledger().volumes, ["fresh"]);
+}
+
 #[test]
 fn an_image_two_scripts_built_is_held_until_both_guards_are_gone() {
     let ledger = |engine: &str| Ledger {
