@@ -12,6 +12,8 @@ use crate::model::Lab;
 pub struct Snapshot {
     objects: std::collections::BTreeMap<String, Option<String>>,
     images: std::collections::BTreeMap<String, String>,
+    /// Whether the engine listed its tags (else none counts as new).
+    tags_listed: bool,
     /// `None` when the engine did not list them: then no image counts as new.
     ids: Option<std::collections::BTreeSet<String>>,
 }
@@ -23,9 +25,33 @@ impl Snapshot {
             tokio::join!(inventory(engine), image_tags(engine), image_ids(engine));
         Snapshot {
             objects: objects.unwrap_or_default(),
+            tags_listed: images.is_ok(),
             images: images.unwrap_or_default(),
             ids: ids.ok(),
         }
+    }
+
+    /// Of the tags a script's ledger names, those its teardown may remove: the ones that
+    /// were not on the engine in this snapshot, nor the lab's own (`keep`). A build or tag
+    /// onto a name that was there (the teacher's, a kept lab image) moved it but did not
+    /// make it: the name stays, on the script's image, rather than `lab` removing a tag it
+    /// cannot prove it created.
+    pub fn new_tags(&self, tags: &[String], keep: &[String]) -> Vec<String> {
+        // As the engine lists them: `docker.io/library/app:1` is `app:1`.
+        let familiar = |t: &str| {
+            let t = ["docker.io/", "index.docker.io/"]
+                .iter()
+                .find_map(|p| t.strip_prefix(p))
+                .unwrap_or(t);
+            t.strip_prefix("library/").unwrap_or(t).to_string()
+        };
+        tags.iter()
+            .filter(|t| {
+                let f = familiar(t);
+                self.tags_listed && !self.images.contains_key(&f) && !keep.contains(&f)
+            })
+            .cloned()
+            .collect()
     }
 
     /// Remove the images a script built or committed (`built`, ids from the ledger of a
@@ -205,4 +231,33 @@ pub fn lab_images(course: &str, lab: &Lab) -> Vec<String> {
     crate::engine::plan(lab, course, &lab.id)
         .map(|p| p.images.into_iter().map(|i| i.name).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tags_that_were_not_there_are_the_scripts() {
+        let before = Snapshot {
+            images: [("postgres:16", "sha256:a"), ("week4-app:v1", "sha256:b")]
+                .map(|(t, id)| (t.to_string(), id.to_string()))
+                .into(),
+            tags_listed: true,
+            ..Snapshot::default()
+        };
+        let ledger: Vec<String> = [
+            "postgres:16",
+            "docker.io/library/week4-app:v1",
+            "week4-app:v2",
+            "week4-web:lab",
+        ]
+        .map(String::from)
+        .into();
+        let keep = ["week4-web:lab".to_string()];
+        assert_eq!(before.new_tags(&ledger, &keep), ["week4-app:v2"]);
+        // Tags not listed: none can be proven new.
+        let unlisted = Snapshot::default();
+        assert!(unlisted.new_tags(&ledger, &keep).is_empty());
+    }
 }

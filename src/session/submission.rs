@@ -148,6 +148,7 @@ pub async fn grade_submission(
     phases.enter("teardown");
     let also = Also {
         keep_networks: true,
+        images: before.new_tags(&ledger.images, &keep),
         ..ledger.made()
     };
     let t = sweep_project(engine, &lab.id, &also).await;

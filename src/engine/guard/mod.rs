@@ -6,7 +6,9 @@
 //! It guards the engine, not the machine: the script is still code running on the host
 //! (hence `--trust-submissions`).
 
+mod paths;
 mod policy;
+mod request;
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -138,14 +140,19 @@ pub async fn record(engine: &Engine) -> std::io::Result<Guard> {
 }
 
 async fn listen(engine: &Engine, workspace: Option<PathBuf>) -> std::io::Result<Guard> {
+    listen_on(engine.host(), workspace).await
+}
+
+/// A guard in front of the engine at `upstream` (`unix:///…`, `tcp://…`).
+async fn listen_on(upstream: &str, workspace: Option<PathBuf>) -> std::io::Result<Guard> {
     let dir = tempfile::Builder::new().prefix("lab-engine-").tempdir()?;
     let (listener, host) = crate::platform::guard_listen(dir.path()).await?;
     let ledger = Arc::new(Mutex::new(Ledger {
-        engine: engine.host().to_string(),
+        engine: upstream.to_string(),
         ..Ledger::default()
     }));
     let ctx = Arc::new(Ctx {
-        upstream: engine.host().to_string(),
+        upstream: upstream.to_string(),
         workspace,
         ledger: ledger.clone(),
     });
@@ -185,17 +192,6 @@ async fn listen(engine: &Engine, workspace: Option<PathBuf>) -> std::io::Result<
     })
 }
 
-/// `/v1.41/containers/create` → `/containers/create`.
-fn api_path(path: &str) -> &str {
-    if let Some(rest) = path.strip_prefix("/v")
-        && let Some(i) = rest.find('/')
-        && rest[..i].chars().all(|c| c.is_ascii_digit() || c == '.')
-    {
-        return &rest[i..];
-    }
-    path
-}
-
 fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into())
         .map_err(|never| match never {})
@@ -214,7 +210,7 @@ fn reply(status: StatusCode, message: &str) -> Response<Body> {
 }
 
 async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
-    let path = api_path(req.uri().path()).to_string();
+    let path = request::api_path(req.uri().path());
     let method = req.method().as_str().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
     let creates = method == "POST"
@@ -232,7 +228,7 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         match Limited::new(body, 4 << 20).collect().await {
             Ok(b) => {
                 let bytes = b.to_bytes();
-                let v = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+                let v = request::body(&bytes);
                 (full(bytes), v)
             }
             Err(e) => {
@@ -243,12 +239,14 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
             }
         }
     } else {
-        (body.boxed(), serde_json::Value::Null)
+        (body.boxed(), Some(serde_json::Value::Null))
     };
-    let refused = ctx
-        .workspace
-        .as_deref()
-        .and_then(|ws| policy::refuse(&method, &path, &query, &json, ws));
+    let refused = ctx.workspace.as_deref().and_then(|ws| match &json {
+        // The engine would act on what the guard cannot see.
+        None => Some("a request whose body is not one JSON value".into()),
+        Some(v) => policy::refuse(&method, &path, &query, v, ws),
+    });
+    let json = json.unwrap_or_default();
     if let Some(why) = refused {
         if let Ok(mut l) = ctx.ledger.lock() {
             l.refused.push(why.clone());
@@ -258,6 +256,10 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
             &format!("refused by lab's policy for submissions: {why}"),
         );
     }
+    // `docker volume create NAME` succeeds for a volume that is already there (someone
+    // else's, with its data): only one that was not is the script's to remove.
+    let existed =
+        method == "POST" && path == "/volumes/create" && volume_existed(&ctx.upstream, &json).await;
     let mut sender = match connect(&ctx.upstream).await {
         Ok(s) => s,
         Err(e) => return reply(StatusCode::BAD_GATEWAY, &format!("the engine: {e}")),
@@ -304,7 +306,8 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
             match path.as_str() {
                 "/containers/create" => l.containers.push(id),
                 "/networks/create" => l.networks.push(id),
-                "/volumes/create" => l.volumes.push(id),
+                "/volumes/create" if !existed => l.volumes.push(id),
+                "/volumes/create" => {}
                 _ => l.built(id),
             }
         }
@@ -400,6 +403,35 @@ fn image_tags(path: &str, query: &str) -> Vec<String> {
     Vec::new()
 }
 
+/// Whether a volume the create's body names is on the engine already, or could not be
+/// looked up (then it is not taken for the script's either).
+async fn volume_existed(upstream: &str, body: &serde_json::Value) -> bool {
+    let names = request::fields(body, "Name").filter_map(serde_json::Value::as_str);
+    for name in names.filter(|n| !n.is_empty()) {
+        if volume_exists(upstream, name).await != Some(false) {
+            return true;
+        }
+    }
+    false
+}
+
+async fn volume_exists(upstream: &str, name: &str) -> Option<bool> {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let req = Request::get(format!(
+        "/volumes/{}",
+        utf8_percent_encode(name, NON_ALPHANUMERIC)
+    ))
+    .header(hyper::header::HOST, "docker")
+    .body(full(Bytes::new()))
+    .ok()?;
+    let resp = connect(upstream).await.ok()?.send_request(req).await.ok()?;
+    match resp.status() {
+        StatusCode::OK => Some(true),
+        StatusCode::NOT_FOUND => Some(false),
+        _ => None,
+    }
+}
+
 type Sender = hyper::client::conn::http1::SendRequest<Body>;
 
 /// A fresh connection to the engine per request: the script's requests are few, and an
@@ -445,71 +477,4 @@ impl Ledger {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_and_tags() {
-        assert_eq!(api_path("/v1.41/containers/create"), "/containers/create");
-        assert_eq!(api_path("/containers/json"), "/containers/json");
-        assert_eq!(
-            image_tags("/build", "t=week1-greeter%3A1.0&q=1"),
-            ["week1-greeter:1.0"]
-        );
-        assert_eq!(image_tags("/build", "t=app"), ["app:latest"]);
-        assert_eq!(
-            image_tags("/images/busybox:1.36/tag", "repo=week4-app&tag=v1"),
-            ["week4-app:v1"]
-        );
-        assert!(image_tags("/containers/create", "name=x").is_empty());
-    }
-
-    #[test]
-    fn an_image_two_scripts_built_is_held_until_both_guards_are_gone() {
-        let ledger = |engine: &str| Ledger {
-            engine: engine.into(),
-            ..Ledger::default()
-        };
-        let id = format!("sha256:{}", "cd34".repeat(16));
-        let (mut a, mut b, mut other) =
-            (ledger("unix:///a"), ledger("unix:///a"), ledger("tcp://b"));
-        a.built(id.clone());
-        a.built(id.clone());
-        b.built(id.clone());
-        other.built(id.clone());
-        assert_eq!(a.built, std::slice::from_ref(&id));
-        a.release();
-        assert!(held_on("unix:///a", &id), "b still holds it");
-        b.release();
-        assert!(!held_on("unix:///a", &id));
-        // Another engine's guard holds its own copy only.
-        assert!(held_on("tcp://b", &id));
-        other.release();
-        assert!(!held_on("tcp://b", &id));
-    }
-
-    #[test]
-    fn ids_in_a_build_output() {
-        let id = format!("sha256:{}", "ab12".repeat(16));
-        let aux = format!(r#"{{"aux":{{"ID":"{id}"}}}}"#);
-        assert_eq!(built_id(aux.as_bytes(), false), Some(id.clone()));
-        // `docker build -q`: the id alone, as the stream's only line.
-        let quiet = format!("{{\"stream\":\"{id}\\n\"}}\r");
-        assert_eq!(built_id(quiet.as_bytes(), true), Some(id.clone()));
-        // Without -q the stream is what the build's steps print: never trusted.
-        assert_eq!(built_id(quiet.as_bytes(), false), None);
-        let buildkit = format!(r#"{{"id":"moby.image.id","aux":{{"ID":"{id}"}}}}"#);
-        assert_eq!(built_id(buildkit.as_bytes(), false), Some(id.clone()));
-        // BuildKit's trace is aux too, but not an id; progress lines are not ids.
-        assert_eq!(
-            built_id(br#"{"id":"moby.buildkit.trace","aux":"CgQ="}"#, true),
-            None
-        );
-        assert_eq!(
-            built_id(br#"{"stream":" ---> 10e74529a5b8\n"}"#, true),
-            None
-        );
-        assert_eq!(built_id(br#"{"stream":"sha256:short\n"}"#, true), None);
-        assert_eq!(built_id(b"not json", true), None);
-    }
-}
+mod tests;

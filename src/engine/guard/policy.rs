@@ -1,15 +1,19 @@
 //! What a submission's script may ask the engine for. A script is the student's code: it
 //! may run, build, network and store what a lab asks, but not escape to the host (a
 //! privileged container, the host's namespaces, its files outside the workspace, the
-//! engine's socket, added capabilities or devices) nor reach beyond the engine's basics.
+//! engine's socket, capabilities beyond the ordinary ones, devices) nor reach beyond the
+//! engine's basics. Keys are read as the engine reads them ([`super::request`]).
 
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::platform::{OS, Os};
+use super::paths::{bind_source, host_path, inside};
+use super::request::{fields, flag};
+use crate::platform::OS;
 
-/// Why a request is refused, for the student's row; `None`: allowed.
+/// Why a request is refused, for the student's row; `None`: allowed. `path` is the
+/// decoded API path, without its version.
 pub fn refuse(
     method: &str,
     path: &str,
@@ -21,23 +25,28 @@ pub fn refuse(
         return None;
     }
     if path == "/containers/create" {
-        return container(body.get("HostConfig").unwrap_or(&Value::Null), workspace);
+        // Older engines also take host settings at the body's top level (the deprecated
+        // embedded HostConfig); a container's own settings share no name with them.
+        return std::iter::once(body)
+            .chain(fields(body, "HostConfig"))
+            .find_map(|hc| container(hc, workspace));
     }
     if path.starts_with("/exec/") || path.ends_with("/exec") {
-        if body.get("Privileged").and_then(Value::as_bool) == Some(true) {
+        if flag(body, "Privileged") {
             return Some("a privileged exec (docker exec --privileged)".into());
         }
         return None;
     }
     if path == "/volumes/create" {
-        let opts = body.get("DriverOpts").and_then(Value::as_object);
-        if opts.is_some_and(|o| o.contains_key("device") || o.contains_key("o")) {
-            return Some("a volume backed by a host folder or device (--opt device=…)".into());
-        }
-        return None;
+        return fields(body, "DriverOpts")
+            .filter_map(Value::as_object)
+            .any(host_backed)
+            .then(|| "a volume backed by a host folder or device (--opt device=…)".into());
     }
     if path == "/build" {
-        let host_net = query.split('&').any(|kv| kv == "networkmode=host");
+        // As the engine reads the query: decoded, any of its values.
+        let host_net = form_urlencoded::parse(query.as_bytes())
+            .any(|(k, v)| k == "networkmode" && v == "host");
         return host_net.then(|| "a build on the host's network (--network host)".into());
     }
     for (prefix, what) in [
@@ -55,9 +64,33 @@ pub fn refuse(
     None
 }
 
+/// Capabilities a container may add: Docker's default set (a `--cap-drop ALL` recipe adds
+/// some back) and the few network and scheduling labs use. None of them reaches past the
+/// container's namespaces.
+const CAPS: [&str; 19] = [
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SYS_CHROOT",
+    "MKNOD",
+    "AUDIT_WRITE",
+    "SETFCAP",
+    "NET_ADMIN",
+    "NET_BROADCAST",
+    "SYS_NICE",
+    "IPC_LOCK",
+    "SYS_RESOURCE",
+];
+
 fn container(hc: &Value, workspace: &Path) -> Option<String> {
-    let s = |k: &str| hc.get(k).and_then(Value::as_str).unwrap_or("");
-    if hc.get("Privileged").and_then(Value::as_bool) == Some(true) {
+    if flag(hc, "Privileged") {
         return Some("a privileged container (--privileged)".into());
     }
     for (key, flag) in [
@@ -68,52 +101,79 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
         ("UsernsMode", "--userns host"),
         ("CgroupnsMode", "--cgroupns host"),
     ] {
-        if s(key) == "host" {
+        if fields(hc, key).any(|v| v.as_str() == Some("host")) {
             return Some(format!("the host's namespaces ({flag})"));
         }
     }
-    let nonempty = |k: &str| {
-        hc.get(k)
-            .and_then(Value::as_array)
-            .is_some_and(|a| !a.is_empty())
-    };
-    if nonempty("CapAdd") {
-        return Some("added capabilities (--cap-add)".into());
+    if let Some(cap) = fields(hc, "CapAdd")
+        .flat_map(entries)
+        .find(|c| !allowed_cap(c))
+    {
+        let cap = cap.as_str().map_or_else(|| cap.to_string(), str::to_string);
+        return Some(format!(
+            "a capability beyond Docker's defaults and NET_ADMIN, NET_BROADCAST, SYS_NICE, \
+             IPC_LOCK, SYS_RESOURCE (--cap-add {cap})"
+        ));
     }
-    if nonempty("Devices") || nonempty("DeviceRequests") {
+    // Anything but null or an empty list: the engine takes it or fails.
+    let given =
+        |k: &str| fields(hc, k).any(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+    if given("Devices") || given("DeviceRequests") {
         return Some("the host's devices (--device, --gpus)".into());
     }
-    for opt in hc
-        .get("SecurityOpt")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if opt.as_str().is_some_and(|o| o.contains("unconfined")) {
-            return Some("switching off confinement (--security-opt …unconfined)".into());
-        }
+    if given("DeviceCgroupRules") {
+        // With the default MKNOD, a rule is enough to open the host's disks.
+        return Some("access to the host's devices (--device-cgroup-rule)".into());
     }
-    let binds = hc
-        .get("Binds")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    // Any list replaces the paths Docker masks in /proc; the CLI sends empty ones for
+    // `--security-opt systempaths=unconfined`, which makes /proc/sys writable.
+    if ["MaskedPaths", "ReadonlyPaths"]
+        .iter()
+        .any(|k| fields(hc, k).any(|v| !v.is_null()))
+    {
+        return Some("unmasking /proc (--security-opt systempaths=unconfined)".into());
+    }
+    let opts = fields(hc, "SecurityOpt").flat_map(entries);
+    if opts
+        .filter_map(Value::as_str)
+        .any(|o| o.contains("unconfined"))
+    {
+        return Some("switching off confinement (--security-opt …unconfined)".into());
+    }
+    let binds = fields(hc, "Binds")
+        .flat_map(entries)
         .filter_map(Value::as_str)
         .map(|b| bind_source(OS, b));
-    let mounts = hc
-        .get("Mounts")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|m| m.get("Type").and_then(Value::as_str) == Some("bind"))
-        .filter_map(|m| m.get("Source").and_then(Value::as_str));
-    for source in binds.chain(mounts) {
+    let mounts: Vec<&Value> = fields(hc, "Mounts").flat_map(entries).collect();
+    // `--mount type=volume,volume-opt=…` makes the volume as /volumes/create would.
+    let inline_volume = mounts.iter().any(|m| {
+        fields(m, "VolumeOptions")
+            .flat_map(|o| fields(o, "DriverConfig"))
+            .flat_map(|d| fields(d, "Options"))
+            .filter_map(Value::as_object)
+            .any(host_backed)
+    });
+    if inline_volume {
+        return Some("a volume backed by a host folder or device (volume-opt=device=…)".into());
+    }
+    let host_mounts = mounts
+        .iter()
+        .filter(|m| {
+            fields(m, "Type").any(|t| {
+                t.as_str().is_some_and(|t| {
+                    t.eq_ignore_ascii_case("bind") || t.eq_ignore_ascii_case("npipe")
+                })
+            })
+        })
+        .flat_map(|m| fields(m, "Source"))
+        .filter_map(Value::as_str);
+    for source in binds.chain(host_mounts) {
         // A volume's name is not a path; a path must be in the submission's workspace.
         if !host_path(OS, source) {
             continue;
         }
         if !inside(Path::new(source), workspace) {
-            let what = if source.ends_with("docker.sock") {
+            let what = if source.ends_with("docker.sock") || source.starts_with(r"\\.\pipe\") {
                 "the engine's socket"
             } else {
                 "a host folder outside the submission's workspace"
@@ -124,39 +184,69 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
     None
 }
 
-/// The host side of a `-v` bind (`source:target[:options]`). On Windows a source may carry
-/// a drive letter with a colon of its own (`C:\work:/app`), which must not end it there:
-/// taking `C` for a volume's name would let any folder of the host through.
-fn bind_source(os: Os, bind: &str) -> &str {
-    let skip = if os == Os::Windows && drive(bind) {
-        2
-    } else {
-        0
-    };
-    match bind[skip..].find(':') {
-        Some(i) => &bind[..skip + i],
-        None => bind,
+/// A list's entries; a lone value is one entry (the engine takes `"CapAdd": "X"` too).
+fn entries(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Null => Vec::new(),
+        Value::Array(a) => a.iter().collect(),
+        v => vec![v],
     }
 }
 
-/// Whether a bind's source is a host path rather than a volume's name: absolute, in the
-/// host's spelling (on Windows also `C:\…`, `C:/…`, `\\server\share`, `\\.\pipe\…`).
-fn host_path(os: Os, source: &str) -> bool {
-    source.starts_with('/') || (os == Os::Windows && (source.starts_with('\\') || drive(source)))
+/// `NET_ADMIN`, `cap_net_admin`: in [`CAPS`], as the engine spells them.
+fn allowed_cap(cap: &Value) -> bool {
+    cap.as_str().is_some_and(|c| {
+        let c = c.to_ascii_uppercase();
+        CAPS.contains(&c.strip_prefix("CAP_").unwrap_or(&c))
+    })
 }
 
-/// `C:\` or `C:/` at the start.
-fn drive(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/')
+/// A volume driver's options that mount something of the host (`o=bind`, `device=/`, a
+/// disk or a network share): any `device` or `o`, but for a tmpfs, which is memory only.
+fn host_backed(opts: &Map<String, Value>) -> bool {
+    let mounts = opts
+        .keys()
+        .any(|k| k.eq_ignore_ascii_case("device") || k.eq_ignore_ascii_case("o"));
+    mounts && !tmpfs(opts)
 }
 
-/// `path` is `dir` or below it, with `..` and links resolved.
-fn inside(path: &Path, dir: &Path) -> bool {
-    let (Ok(p), Ok(d)) = (std::fs::canonicalize(path), std::fs::canonicalize(dir)) else {
-        return false;
-    };
-    p.starts_with(d)
+/// `type=tmpfs,device=tmpfs`, with tmpfs's own settings in `o` (not `bind`).
+fn tmpfs(opts: &Map<String, Value>) -> bool {
+    let is_tmpfs = |k: &str| opts.get(k).and_then(Value::as_str) == Some("tmpfs");
+    is_tmpfs("type")
+        && is_tmpfs("device")
+        && opts.iter().all(|(k, v)| match k.as_str() {
+            "type" | "device" | "size" => true,
+            "o" => v.as_str().is_some_and(|o| o.split(',').all(tmpfs_option)),
+            _ => false,
+        })
+}
+
+fn tmpfs_option(o: &str) -> bool {
+    let key = o.split('=').next().unwrap_or_default();
+    matches!(
+        key,
+        "" | "size"
+            | "mode"
+            | "uid"
+            | "gid"
+            | "nr_inodes"
+            | "nr_blocks"
+            | "huge"
+            | "mpol"
+            | "inode64"
+            | "noexec"
+            | "nosuid"
+            | "nodev"
+            | "exec"
+            | "suid"
+            | "dev"
+            | "ro"
+            | "rw"
+            | "noatime"
+            | "relatime"
+            | "nodiratime"
+    )
 }
 
 #[cfg(test)]
@@ -173,6 +263,11 @@ mod tests {
             &json!({ "HostConfig": hc }),
             &ws,
         )
+    }
+
+    fn volume(opts: Value) -> Option<String> {
+        let body = json!({ "Name": "v", "DriverOpts": opts });
+        refuse("POST", "/volumes/create", "", &body, Path::new("/tmp"))
     }
 
     #[test]
@@ -199,21 +294,111 @@ mod tests {
     }
 
     #[test]
-    fn windows_binds_are_paths_not_volume_names() {
-        let w = Os::Windows;
-        assert_eq!(bind_source(w, r"C:\Users\me:/host"), r"C:\Users\me");
-        assert_eq!(bind_source(w, "c:/:/host:ro"), "c:/");
-        assert_eq!(bind_source(w, "week1-data:/data"), "week1-data");
+    fn ordinary_capabilities_may_be_added_back() {
+        // week4's hardening recipe: --cap-drop ALL --cap-add NET_BIND_SERVICE.
+        let recipe = json!({"CapDrop": ["ALL"], "CapAdd": ["NET_BIND_SERVICE"]});
+        assert_eq!(create(recipe), None);
+        assert_eq!(create(json!({"CapAdd": ["NET_ADMIN", "net_raw"]})), None);
         assert_eq!(
-            bind_source(w, "/var/run/docker.sock:/s"),
-            "/var/run/docker.sock"
+            create(json!({"CapAdd": ["CAP_SYS_NICE", "cap_chown"]})),
+            None
         );
-        assert!(host_path(w, r"C:\Users\me") && host_path(w, "c:/"));
-        assert!(host_path(w, r"\\.\pipe\docker_engine") && host_path(w, "/etc"));
-        assert!(!host_path(w, "week1-data"));
-        // On unix a one-letter volume stays a volume, as the engine reads it.
-        assert_eq!(bind_source(Os::Unix, "c:/data"), "c");
-        assert!(!host_path(Os::Unix, "c"));
+        assert_eq!(create(json!({"CapAdd": "NET_ADMIN"})), None);
+        assert_eq!(create(json!({"CapAdd": null})), None);
+        for cap in [
+            "ALL",
+            "SYS_ADMIN",
+            "cap_sys_ptrace",
+            "SYS_MODULE",
+            "DAC_READ_SEARCH",
+        ] {
+            let why = create(json!({"CapAdd": ["CHOWN", cap]})).expect(cap);
+            assert!(why.contains(cap), "{why}");
+            assert!(
+                create(json!({"CapAdd": cap})).is_some(),
+                "{cap} as a string"
+            );
+        }
+        assert!(create(json!({"CapAdd": [7]})).is_some());
+    }
+
+    #[test]
+    fn keys_are_read_as_the_engine_reads_them() {
+        let refused = |body: Value| {
+            refuse(
+                "POST",
+                "/containers/create",
+                "",
+                &body,
+                &std::env::temp_dir(),
+            )
+            .is_some()
+        };
+        assert!(refused(json!({"hostconfig": {"privileged": true}})));
+        assert!(refused(json!({"HOSTCONFIG": {"BINDS": ["/:/host"]}})));
+        assert!(refused(json!({"HostConfig": {"capadd": ["SYS_ADMIN"]}})));
+        assert!(refused(
+            json!({"HostConfig": {}, "hostConfig": {"Privileged": true}})
+        ));
+        // Older engines read host settings at the top level too.
+        assert!(refused(json!({"Image": "alpine", "Privileged": true})));
+        let exec = json!({"privileged": true});
+        assert!(refuse("POST", "/containers/x/exec", "", &exec, Path::new("/tmp")).is_some());
+        let build = |q: &str| refuse("POST", "/build", q, &Value::Null, Path::new("/tmp"));
+        assert!(build("t=x&networkmode=ho%73t").is_some());
+        assert_eq!(build("t=x&networkmode=week1-net"), None);
+    }
+
+    #[test]
+    fn device_rules_and_unmasked_proc_are_refused() {
+        assert!(create(json!({"DeviceCgroupRules": ["b *:* rwm"]})).is_some());
+        // What the CLI sends for --security-opt systempaths=unconfined.
+        assert!(create(json!({"MaskedPaths": [], "ReadonlyPaths": []})).is_some());
+        assert!(create(json!({"MaskedPaths": ["/proc/kcore"]})).is_some());
+        assert_eq!(
+            create(json!({"DeviceCgroupRules": null, "MaskedPaths": null, "Devices": []})),
+            None
+        );
+        // An inline seccomp profile is the engine's to judge.
+        assert_eq!(
+            create(json!({"SecurityOpt": ["seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\"}"]})),
+            None
+        );
+    }
+
+    #[test]
+    fn volumes_that_bind_the_host_are_refused_inline_too() {
+        let bind = json!({"type": "none", "o": "bind", "device": "/"});
+        let mount = |opts: Value| {
+            create(json!({"Mounts": [{
+                "Type": "volume", "Source": "h", "Target": "/host",
+                "VolumeOptions": {"DriverConfig": {"Options": opts}},
+            }]}))
+        };
+        assert!(mount(bind.clone()).is_some());
+        assert!(mount(json!({"device": "/dev/sda1", "type": "ext4"})).is_some());
+        assert!(volume(bind).is_some());
+        // A tmpfs volume holds memory only.
+        let tmpfs = json!({"type": "tmpfs", "device": "tmpfs", "o": "size=64m,uid=1000"});
+        assert_eq!(volume(tmpfs.clone()), None);
+        assert_eq!(mount(tmpfs), None);
+        assert_eq!(volume(json!({})), None);
+        assert_eq!(mount(json!({"size": "1G"})), None);
+        let tmpfs_bind = json!({"type": "tmpfs", "device": "tmpfs", "o": "bind"});
+        assert!(volume(tmpfs_bind).is_some());
+        assert!(volume(json!({"type": "tmpfs", "device": "/", "o": "size=1m"})).is_some());
+    }
+
+    #[test]
+    fn a_bind_source_the_engine_will_make_in_the_workspace_passes() {
+        let ws = tempfile::tempdir().unwrap();
+        let bind = |source: String| {
+            let hc = json!({ "HostConfig": {"Binds": [format!("{source}:/out")]} });
+            refuse("POST", "/containers/create", "", &hc, ws.path())
+        };
+        assert_eq!(bind(format!("{}/out", ws.path().display())), None);
+        assert_eq!(bind(format!("{}/logs/today", ws.path().display())), None);
+        assert!(bind(format!("{}/out/../../x", ws.path().display())).is_some());
     }
 
     #[test]

@@ -1,0 +1,94 @@
+//! A request as the engine reads it, so that the policy judges what the engine will do:
+//! Go routes on the percent-decoded path, matches JSON keys to fields ignoring case, and
+//! a body the guard cannot read is one it cannot judge.
+
+use serde_json::Value;
+
+/// The API path the engine routes on: percent-decoded (`/containers/%63reate` is
+/// `/containers/create` to Go), without its version (`/v1.41/containers/create`).
+pub fn api_path(raw: &str) -> String {
+    let path = percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned();
+    if let Some(rest) = path.strip_prefix("/v")
+        && let Some(i) = rest.find('/')
+        && rest[..i].chars().all(|c| c.is_ascii_digit() || c == '.')
+    {
+        return rest[i..].to_string();
+    }
+    path
+}
+
+/// A request's JSON body. Empty is `Null`: the CLI sends none on some requests. `None`:
+/// not one JSON value (garbage, or text after it that some engines ignore).
+pub fn body(bytes: &[u8]) -> Option<Value> {
+    if bytes.trim_ascii().is_empty() {
+        return Some(Value::Null);
+    }
+    serde_json::from_slice(bytes).ok()
+}
+
+/// Every value the object `v` has under `key`, matched as Go's JSON decoder matches a
+/// struct's field. A body may spell a key several ways and the engine keeps one of them,
+/// so the policy looks at all.
+pub fn fields<'a>(v: &'a Value, key: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .filter(move |(k, _)| same_key(k, key))
+        .map(|(_, v)| v)
+}
+
+/// Whether any value under `key` is `true`.
+pub fn flag(v: &Value, key: &str) -> bool {
+    fields(v, key).any(|f| f.as_bool() == Some(true))
+}
+
+/// Go's `EqualFold` for ASCII field names: case aside, `ſ` is `s` and the Kelvin sign
+/// `K` is `k` (the only other letters that fold to ASCII ones).
+fn same_key(a: &str, b: &str) -> bool {
+    let fold = |c: char| match c {
+        'ſ' => 's',
+        '\u{212A}' => 'k',
+        c => c.to_ascii_lowercase(),
+    };
+    a.chars().map(fold).eq(b.chars().map(fold))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_are_read_decoded() {
+        assert_eq!(api_path("/v1.41/containers/create"), "/containers/create");
+        assert_eq!(api_path("/containers/json"), "/containers/json");
+        assert_eq!(api_path("/v1.41/containers/%63reate"), "/containers/create");
+        assert_eq!(api_path("/%761.41/volumes%2Fcreate"), "/volumes/create");
+    }
+
+    #[test]
+    fn keys_match_as_go_matches_them() {
+        let v = json!({"hostconfig": 1, "HOSTCONFIG": 2, "HoſtConfig": 3, "Image": 4});
+        let mut got: Vec<_> = fields(&v, "HostConfig").filter_map(Value::as_i64).collect();
+        got.sort();
+        assert_eq!(got, [1, 2, 3]);
+        assert!(flag(&json!({"privileged": true}), "Privileged"));
+        assert!(same_key("\u{212A}ey", "key"));
+        assert!(!same_key("HostConfigs", "HostConfig"));
+        assert_eq!(fields(&json!([1]), "HostConfig").count(), 0);
+    }
+
+    #[test]
+    fn a_body_is_one_json_value_or_nothing() {
+        assert_eq!(body(b""), Some(Value::Null));
+        assert_eq!(body(b" \n"), Some(Value::Null));
+        assert_eq!(
+            body(b"{\"Image\":\"alpine\"}\n"),
+            Some(json!({"Image": "alpine"}))
+        );
+        assert_eq!(body(b"{\"HostConfig\":{\"Privileged\":true}} x"), None);
+        assert_eq!(body(b"not json"), None);
+    }
+}
