@@ -1,8 +1,8 @@
 //! An image the lab built that a submission took the tag from (`docker tag … <lab>-web:lab`
-//! while the lab's container still ran it) is left untagged; once the submission's
-//! containers are gone, nothing can use it and `lab grade` removes it: one of the lab's own
-//! tags named it before the submission. Other untagged images are not touched, even one
-//! that carries the lab's build label.
+//! while the lab's container still ran it) gets its tag back once the submission's
+//! containers are gone: the tag was on the engine before the submission, so the next
+//! student starts from the lab's own image. Untagged images that are not the lab's are not
+//! touched, even one that carries the lab's build label.
 
 mod support;
 
@@ -37,7 +37,7 @@ fn grade(
 }
 
 #[test]
-fn a_build_whose_tag_a_submission_moved_is_removed() {
+fn a_tag_a_submission_moved_is_put_back() {
     let p = support::Project::new("gimages");
     let id = p.name.clone();
     let text = "---\ntitle: Images\nsubmission: { run: run.sh }\n---\n\n\
@@ -95,20 +95,37 @@ fn a_build_whose_tag_a_submission_moved_is_removed() {
     let lab_built = read(&id_file);
     let stranger_left = docker(&["image", "inspect", &stranger_id]).0;
     let child_left = docker(&["image", "inspect", &child]).0;
-    let lab_built_left = !lab_built.is_empty() && docker(&["image", "inspect", &lab_built]).0;
+    let tag = format!("{id}-web:lab");
+    let tagged = docker(&["image", "inspect", "-f", "{{.Id}}", &tag]).1;
+    let busybox_tags = docker(&[
+        "image",
+        "inspect",
+        "-f",
+        "{{json .RepoTags}}",
+        "busybox:1.36",
+    ])
+    .1;
     for img in [&child, &stranger_id, &lab_built] {
         if !img.is_empty() {
-            docker(&["rmi", img]);
+            docker(&["rmi", "-f", img]);
         }
+    }
+    // Left on busybox when it was not put back: only the tag goes.
+    if docker(&["image", "inspect", &tag]).0 {
+        docker(&["rmi", &tag]);
     }
     assert_eq!(o.status.code(), Some(0), "{said}");
     assert!(
         lab_built.starts_with("sha256:"),
         "run.sh saw no image: {said}"
     );
+    assert_eq!(
+        tagged, lab_built,
+        "{tag} does not name the lab's build again\n{said}"
+    );
     assert!(
-        !lab_built_left,
-        "the lab's untagged build is still there: {lab_built}\n{said}"
+        !busybox_tags.contains(&tag),
+        "busybox:1.36 still carries {tag}: {busybox_tags}"
     );
     assert!(
         stranger_left,

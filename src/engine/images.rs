@@ -142,6 +142,34 @@ async fn image_id(engine: &Engine, name: &str) -> Result<String, EngineError> {
         .map(|i| i.id.unwrap_or_default())
 }
 
+/// Point `tag` (`repo:tag`) at the image `id`, unless it names it already.
+pub async fn retag(engine: &Engine, id: &str, tag: &str) -> Result<(), EngineError> {
+    if engine
+        .api()
+        .inspect_image(tag)
+        .await
+        .ok()
+        .and_then(|i| i.id)
+        == Some(id.to_string())
+    {
+        return Ok(());
+    }
+    // The tag is what follows the last ':' after the last '/' (a registry may have a port).
+    let (repo, name) = match tag.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, t),
+        _ => (tag, "latest"),
+    };
+    let opts = bollard::query_parameters::TagImageOptionsBuilder::default()
+        .repo(repo)
+        .tag(name)
+        .build();
+    engine
+        .api()
+        .tag_image(id, Some(opts))
+        .await
+        .map_err(EngineError::engine(format!("tagging {id} as {tag}")))
+}
+
 /// Remove images a rebuild replaced, when nothing uses them any more (a conflict means a
 /// container still runs it: it stays, as the engine says).
 pub async fn remove_replaced(engine: &Engine, ids: &[String]) {

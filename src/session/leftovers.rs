@@ -6,6 +6,15 @@
 use crate::engine::Engine;
 use crate::model::Lab;
 
+/// A tag as the engine lists it: `docker.io/library/app:1` is `app:1`.
+fn familiar(tag: &str) -> String {
+    let t = ["docker.io/", "index.docker.io/"]
+        .iter()
+        .find_map(|p| tag.strip_prefix(p))
+        .unwrap_or(tag);
+    t.strip_prefix("library/").unwrap_or(t).to_string()
+}
+
 /// What was on the engine before a submission: objects by kind and name (with their
 /// project label), image tags with the ids they name, and every image's id.
 #[derive(Default)]
@@ -34,17 +43,8 @@ impl Snapshot {
     /// Of the tags a script's ledger names, those its teardown may remove: the ones that
     /// were not on the engine in this snapshot, nor the lab's own (`keep`). A build or tag
     /// onto a name that was there (the teacher's, a kept lab image) moved it but did not
-    /// make it: the name stays, on the script's image, rather than `lab` removing a tag it
-    /// cannot prove it created.
+    /// make it: it is not removed but put back ([`Snapshot::restore_tags`]).
     pub fn new_tags(&self, tags: &[String], keep: &[String]) -> Vec<String> {
-        // As the engine lists them: `docker.io/library/app:1` is `app:1`.
-        let familiar = |t: &str| {
-            let t = ["docker.io/", "index.docker.io/"]
-                .iter()
-                .find_map(|p| t.strip_prefix(p))
-                .unwrap_or(t);
-            t.strip_prefix("library/").unwrap_or(t).to_string()
-        };
         tags.iter()
             .filter(|t| {
                 let f = familiar(t);
@@ -52,6 +52,28 @@ impl Snapshot {
             })
             .cloned()
             .collect()
+    }
+
+    /// Put back the tags a script moved: a name the ledger holds that named another image
+    /// in this snapshot (a build or `docker tag` onto `busybox:1.36`, the teacher's image,
+    /// a lab image) names that image again, so the next submission starts from what was
+    /// there. The script's image, untagged, then goes with its builds. Notes for the row
+    /// when a tag could not be put back.
+    pub async fn restore_tags(&self, engine: &Engine, tags: &[String]) -> Vec<String> {
+        let mut notes = Vec::new();
+        let mut done = std::collections::BTreeSet::new();
+        for tag in tags.iter().map(|t| familiar(t)) {
+            let Some(id) = self.images.get(&tag) else {
+                continue;
+            };
+            if !done.insert(tag.clone()) {
+                continue;
+            }
+            if let Err(e) = crate::engine::images::retag(engine, id, &tag).await {
+                notes.push(format!("could not put the tag {tag} back on {id}: {e}"));
+            }
+        }
+        notes
     }
 
     /// Remove the images a script built or committed (`built`, ids from the ledger of a

@@ -153,6 +153,7 @@ pub async fn grade_submission(
     };
     let t = sweep_project(engine, &lab.id, &also).await;
     notes.extend(t.errors.iter().map(|e| format!("could not remove: {e}")));
+    notes.extend(before.restore_tags(engine, &ledger.images).await);
     // The lab's networks stay for the next submission (the batch removes them at the end):
     // they are not leftovers, though the first submission made them.
     let networks = lab_networks(&course.id, lab);
