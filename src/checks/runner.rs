@@ -331,7 +331,7 @@ pub async fn run_one(ctx: &RunContext, check: &Check, default_timeout: Duration)
 /// look is time the student or the grader waits for nothing: the pauses start short and
 /// grow slowly to half a second. An attempt that itself takes long (an exec, a session)
 /// is followed by a pause as long, up to a second, so a long wait keeps the engine at most
-/// half busy.
+/// half busy (for attempts up to a second).
 fn next_pause(last: Duration, attempt: Duration) -> Duration {
     const FIRST: Duration = Duration::from_millis(100);
     const MOST: Duration = Duration::from_millis(500);

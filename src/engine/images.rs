@@ -170,6 +170,19 @@ pub async fn retag(engine: &Engine, id: &str, tag: &str) -> Result<(), EngineErr
         .map_err(EngineError::engine(format!("tagging {id} as {tag}")))
 }
 
+/// Remove the tag `tag` (the image stays when another name or a container holds it).
+pub async fn untag(engine: &Engine, tag: &str) -> bool {
+    let opts = bollard::query_parameters::RemoveImageOptionsBuilder::default()
+        .force(false)
+        .noprune(true)
+        .build();
+    engine
+        .api()
+        .remove_image(tag, Some(opts), None)
+        .await
+        .is_ok()
+}
+
 /// Remove images a rebuild replaced, when nothing uses them any more (a conflict means a
 /// container still runs it: it stays, as the engine says).
 pub async fn remove_replaced(engine: &Engine, ids: &[String]) {

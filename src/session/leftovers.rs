@@ -57,8 +57,8 @@ impl Snapshot {
     /// Put back the tags a script moved: a name the ledger holds that named another image
     /// in this snapshot (a build or `docker tag` onto `busybox:1.36`, the teacher's image,
     /// a lab image) names that image again, so the next submission starts from what was
-    /// there. The script's image, untagged, then goes with its builds. Notes for the row
-    /// when a tag could not be put back.
+    /// there. The script's image, untagged, then goes with its builds. A tag whose image is
+    /// gone is removed. Notes for the row when a tag could not be put back.
     pub async fn restore_tags(&self, engine: &Engine, tags: &[String]) -> Vec<String> {
         let mut notes = Vec::new();
         let mut done = std::collections::BTreeSet::new();
@@ -70,7 +70,17 @@ impl Snapshot {
                 continue;
             }
             if let Err(e) = crate::engine::images::retag(engine, id, &tag).await {
-                notes.push(format!("could not put the tag {tag} back on {id}: {e}"));
+                // The image it named is gone (the script removed it): the tag must not
+                // stay on the script's image for the next students.
+                let gone = crate::engine::images::untag(engine, &tag).await;
+                notes.push(format!(
+                    "could not put the tag {tag} back on {id} ({e}); {}",
+                    if gone {
+                        "it was removed"
+                    } else {
+                        "it could not be removed either"
+                    }
+                ));
             }
         }
         notes

@@ -33,8 +33,8 @@ echo y | ./automate.sh
 i=0
 until docker logs "$P-app" 2>&1 | grep -q "configuration loaded"; do
     i=$((i + 1))
-    [ "$i" -lt 20 ] || { echo "the app never loaded its configuration" >&2; exit 1; }
-    sleep 0.5
+    [ "$i" -lt 50 ] || { echo "the app never loaded its configuration" >&2; exit 1; }
+    sleep 0.2
 done
 docker logs -t "$P-app" > app.log 2>&1
 cat app.log

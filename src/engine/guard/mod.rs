@@ -243,7 +243,7 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     };
     let refused = ctx.workspace.as_deref().and_then(|ws| match &json {
         // The engine would act on what the guard cannot see.
-        None => Some("a request whose body is not one JSON value".into()),
+        None => Some("a request whose body is not one JSON value, or gives a key twice".into()),
         Some(v) => policy::refuse(&method, &path, &query, v, ws),
     });
     let json = json.unwrap_or_default();

@@ -20,12 +20,64 @@ pub fn api_path(raw: &str) -> String {
 }
 
 /// A request's JSON body. Empty is `Null`: the CLI sends none on some requests. `None`:
-/// not one JSON value (garbage, or text after it that some engines ignore).
+/// not one JSON value (garbage, or text after it that some engines ignore), or an object
+/// that gives a key twice: Go fills one field from both copies, where a `Value` keeps only
+/// the last (`{"HostConfig":{"Privileged":true},"HostConfig":{}}`).
 pub fn body(bytes: &[u8]) -> Option<Value> {
     if bytes.trim_ascii().is_empty() {
         return Some(Value::Null);
     }
+    serde_json::from_slice::<Unique>(bytes).ok()?;
     serde_json::from_slice(bytes).ok()
+}
+
+/// A JSON value in which no object repeats a key, as Go folds keys.
+struct Unique;
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Unique)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Unique {
+    type Value = Unique;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_unit<E>(self) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+        while seq.next_element::<Unique>()?.is_some() {}
+        Ok(Unique)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(folded(&key)) {
+                return Err(serde::de::Error::custom(format!("the key {key} twice")));
+            }
+            map.next_value::<Unique>()?;
+        }
+        Ok(Unique)
+    }
 }
 
 /// Every value the object `v` has under `key`, matched as Go's JSON decoder matches a
@@ -47,12 +99,17 @@ pub fn flag(v: &Value, key: &str) -> bool {
 /// Go's `EqualFold` for ASCII field names: case aside, `ſ` is `s` and the Kelvin sign
 /// `K` is `k` (the only other letters that fold to ASCII ones).
 fn same_key(a: &str, b: &str) -> bool {
-    let fold = |c: char| match c {
-        'ſ' => 's',
-        '\u{212A}' => 'k',
-        c => c.to_ascii_lowercase(),
-    };
-    a.chars().map(fold).eq(b.chars().map(fold))
+    folded(a) == folded(b)
+}
+
+fn folded(key: &str) -> String {
+    key.chars()
+        .map(|c| match c {
+            'ſ' => 's',
+            '\u{212A}' => 'k',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -90,5 +147,19 @@ mod tests {
         );
         assert_eq!(body(b"{\"HostConfig\":{\"Privileged\":true}} x"), None);
         assert_eq!(body(b"not json"), None);
+        // A key given twice, at any depth and in any case, is refused: Go would merge both.
+        assert_eq!(
+            body(br#"{"Image":"a","HostConfig":{"Privileged":true},"HostConfig":{}}"#),
+            None
+        );
+        assert_eq!(
+            body(br#"{"HostConfig":{"Binds":["/:/h"],"binds":[]}}"#),
+            None
+        );
+        assert_eq!(body(br#"[{"a":1,"A":2}]"#), None);
+        assert_eq!(
+            body(br#"{"Env":["A=1"],"HostConfig":{"Env":null},"x":[{"a":1},{"a":2}]}"#),
+            Some(json!({"Env":["A=1"],"HostConfig":{"Env":null},"x":[{"a":1},{"a":2}]}))
+        );
     }
 }
