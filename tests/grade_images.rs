@@ -302,3 +302,48 @@ fn verify_removes_a_build_of_its_own_run_that_lost_its_tag() {
         "the lab's build from this run is still there: {built}\n{said}"
     );
 }
+
+/// A volume a script's `docker run -v NAME:/x` made (the engine creates a missing one) is
+/// the script's: it goes after the row, so the next student does not find the files in it.
+/// One that was there before, mounted the same way, stays.
+#[test]
+fn a_volume_a_script_made_by_mounting_it_is_removed() {
+    let p = support::Project::new("gimplicit");
+    let id = p.name.clone();
+    let text = "---\ntitle: Volumes\nsubmission: { run: run.sh }\n---\n\n\
+        ```yaml stack\nservices:\n  app:\n    image: busybox:1.36\n    command: [sleep, \"3600\"]\n```\n\n\
+        ```yaml check\nid: app-runs\ntitle: app runs\ncontainer: { service: app, state: running }\n```\n";
+    let dir = support::course(&[(&id, text)], &[]);
+    // Not named after the lab: only the guard's ledger can know the script made it.
+    let (made, was_there) = (format!("made-{id}"), format!("there-{id}"));
+    assert!(docker(&["volume", "create", &was_there]).0);
+    let subs = support::workspace();
+    let s = subs.path().join("mounter");
+    std::fs::create_dir_all(&s).unwrap();
+    std::fs::write(
+        s.join("run.sh"),
+        format!(
+            "set -e\n\
+             docker run --rm -v {made}:/d -v {was_there}:/e busybox:1.36 sh -c 'echo x > /d/f'\n\
+             docker run --rm --mount type=volume,src={made},dst=/d busybox:1.36 cat /d/f\n"
+        ),
+    )
+    .unwrap();
+
+    let o = grade(dir.path(), &id, subs.path(), &[]);
+    let said = support::said(&o);
+    let made_left = docker(&["volume", "inspect", &made]).0;
+    let there_left = docker(&["volume", "inspect", &was_there]).0;
+    // Whatever the outcome, nothing of the test stays.
+    docker(&["volume", "rm", "-f", &made, &was_there]);
+    p.cleanup();
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    assert!(
+        !made_left,
+        "the volume the script made is still there\n{said}"
+    );
+    assert!(
+        there_left,
+        "a volume that was there before was removed\n{said}"
+    );
+}

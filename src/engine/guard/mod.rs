@@ -260,6 +260,16 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     // else's, with its data): only one that was not is the script's to remove.
     let existed =
         method == "POST" && path == "/volumes/create" && volume_existed(&ctx.upstream, &json).await;
+    // `docker run -v data:/x` creates `data` when it is not there: then it is the script's
+    // too, and must not carry one student's files over to the next.
+    let mut implicit = Vec::new();
+    if method == "POST" && path == "/containers/create" {
+        for name in request::named_volumes(&json) {
+            if volume_exists(&ctx.upstream, &name).await == Some(false) {
+                implicit.push(name);
+            }
+        }
+    }
     let mut sender = match connect(&ctx.upstream).await {
         Ok(s) => s,
         Err(e) => return reply(StatusCode::BAD_GATEWAY, &format!("the engine: {e}")),
@@ -304,7 +314,14 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         let id = v["Id"].as_str().or(v["Name"].as_str()).map(str::to_string);
         if let (Some(id), Ok(mut l)) = (id, ctx.ledger.lock()) {
             match path.as_str() {
-                "/containers/create" => l.containers.push(id),
+                "/containers/create" => {
+                    l.containers.push(id);
+                    for name in implicit {
+                        if !l.volumes.contains(&name) {
+                            l.volumes.push(name);
+                        }
+                    }
+                }
                 "/networks/create" => l.networks.push(id),
                 "/volumes/create" if !existed => l.volumes.push(id),
                 "/volumes/create" => {}

@@ -91,6 +91,40 @@ pub fn fields<'a>(v: &'a Value, key: &'a str) -> impl Iterator<Item = &'a Value>
         .map(|(_, v)| v)
 }
 
+/// The named volumes a container create mounts (`-v data:/x`, `--mount
+/// type=volume,src=data`): the engine creates each that does not exist yet.
+pub fn named_volumes(body: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    for hc in fields(body, "HostConfig") {
+        for bind in fields(hc, "Binds").flat_map(list) {
+            let source = bind
+                .as_str()
+                .and_then(|b| b.split(':').next())
+                .unwrap_or("");
+            // A bind's source is a path; a volume's is a name.
+            if !source.is_empty() && !source.starts_with(['/', '.', '~', '\\']) {
+                names.push(source.to_string());
+            }
+        }
+        for mount in fields(hc, "Mounts").flat_map(list) {
+            let volume = fields(mount, "Type").any(|t| t.as_str() == Some("volume"));
+            let source = fields(mount, "Source")
+                .find_map(Value::as_str)
+                .unwrap_or("");
+            if volume && !source.is_empty() {
+                names.push(source.to_string());
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn list(v: &Value) -> impl Iterator<Item = &Value> {
+    v.as_array().into_iter().flatten()
+}
+
 /// Whether any value under `key` is `true`.
 pub fn flag(v: &Value, key: &str) -> bool {
     fields(v, key).any(|f| f.as_bool() == Some(true))
@@ -135,6 +169,21 @@ mod tests {
         assert!(same_key("\u{212A}ey", "key"));
         assert!(!same_key("HostConfigs", "HostConfig"));
         assert_eq!(fields(&json!([1]), "HostConfig").count(), 0);
+    }
+
+    #[test]
+    fn the_named_volumes_a_container_mounts() {
+        let v = json!({"Image": "x", "HostConfig": {
+            "Binds": ["data:/data", "/srv:/srv:ro", "./rel:/r", "logs:/logs:ro"],
+            "Mounts": [
+                {"Type": "volume", "Source": "cache", "Target": "/c"},
+                {"Type": "volume", "Target": "/anonymous"},
+                {"Type": "bind", "Source": "/tmp", "Target": "/t"},
+                {"type": "volume", "source": "data", "target": "/d2"}
+            ]
+        }});
+        assert_eq!(named_volumes(&v), ["cache", "data", "logs"]);
+        assert!(named_volumes(&json!({"Image": "x"})).is_empty());
     }
 
     #[test]

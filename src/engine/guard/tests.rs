@@ -15,7 +15,8 @@ fn tags() {
 }
 
 /// A stand-in for the engine on a loopback port: the volume `pgdata` exists, no
-/// other does, and a volume create answers with the name it was given.
+/// other does, a volume create answers with the name it was given, a container create
+/// with the id `c1`.
 async fn fake_engine() -> String {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
@@ -28,6 +29,7 @@ async fn fake_engine() -> String {
                 let body = req.into_body().collect().await?.to_bytes();
                 let (status, answer) = match path.as_str() {
                     "/volumes/pgdata" => (200, r#"{"Name":"pgdata"}"#.to_string()),
+                    "/containers/create" => (201, r#"{"Id":"c1"}"#.to_string()),
                     "/volumes/create" => {
                         let v: serde_json::Value =
                             serde_json::from_slice(&body).unwrap_or_default();
@@ -103,6 +105,19 @@ async fn a_volume_that_was_there_is_not_the_scripts() {
         201
     );
     assert_eq!(guard.ledger().volumes, ["fresh"]);
+}
+
+#[tokio::test]
+async fn volumes_a_container_create_makes_are_the_scripts() {
+    let (guard, _ws) = guard().await;
+    let run = r#"{"Image":"busybox","HostConfig":{
+        "Binds":["pgdata:/var/lib/data","fresh:/x"],
+        "Mounts":[{"Type":"volume","Source":"cache","Target":"/c"}]}}"#;
+    assert_eq!(send(&guard, "/v1.41/containers/create", run).await, 201);
+    let ledger = guard.ledger();
+    assert_eq!(ledger.containers, ["c1"]);
+    // pgdata was there (the teacher's): not the script's.
+    assert_eq!(ledger.volumes, ["cache", "fresh"]);
 }
 
 #[test]
