@@ -16,6 +16,15 @@ fn docker(args: &[&str]) -> (bool, String) {
     )
 }
 
+/// A lab whose stack is one busybox `app` that sleeps, graded on a submitted `run.sh`.
+fn app_lab(title: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nsubmission: {{ run: run.sh }}\n---\n\n\
+        ```yaml stack\nservices:\n  app:\n    image: busybox:1.36\n    command: [sleep, \"3600\"]\n```\n\n\
+        ```yaml check\nid: app-runs\ntitle: app runs\ncontainer: {{ service: app, state: running }}\n```\n"
+    )
+}
+
 /// `lab grade` of the course in `course`, trusting the submissions, with `env` added.
 fn grade(
     course: &std::path::Path,
@@ -146,10 +155,7 @@ fn a_tag_a_submission_moved_is_put_back() {
 fn what_a_script_built_and_left_untagged_is_removed() {
     let p = support::Project::new("gbuilt");
     let id = p.name.clone();
-    let text = "---\ntitle: Builds\nsubmission: { run: run.sh }\n---\n\n\
-        ```yaml stack\nservices:\n  app:\n    image: busybox:1.36\n    command: [sleep, \"3600\"]\n```\n\n\
-        ```yaml check\nid: app-runs\ntitle: app runs\ncontainer: { service: app, state: running }\n```\n";
-    let dir = support::course(&[(&id, text)], &[]);
+    let dir = support::course(&[(&id, &app_lab("Builds"))], &[]);
     let dockerfile = |label: &str| format!("FROM busybox:1.36\nLABEL {label}={id}\n");
     // On the engine before: an untagged image the script will build again from the cache.
     let before = support::workspace();
@@ -310,10 +316,7 @@ fn verify_removes_a_build_of_its_own_run_that_lost_its_tag() {
 fn a_volume_a_script_made_by_mounting_it_is_removed() {
     let p = support::Project::new("gimplicit");
     let id = p.name.clone();
-    let text = "---\ntitle: Volumes\nsubmission: { run: run.sh }\n---\n\n\
-        ```yaml stack\nservices:\n  app:\n    image: busybox:1.36\n    command: [sleep, \"3600\"]\n```\n\n\
-        ```yaml check\nid: app-runs\ntitle: app runs\ncontainer: { service: app, state: running }\n```\n";
-    let dir = support::course(&[(&id, text)], &[]);
+    let dir = support::course(&[(&id, &app_lab("Volumes"))], &[]);
     // Not named after the lab: only the guard's ledger can know the script made it.
     let (made, was_there) = (format!("made-{id}"), format!("there-{id}"));
     assert!(docker(&["volume", "create", &was_there]).0);

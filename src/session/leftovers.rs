@@ -3,17 +3,9 @@
 //! `week1-greeter:1.0`) was made by it and is removed; the lab's own images are kept;
 //! anything else new is named, not touched.
 
+use crate::checks::equiv::same_image;
 use crate::engine::Engine;
 use crate::model::Lab;
-
-/// A tag as the engine lists it: `docker.io/library/app:1` is `app:1`.
-fn familiar(tag: &str) -> String {
-    let t = ["docker.io/", "index.docker.io/"]
-        .iter()
-        .find_map(|p| tag.strip_prefix(p))
-        .unwrap_or(tag);
-    t.strip_prefix("library/").unwrap_or(t).to_string()
-}
 
 /// What was on the engine before a submission: objects by kind and name (with their
 /// project label), image tags with the ids they name, and every image's id.
@@ -47,11 +39,18 @@ impl Snapshot {
     pub fn new_tags(&self, tags: &[String], keep: &[String]) -> Vec<String> {
         tags.iter()
             .filter(|t| {
-                let f = familiar(t);
-                self.tags_listed && !self.images.contains_key(&f) && !keep.contains(&f)
+                self.tags_listed
+                    && self.tagged_before(t).is_none()
+                    && !keep.iter().any(|k| same_image(k, t))
             })
             .cloned()
             .collect()
+    }
+
+    /// The tag as the engine listed it in this snapshot, and the image it named, when it
+    /// names the same image as `tag` (`docker.io/library/app:1` is `app:1`).
+    fn tagged_before(&self, tag: &str) -> Option<(&String, &String)> {
+        self.images.iter().find(|(t, _)| same_image(t, tag))
     }
 
     /// Put back the tags a script moved: a name the ledger holds that named another image
@@ -62,17 +61,14 @@ impl Snapshot {
     pub async fn restore_tags(&self, engine: &Engine, tags: &[String]) -> Vec<String> {
         let mut notes = Vec::new();
         let mut done = std::collections::BTreeSet::new();
-        for tag in tags.iter().map(|t| familiar(t)) {
-            let Some(id) = self.images.get(&tag) else {
-                continue;
-            };
-            if !done.insert(tag.clone()) {
+        for (tag, id) in tags.iter().filter_map(|t| self.tagged_before(t)) {
+            if !done.insert(tag) {
                 continue;
             }
-            if let Err(e) = crate::engine::images::retag(engine, id, &tag).await {
+            if let Err(e) = crate::engine::images::retag(engine, id, tag).await {
                 // The image it named is gone (the script removed it): the tag must not
                 // stay on the script's image for the next students.
-                let gone = crate::engine::images::untag(engine, &tag).await;
+                let gone = crate::engine::images::untag(engine, tag).await;
                 notes.push(format!(
                     "could not put the tag {tag} back on {id} ({e}); {}",
                     if gone {
