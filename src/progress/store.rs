@@ -145,8 +145,17 @@ impl Store {
         conn.busy_timeout(Duration::from_secs(10)).map_err(open)?;
         // WAL: a crash (even kill -9) mid-write loses at most that transaction; readers
         // do not block the writer.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open)?;
+        // Switching a new file to WAL takes a lock the busy timeout does not wait for:
+        // two processes creating the store at once retry here instead of failing.
+        let mut tries = 0;
+        while let Err(e) = conn.pragma_update(None, "journal_mode", "WAL") {
+            let busy = e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy);
+            tries += 1;
+            if !busy || tries > 200 {
+                return Err(open(e));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open)?;
         conn.pragma_update(None, "foreign_keys", "ON")
