@@ -218,7 +218,7 @@ fn two_checks_at_once_are_both_recorded() {
             ])
             .current_dir(dir.path())
             .env("LAB_HOME", home.path())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn")
@@ -226,10 +226,17 @@ fn two_checks_at_once_are_both_recorded() {
     let (a, b) = (spawn(), spawn());
     for c in [a, b] {
         let out = c.wait_with_output().expect("wait");
-        assert!(
-            !String::from_utf8_lossy(&out.stderr).contains("not recorded"),
-            "{}",
+        // The report (stdout) says why an attempt was not recorded.
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!said.contains("not recorded"), "{said}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{:?}: {said}",
+            out.status
         );
     }
     assert_eq!(progress(dir.path(), home.path())["labs"][0]["attempts"], 2);

@@ -284,43 +284,86 @@ async fn from_service(
             crate::model::Dur(timeout)
         )));
     }
-    // wget -S prints the response head on stderr, indented.
-    let mut status = None;
-    let mut headers = Vec::new();
-    for line in out.stderr.lines() {
+    // As from the host, the answer is the one to this request: the status and headers of
+    // the first response (wget follows redirects, the host's client does not).
+    let heads = wget_heads(&out.stderr);
+    let redirected = heads.len() > 1;
+    let Some((status, headers)) = heads.into_iter().next() else {
+        return Err(Failure::Unreachable(format!(
+            "{url} did not answer from {from}: {}",
+            out.stderr.trim()
+        )));
+    };
+    // What wget printed is that response's page only when it neither followed a redirect
+    // nor stopped at an error (busybox prints no page for a 4xx or 5xx).
+    let page_is_its = !redirected && status < 400;
+    if !page_is_its && c.expect_body.is_some() {
+        let why = if redirected {
+            "busybox wget follows redirects"
+        } else {
+            "busybox wget does not print the page of an error"
+        };
+        return Err(Failure::Error(format!(
+            "{url} answered {status} to {from}, and the check asks about the page: from inside a container its page cannot be read ({why}); check the page from the host (without from:) or ask only for the status and headers"
+        )));
+    }
+    Ok((
+        Response {
+            status,
+            headers,
+            body: if page_is_its {
+                out.stdout
+            } else {
+                String::new()
+            },
+        },
+        url,
+    ))
+}
+
+/// The response heads `wget -S` printed on stderr, in order (a followed redirect adds
+/// one). They are indented; wget's own messages ("wget: server returned error: …") are not.
+fn wget_heads(stderr: &str) -> Vec<(u16, Vec<(String, String)>)> {
+    let mut heads: Vec<(u16, Vec<(String, String)>)> = Vec::new();
+    for line in stderr.lines().filter(|l| l.starts_with(' ')) {
         let l = line.trim();
         if l.starts_with("HTTP/") {
-            status = l
+            if let Some(status) = l
                 .split_whitespace()
                 .nth(1)
-                .and_then(|s| s.parse::<u16>().ok());
-            headers.clear();
+                .and_then(|s| s.parse::<u16>().ok())
+            {
+                heads.push((status, Vec::new()));
+            }
         } else if let Some((k, v)) = l.split_once(": ")
-            && status.is_some()
             && !k.contains(' ')
+            && let Some((_, headers)) = heads.last_mut()
         {
             headers.push((k.to_string(), v.to_string()));
         }
     }
-    match status {
-        Some(status) => Ok((
-            Response {
-                status,
-                headers,
-                body: out.stdout,
-            },
-            url,
-        )),
-        None => Err(Failure::Unreachable(format!(
-            "{url} did not answer from {from}: {}",
-            out.stderr.trim()
-        ))),
-    }
+    heads
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_answer_from_a_container_is_the_first_response() {
+        let followed = "Connecting to 127.0.0.1 (127.0.0.1:80)\n  HTTP/1.1 301 Moved\n  Location: /index.html\n  HTTP/1.1 200 OK\n  Content-type: text/html\n  \nwriting to stdout\n";
+        let heads = wget_heads(followed);
+        assert_eq!(heads.len(), 2);
+        assert_eq!(heads[0].0, 301);
+        assert_eq!(
+            heads[0].1,
+            [("Location".to_string(), "/index.html".to_string())]
+        );
+        let error = "Connecting to 127.0.0.1 (127.0.0.1:80)\n  HTTP/1.1 404 Not Found\nwget: server returned error: HTTP/1.1 404 Not Found\n";
+        let heads = wget_heads(error);
+        assert_eq!(heads, [(404, Vec::new())], "wget's own line is no header");
+        assert!(wget_heads("wget: bad address 'web'\n").is_empty());
+    }
 
     #[test]
     fn urls() {

@@ -218,7 +218,8 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
             path.as_str(),
             "/containers/create" | "/networks/create" | "/volumes/create"
         );
-    let inspected = creates || (method == "POST" && path.ends_with("/exec"));
+    let inspected = creates
+        || (method == "POST" && (path.ends_with("/exec") || policy::container_start(&path)));
     let client_upgrade = req
         .headers()
         .contains_key(hyper::header::UPGRADE)
@@ -241,12 +242,19 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     } else {
         (body.boxed(), Some(serde_json::Value::Null))
     };
-    let refused = ctx.workspace.as_deref().and_then(|ws| match &json {
+    let mut refused = ctx.workspace.as_deref().and_then(|ws| match &json {
         // The engine would act on what the guard cannot see.
         None => Some("a request whose body is not one JSON value, or gives a key twice".into()),
         Some(v) => policy::refuse(&method, &path, &query, v, ws),
     });
     let json = json.unwrap_or_default();
+    if let Some(ws) = ctx.workspace.as_deref()
+        && refused.is_none()
+        && method == "POST"
+        && path == "/containers/create"
+    {
+        refused = inherited_host_folders(&ctx.upstream, &json, ws).await;
+    }
     if let Some(why) = refused {
         if let Ok(mut l) = ctx.ledger.lock() {
             l.refused.push(why.clone());
@@ -430,6 +438,73 @@ async fn volume_existed(upstream: &str, body: &serde_json::Value) -> bool {
         }
     }
     false
+}
+
+/// `--volumes-from NAME` gives the new container NAME's mounts, its host folders too: a
+/// container the script did not make (another course's, the teacher's) may bind what the
+/// policy refuses to the script itself. A name the engine does not know is left to it.
+async fn inherited_host_folders(
+    upstream: &str,
+    body: &serde_json::Value,
+    workspace: &Path,
+) -> Option<String> {
+    let named = std::iter::once(body)
+        .chain(request::fields(body, "HostConfig"))
+        .flat_map(|hc| request::fields(hc, "VolumesFrom"))
+        .flat_map(|v| match v {
+            serde_json::Value::Array(a) => a.iter().collect(),
+            v => vec![v],
+        })
+        .filter_map(serde_json::Value::as_str);
+    for entry in named {
+        // NAME or NAME:ro / NAME:rw.
+        let name = entry.split(':').next().unwrap_or(entry);
+        let Some(found) = get_json(upstream, &format!("/containers/{}/json", encoded(name))).await
+        else {
+            continue;
+        };
+        let mounts = request::fields(&found, "Mounts").flat_map(|m| match m {
+            serde_json::Value::Array(a) => a.iter().collect(),
+            _ => Vec::new(),
+        });
+        for m in mounts {
+            let bind = request::fields(m, "Type")
+                .filter_map(serde_json::Value::as_str)
+                .any(|t| t.eq_ignore_ascii_case("bind") || t.eq_ignore_ascii_case("npipe"));
+            let source = request::fields(m, "Source").find_map(serde_json::Value::as_str);
+            if let (true, Some(source)) = (bind, source)
+                && !paths::inside(Path::new(source), workspace)
+            {
+                return Some(format!(
+                    "another container's host folder ({source}) through --volumes-from {name}"
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn encoded(name: &str) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    utf8_percent_encode(name, NON_ALPHANUMERIC).to_string()
+}
+
+/// A GET's JSON answer; `None` when the engine does not answer 200 with JSON.
+async fn get_json(upstream: &str, path: &str) -> Option<serde_json::Value> {
+    let req = Request::get(path)
+        .header(hyper::header::HOST, "docker")
+        .body(full(Bytes::new()))
+        .ok()?;
+    let resp = connect(upstream).await.ok()?.send_request(req).await.ok()?;
+    if resp.status() != StatusCode::OK {
+        return None;
+    }
+    let bytes = Limited::new(resp.into_body(), 4 << 20)
+        .collect()
+        .await
+        .ok()?
+        .to_bytes();
+    serde_json::from_slice(&bytes).ok()
 }
 
 async fn volume_exists(upstream: &str, name: &str) -> Option<bool> {

@@ -31,6 +31,13 @@ pub fn refuse(
             .chain(fields(body, "HostConfig"))
             .find_map(|hc| container(hc, workspace));
     }
+    if container_start(path) {
+        // Before API 1.24 the engine takes host settings at start too (the body is a
+        // HostConfig): `/v1.23/containers/ID/start {"Binds":["/:/host"]}`.
+        return std::iter::once(body)
+            .chain(fields(body, "HostConfig"))
+            .find_map(|hc| container(hc, workspace));
+    }
     if path.starts_with("/exec/") || path.ends_with("/exec") {
         if flag(body, "Privileged") {
             return Some("a privileged exec (docker exec --privileged)".into());
@@ -62,6 +69,13 @@ pub fn refuse(
         }
     }
     None
+}
+
+/// `/containers/ID/start`: the only request but a create that may carry host settings.
+pub fn container_start(path: &str) -> bool {
+    path.strip_prefix("/containers/")
+        .and_then(|rest| rest.strip_suffix("/start"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
 }
 
 /// Capabilities a container may add: Docker's default set (a `--cap-drop ALL` recipe adds
@@ -268,6 +282,23 @@ mod tests {
     fn volume(opts: Value) -> Option<String> {
         let body = json!({ "Name": "v", "DriverOpts": opts });
         refuse("POST", "/volumes/create", "", &body, Path::new("/tmp"))
+    }
+
+    #[test]
+    fn host_settings_at_start_are_judged_as_at_create() {
+        let ws = tempfile::tempdir().unwrap();
+        let start =
+            |body: Value| refuse("POST", "/containers/week2-app/start", "", &body, ws.path());
+        assert!(start(json!({"Binds": ["/:/host"]})).is_some());
+        assert!(start(json!({"Privileged": true})).is_some());
+        assert!(start(json!({"HostConfig": {"PidMode": "host"}})).is_some());
+        // What `docker start` sends: nothing, or nothing that matters.
+        assert_eq!(start(Value::Null), None);
+        assert_eq!(start(json!({})), None);
+        assert!(container_start("/containers/abc/start"));
+        assert!(!container_start("/containers//start"));
+        assert!(!container_start("/exec/abc/start"));
+        assert!(!container_start("/containers/a/b/start"));
     }
 
     #[test]

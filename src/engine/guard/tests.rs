@@ -16,7 +16,7 @@ fn tags() {
 
 /// A stand-in for the engine on a loopback port: the volume `pgdata` exists, no
 /// other does, a volume create answers with the name it was given, a container create
-/// with the id `c1`.
+/// with the id `c1`; the container `teacher` binds the host's `/`, `plain` has a volume.
 async fn fake_engine() -> String {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
@@ -29,6 +29,17 @@ async fn fake_engine() -> String {
                 let body = req.into_body().collect().await?.to_bytes();
                 let (status, answer) = match path.as_str() {
                     "/volumes/pgdata" => (200, r#"{"Name":"pgdata"}"#.to_string()),
+                    "/containers/teacher/json" => (
+                        200,
+                        r#"{"Name":"/teacher","Mounts":[{"Type":"bind","Source":"/","Destination":"/host"}]}"#
+                            .to_string(),
+                    ),
+                    "/containers/plain/json" => (
+                        200,
+                        r#"{"Name":"/plain","Mounts":[{"Type":"volume","Name":"x","Source":"/var/lib/docker/volumes/x/_data"}]}"#
+                            .to_string(),
+                    ),
+                    "/containers/c1/start" => (204, String::new()),
                     "/containers/create" => (201, r#"{"Id":"c1"}"#.to_string()),
                     "/volumes/create" => {
                         let v: serde_json::Value =
@@ -166,4 +177,28 @@ fn ids_in_a_build_output() {
     );
     assert_eq!(built_id(br#"{"stream":"sha256:short\n"}"#, true), None);
     assert_eq!(built_id(b"not json", true), None);
+}
+
+#[tokio::test]
+async fn host_folders_come_neither_from_another_container_nor_at_start() {
+    let (guard, _ws) = guard().await;
+    let from = |who: &'static str| match who {
+        "teacher" => r#"{"Image":"busybox","HostConfig":{"VolumesFrom":["teacher:ro"]}}"#,
+        "plain" => r#"{"Image":"busybox","HostConfig":{"VolumesFrom":["plain"]}}"#,
+        _ => r#"{"Image":"busybox","hostconfig":{"volumesfrom":"ghost"}}"#,
+    };
+    assert_eq!(
+        send(&guard, "/containers/create", from("teacher")).await,
+        403
+    );
+    assert_eq!(send(&guard, "/containers/create", from("plain")).await, 201);
+    // Not there: the engine says so itself.
+    assert_eq!(send(&guard, "/containers/create", from("ghost")).await, 201);
+    // An old API's start with host settings.
+    let old = r#"{"Binds":["/:/host"]}"#;
+    assert_eq!(send(&guard, "/v1.23/containers/c1/start", old).await, 403);
+    assert_eq!(send(&guard, "/v1.41/containers/c1/start", "").await, 204);
+    let refused = guard.ledger().refused;
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused[0].contains("--volumes-from teacher"), "{refused:?}");
 }

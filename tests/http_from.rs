@@ -1,0 +1,101 @@
+//! `http` with `from:` answers as from the host: the status and headers of the response to
+//! the request itself, though busybox wget inside the container follows redirects; a page
+//! wget cannot show (a redirect's, an error's) is an error when the check asks about it,
+//! never a verdict.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lab::checks::{RunContext, Status, run_checks};
+use lab::course::{LoadOptions, parse_lab};
+use support::{IMAGE, Project};
+
+/// httpd on 8080 with a CGI that answers 301 to /index.html, and a client on the network.
+fn web(p: &Project) {
+    let net = p.network("net", &[]);
+    let cgi = "mkdir -p /www/cgi-bin && echo hello > /www/index.html && \
+               printf '#!/bin/sh\\necho \"Status: 301 Moved\"\\necho \"Location: /index.html\"\\necho\\necho moved\\n' > /www/cgi-bin/old && \
+               chmod +x /www/cgi-bin/old && exec httpd -f -p 8080 -h /www";
+    p.run(
+        "web",
+        &[
+            "--network",
+            &net,
+            "--network-alias",
+            "web",
+            "-p",
+            "8080",
+            IMAGE,
+            "sh",
+            "-c",
+            cgi,
+        ],
+    );
+    p.run("client", &["--network", &net, IMAGE, "sleep", "300"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_is_seen_from_a_container_as_from_the_host() {
+    let p = Project::new("httpfrom");
+    web(&p);
+    let checks = [
+        // The same check from the host and from a container: the same verdict.
+        "id: moved-host\ntitle: t\neventually: 5s\nhttp: { service: web, port: 8080, path: /cgi-bin/old, status: 301, header: { Location: /index.html } }",
+        "id: moved-from\ntitle: t\neventually: 5s\nhttp: { service: web, port: 8080, path: /cgi-bin/old, from: client, status: 301, header: { Location: /index.html } }",
+        "id: missing-from\ntitle: t\neventually: 5s\nhttp: { service: web, port: 8080, path: /missing, from: client, status: 404 }",
+        // Pages wget does not show: not a fail for a correct page, an error that says why.
+        "id: moved-page-from\ntitle: t\nhttp: { service: web, port: 8080, path: /cgi-bin/old, from: client, status: 301, body: moved }",
+        "id: missing-page-from\ntitle: t\nhttp: { service: web, port: 8080, path: /missing, from: client, status: 404, body: Found }",
+    ];
+    let mut text = "---\ntitle: Test lab\ntimeout: 8s\n---\n\n```yaml stack\nservices:\n  web: { image: busybox:1.36 }\n  client: { image: busybox:1.36 }\n```\n\n## Task\n\n".to_string();
+    for c in checks {
+        text.push_str(&format!("```yaml check\n{c}\n```\n\n"));
+    }
+    let lab = parse_lab(
+        &text,
+        "testlab",
+        Path::new("labs/testlab/README.md"),
+        Path::new("/tmp"),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("test lab has errors:\n{d}"));
+    let engine = lab::engine::connect().await.expect("engine");
+    let ws = support::workspace();
+    let mut ctx = RunContext::new(
+        Some(engine),
+        &p.name,
+        ws.path().to_path_buf(),
+        ws.path().to_path_buf(),
+    );
+    ctx.default_timeout = Duration::from_secs(8);
+    ctx.helper_image = IMAGE.into();
+    let results = run_checks(Arc::new(ctx), &lab.checks, 4, &|_| {}).await;
+    let got: Vec<(String, Status)> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
+    let want = [
+        ("moved-host", Status::Pass),
+        ("moved-from", Status::Pass),
+        ("missing-from", Status::Pass),
+        ("moved-page-from", Status::Error),
+        ("missing-page-from", Status::Error),
+    ];
+    let want: Vec<(String, Status)> = want.iter().map(|(i, s)| (i.to_string(), *s)).collect();
+    assert_eq!(
+        got,
+        want,
+        "{:#?}",
+        results
+            .iter()
+            .map(|r| format!("{}: {}", r.id, r.message))
+            .collect::<Vec<_>>()
+    );
+    let why = &results[3].message;
+    assert!(why.contains("follows redirects"), "{why}");
+    assert!(
+        results[4].message.contains("page of an error"),
+        "{}",
+        results[4].message
+    );
+}
