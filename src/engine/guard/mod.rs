@@ -255,6 +255,13 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     {
         refused = inherited_host_folders(&ctx.upstream, &json, ws).await;
     }
+    if let Some(ws) = ctx.workspace.as_deref()
+        && refused.is_none()
+        && method == "POST"
+        && policy::container_start(&path)
+    {
+        refused = swapped_since_create(ctx, &path, ws).await;
+    }
     if let Some(why) = refused {
         if let Ok(mut l) = ctx.ledger.lock() {
             l.refused.push(why.clone());
@@ -482,6 +489,23 @@ async fn inherited_host_folders(
         }
     }
     None
+}
+
+/// A container the script made, about to start: its bind sources judged again, as the
+/// engine resolves them now (the lab's own containers are not the script's to judge).
+async fn swapped_since_create(ctx: &Ctx, path: &str, workspace: &Path) -> Option<String> {
+    let id = path.strip_prefix("/containers/")?.strip_suffix("/start")?;
+    let found = get_json(&ctx.upstream, &format!("/containers/{}/json", encoded(id))).await?;
+    let full = found.get("Id").and_then(serde_json::Value::as_str)?;
+    let mine = ctx
+        .ledger
+        .lock()
+        .map(|l| l.containers.iter().any(|c| c == full))
+        .unwrap_or(false);
+    if !mine {
+        return None;
+    }
+    request::fields(&found, "HostConfig").find_map(|hc| policy::host_folders(hc, workspace))
 }
 
 fn encoded(name: &str) -> String {

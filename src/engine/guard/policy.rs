@@ -154,6 +154,13 @@ fn container(hc: &Value, workspace: &Path) -> Option<String> {
     {
         return Some("switching off confinement (--security-opt …unconfined)".into());
     }
+    host_folders(hc, workspace)
+}
+
+/// Bind mounts (and volumes backed by the host) from outside the workspace in a
+/// HostConfig. Also judged again at start for a container the script made: a folder it
+/// swapped for a link since the create would take the engine elsewhere.
+pub fn host_folders(hc: &Value, workspace: &Path) -> Option<String> {
     let binds = fields(hc, "Binds")
         .flat_map(entries)
         .filter_map(Value::as_str)

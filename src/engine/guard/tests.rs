@@ -39,7 +39,15 @@ async fn fake_engine() -> String {
                         r#"{"Name":"/plain","Mounts":[{"Type":"volume","Name":"x","Source":"/var/lib/docker/volumes/x/_data"}]}"#
                             .to_string(),
                     ),
-                    "/containers/c1/start" => (204, String::new()),
+                    // As if a folder of c1's had become a link to / since its create.
+                    "/containers/c1/json" | "/containers/labapp/json" => (
+                        200,
+                        format!(
+                            r#"{{"Id":"{}","HostConfig":{{"Binds":["/:/host"],"MaskedPaths":["/proc/kcore"]}}}}"#,
+                            path.trim_start_matches("/containers/").trim_end_matches("/json")
+                        ),
+                    ),
+                    p if p.ends_with("/start") => (204, String::new()),
                     "/containers/create" => (201, r#"{"Id":"c1"}"#.to_string()),
                     "/volumes/create" => {
                         let v: serde_json::Value =
@@ -197,8 +205,32 @@ async fn host_folders_come_neither_from_another_container_nor_at_start() {
     // An old API's start with host settings.
     let old = r#"{"Binds":["/:/host"]}"#;
     assert_eq!(send(&guard, "/v1.23/containers/c1/start", old).await, 403);
-    assert_eq!(send(&guard, "/v1.41/containers/c1/start", "").await, 204);
+    assert_eq!(
+        send(&guard, "/v1.41/containers/labapp/start", "").await,
+        204
+    );
     let refused = guard.ledger().refused;
     assert_eq!(refused.len(), 2, "{refused:?}");
     assert!(refused[0].contains("--volumes-from teacher"), "{refused:?}");
+}
+
+#[tokio::test]
+async fn a_scripts_container_is_judged_again_at_start() {
+    let (guard, _ws) = guard().await;
+    // The create passed (its bind was in the workspace then); the fake engine answers
+    // c1's inspect as if that folder had become a link to / since.
+    assert_eq!(
+        send(&guard, "/containers/create", r#"{"Image":"busybox"}"#).await,
+        201
+    );
+    // c1 is the script's: its binds as the engine sees them now are judged.
+    assert_eq!(send(&guard, "/containers/c1/start", "").await, 403);
+    // The lab's own container is not the script's to judge (its binds are the lab's).
+    assert_eq!(send(&guard, "/containers/labapp/start", "").await, 204);
+    let refused = guard.ledger().refused;
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("outside the submission's workspace"),
+        "{refused:?}"
+    );
 }
