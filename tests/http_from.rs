@@ -46,9 +46,12 @@ async fn a_redirect_is_seen_from_a_container_as_from_the_host() {
         "id: moved-host\ntitle: t\neventually: 5s\nhttp: { service: web, port: 8080, path: /cgi-bin/old, status: 301, header: { Location: /index.html } }",
         "id: moved-from\ntitle: t\neventually: 5s\nhttp: { service: web, port: 8080, path: /cgi-bin/old, from: client, status: 301, header: { Location: /index.html } }",
         "id: missing-from\ntitle: t\neventually: 5s\nhttp: { service: web, port: 8080, path: /missing, from: client, status: 404 }",
-        // Pages wget does not show: not a fail for a correct page, an error that says why.
-        "id: moved-page-from\ntitle: t\nhttp: { service: web, port: 8080, path: /cgi-bin/old, from: client, status: 301, body: moved }",
-        "id: missing-page-from\ntitle: t\nhttp: { service: web, port: 8080, path: /missing, from: client, status: 404, body: Found }",
+        // Pages wget does not show: not a fail for a correct page, an error that says why
+        // (once the server answers: after moved-host).
+        "id: moved-page-from\ntitle: t\nneeds: [moved-host]\nhttp: { service: web, port: 8080, path: /cgi-bin/old, from: client, status: 301, body: moved }",
+        "id: missing-page-from\ntitle: t\nneeds: [moved-host]\nhttp: { service: web, port: 8080, path: /missing, from: client, status: 404, body: Found }",
+        // A wrong status fails whatever the page: the status decides.
+        "id: wrong-status-from\ntitle: t\nneeds: [moved-host]\nhttp: { service: web, port: 8080, path: /missing, from: client, body: hello }",
     ];
     let mut text = "---\ntitle: Test lab\ntimeout: 8s\n---\n\n```yaml stack\nservices:\n  web: { image: busybox:1.36 }\n  client: { image: busybox:1.36 }\n```\n\n## Task\n\n".to_string();
     for c in checks {
@@ -80,6 +83,7 @@ async fn a_redirect_is_seen_from_a_container_as_from_the_host() {
         ("missing-from", Status::Pass),
         ("moved-page-from", Status::Error),
         ("missing-page-from", Status::Error),
+        ("wrong-status-from", Status::Fail),
     ];
     let want: Vec<(String, Status)> = want.iter().map(|(i, s)| (i.to_string(), *s)).collect();
     assert_eq!(
@@ -93,9 +97,8 @@ async fn a_redirect_is_seen_from_a_container_as_from_the_host() {
     );
     let why = &results[3].message;
     assert!(why.contains("follows redirects"), "{why}");
-    assert!(
-        results[4].message.contains("page of an error"),
-        "{}",
-        results[4].message
-    );
+    let why = &results[4].message;
+    assert!(why.contains("prints no page"), "{why}");
+    let why = &results[5].message;
+    assert!(why.contains("answer 200; it answered 404"), "{why}");
 }

@@ -287,24 +287,27 @@ async fn from_service(
     // As from the host, the answer is the one to this request: the status and headers of
     // the first response (wget follows redirects, the host's client does not).
     let heads = wget_heads(&out.stderr);
-    let redirected = heads.len() > 1;
+    let followed = heads.len() > 1;
     let Some((status, headers)) = heads.into_iter().next() else {
         return Err(Failure::Unreachable(format!(
             "{url} did not answer from {from}: {}",
             out.stderr.trim()
         )));
     };
-    // What wget printed is that response's page only when it neither followed a redirect
-    // nor stopped at an error (busybox prints no page for a 4xx or 5xx).
-    let page_is_its = !redirected && status < 400;
-    if !page_is_its && c.expect_body.is_some() {
-        let why = if redirected {
+    // What wget printed is that response's page only when it answered once and wget
+    // ended well: busybox prints no page for a status it does not take (4xx, 5xx, 304,
+    // 307, …), and one it followed printed the next response's.
+    // (A page over the output cap is cut, and its beginning is still its own.)
+    let page_is_its = !followed && (out.exit == Some(0) || out.truncated);
+    // A page that cannot be read is no reason to fail a check the status already decides.
+    if !page_is_its && c.expect_body.is_some() && text(&c.status, &status.to_string()) {
+        let why = if followed {
             "busybox wget follows redirects"
         } else {
-            "busybox wget does not print the page of an error"
+            "busybox wget prints no page for it"
         };
         return Err(Failure::Error(format!(
-            "{url} answered {status} to {from}, and the check asks about the page: from inside a container its page cannot be read ({why}); check the page from the host (without from:) or ask only for the status and headers"
+            "{url} answered {status} to {from}, and the check asks about the page: from inside a container that page cannot be read ({why}); check the page from the host (without from:) or ask only for the status and headers"
         )));
     }
     Ok((
@@ -328,12 +331,15 @@ fn wget_heads(stderr: &str) -> Vec<(u16, Vec<(String, String)>)> {
     for line in stderr.lines().filter(|l| l.starts_with(' ')) {
         let l = line.trim();
         if l.starts_with("HTTP/") {
-            if let Some(status) = l
+            match l
                 .split_whitespace()
                 .nth(1)
                 .and_then(|s| s.parse::<u16>().ok())
             {
-                heads.push((status, Vec::new()));
+                // `100 Continue` and the like come before the answer, as hyper skips them.
+                Some(status) if status >= 200 => heads.push((status, Vec::new())),
+                Some(_) => heads.push((0, Vec::new())),
+                None => {}
             }
         } else if let Some((k, v)) = l.split_once(": ")
             && !k.contains(' ')
@@ -342,6 +348,7 @@ fn wget_heads(stderr: &str) -> Vec<(u16, Vec<(String, String)>)> {
             headers.push((k.to_string(), v.to_string()));
         }
     }
+    heads.retain(|(status, _)| *status != 0);
     heads
 }
 
@@ -363,6 +370,12 @@ mod tests {
         let heads = wget_heads(error);
         assert_eq!(heads, [(404, Vec::new())], "wget's own line is no header");
         assert!(wget_heads("wget: bad address 'web'\n").is_empty());
+        let continued =
+            "  HTTP/1.1 100 Continue\n  X-A: b\n  HTTP/1.1 201 Created\n  Location: /x\n";
+        assert_eq!(
+            wget_heads(continued),
+            [(201, vec![("Location".to_string(), "/x".to_string())])]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! It guards the engine, not the machine: the script is still code running on the host
 //! (hence `--trust-submissions`).
 
+mod inspect;
 mod paths;
 mod policy;
 mod request;
@@ -248,19 +249,20 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         Some(v) => policy::refuse(&method, &path, &query, v, ws),
     });
     let json = json.unwrap_or_default();
+    // What the body cannot say: the mounts of the containers it names, as the engine has
+    // them now.
     if let Some(ws) = ctx.workspace.as_deref()
         && refused.is_none()
         && method == "POST"
-        && path == "/containers/create"
     {
-        refused = inherited_host_folders(&ctx.upstream, &json, ws).await;
-    }
-    if let Some(ws) = ctx.workspace.as_deref()
-        && refused.is_none()
-        && method == "POST"
-        && policy::container_start(&path)
-    {
-        refused = swapped_since_create(ctx, &path, ws).await;
+        if path == "/containers/create" || policy::container_start(&path) {
+            refused = inspect::inherited_host_folders(&ctx.upstream, &json, ws).await;
+        }
+        if refused.is_none()
+            && let Some(id) = policy::started_container(&path)
+        {
+            refused = inspect::judged_again(&ctx.upstream, &ctx.ledger, id, ws).await;
+        }
     }
     if let Some(why) = refused {
         if let Ok(mut l) = ctx.ledger.lock() {
@@ -273,14 +275,15 @@ async fn handle(mut req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     }
     // `docker volume create NAME` succeeds for a volume that is already there (someone
     // else's, with its data): only one that was not is the script's to remove.
-    let existed =
-        method == "POST" && path == "/volumes/create" && volume_existed(&ctx.upstream, &json).await;
+    let existed = method == "POST"
+        && path == "/volumes/create"
+        && inspect::volume_existed(&ctx.upstream, &json).await;
     // `docker run -v data:/x` creates `data` when it is not there: then it is the script's
     // too, and must not carry one student's files over to the next.
     let mut implicit = Vec::new();
     if method == "POST" && path == "/containers/create" {
         for name in request::named_volumes(&json) {
-            if volume_exists(&ctx.upstream, &name).await == Some(false) {
+            if inspect::volume_exists(&ctx.upstream, &name).await == Some(false) {
                 implicit.push(name);
             }
         }
@@ -433,119 +436,6 @@ fn image_tags(path: &str, query: &str) -> Vec<String> {
             .collect();
     }
     Vec::new()
-}
-
-/// Whether a volume the create's body names is on the engine already, or could not be
-/// looked up (then it is not taken for the script's either).
-async fn volume_existed(upstream: &str, body: &serde_json::Value) -> bool {
-    let names = request::fields(body, "Name").filter_map(serde_json::Value::as_str);
-    for name in names.filter(|n| !n.is_empty()) {
-        if volume_exists(upstream, name).await != Some(false) {
-            return true;
-        }
-    }
-    false
-}
-
-/// `--volumes-from NAME` gives the new container NAME's mounts, its host folders too: a
-/// container the script did not make (another course's, the teacher's) may bind what the
-/// policy refuses to the script itself. A name the engine does not know is left to it.
-async fn inherited_host_folders(
-    upstream: &str,
-    body: &serde_json::Value,
-    workspace: &Path,
-) -> Option<String> {
-    let named = std::iter::once(body)
-        .chain(request::fields(body, "HostConfig"))
-        .flat_map(|hc| request::fields(hc, "VolumesFrom"))
-        .flat_map(|v| match v {
-            serde_json::Value::Array(a) => a.iter().collect(),
-            v => vec![v],
-        })
-        .filter_map(serde_json::Value::as_str);
-    for entry in named {
-        // NAME or NAME:ro / NAME:rw.
-        let name = entry.split(':').next().unwrap_or(entry);
-        let Some(found) = get_json(upstream, &format!("/containers/{}/json", encoded(name))).await
-        else {
-            continue;
-        };
-        let mounts = request::fields(&found, "Mounts").flat_map(|m| match m {
-            serde_json::Value::Array(a) => a.iter().collect(),
-            _ => Vec::new(),
-        });
-        for m in mounts {
-            let bind = request::fields(m, "Type")
-                .filter_map(serde_json::Value::as_str)
-                .any(|t| t.eq_ignore_ascii_case("bind") || t.eq_ignore_ascii_case("npipe"));
-            let source = request::fields(m, "Source").find_map(serde_json::Value::as_str);
-            if let (true, Some(source)) = (bind, source)
-                && !paths::inside(Path::new(source), workspace)
-            {
-                return Some(format!(
-                    "another container's host folder ({source}) through --volumes-from {name}"
-                ));
-            }
-        }
-    }
-    None
-}
-
-/// A container the script made, about to start: its bind sources judged again, as the
-/// engine resolves them now (the lab's own containers are not the script's to judge).
-async fn swapped_since_create(ctx: &Ctx, path: &str, workspace: &Path) -> Option<String> {
-    let id = path.strip_prefix("/containers/")?.strip_suffix("/start")?;
-    let found = get_json(&ctx.upstream, &format!("/containers/{}/json", encoded(id))).await?;
-    let full = found.get("Id").and_then(serde_json::Value::as_str)?;
-    let mine = ctx
-        .ledger
-        .lock()
-        .map(|l| l.containers.iter().any(|c| c == full))
-        .unwrap_or(false);
-    if !mine {
-        return None;
-    }
-    request::fields(&found, "HostConfig").find_map(|hc| policy::host_folders(hc, workspace))
-}
-
-fn encoded(name: &str) -> String {
-    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-    utf8_percent_encode(name, NON_ALPHANUMERIC).to_string()
-}
-
-/// A GET's JSON answer; `None` when the engine does not answer 200 with JSON.
-async fn get_json(upstream: &str, path: &str) -> Option<serde_json::Value> {
-    let req = Request::get(path)
-        .header(hyper::header::HOST, "docker")
-        .body(full(Bytes::new()))
-        .ok()?;
-    let resp = connect(upstream).await.ok()?.send_request(req).await.ok()?;
-    if resp.status() != StatusCode::OK {
-        return None;
-    }
-    let bytes = Limited::new(resp.into_body(), 4 << 20)
-        .collect()
-        .await
-        .ok()?
-        .to_bytes();
-    serde_json::from_slice(&bytes).ok()
-}
-
-async fn volume_exists(upstream: &str, name: &str) -> Option<bool> {
-    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-    let req = Request::get(format!(
-        "/volumes/{}",
-        utf8_percent_encode(name, NON_ALPHANUMERIC)
-    ))
-    .header(hyper::header::HOST, "docker")
-    .body(full(Bytes::new()))
-    .ok()?;
-    let resp = connect(upstream).await.ok()?.send_request(req).await.ok()?;
-    match resp.status() {
-        StatusCode::OK => Some(true),
-        StatusCode::NOT_FOUND => Some(false),
-        _ => None,
-    }
 }
 
 type Sender = hyper::client::conn::http1::SendRequest<Body>;

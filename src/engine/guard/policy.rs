@@ -72,10 +72,19 @@ pub fn refuse(
 }
 
 /// `/containers/ID/start`: the only request but a create that may carry host settings.
+/// The engine routes any ID here, slashes and all (`--link` names are `/a/b`).
 pub fn container_start(path: &str) -> bool {
     path.strip_prefix("/containers/")
         .and_then(|rest| rest.strip_suffix("/start"))
-        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+        .is_some_and(|id| !id.is_empty())
+}
+
+/// The container a start or a restart mounts anew.
+pub fn started_container(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/containers/")?;
+    rest.strip_suffix("/start")
+        .or_else(|| rest.strip_suffix("/restart"))
+        .filter(|id| !id.is_empty())
 }
 
 /// Capabilities a container may add: Docker's default set (a `--cap-drop ALL` recipe adds
@@ -303,9 +312,12 @@ mod tests {
         assert_eq!(start(Value::Null), None);
         assert_eq!(start(json!({})), None);
         assert!(container_start("/containers/abc/start"));
+        assert!(container_start("/containers/a/b/start"), "a link's name");
         assert!(!container_start("/containers//start"));
         assert!(!container_start("/exec/abc/start"));
-        assert!(!container_start("/containers/a/b/start"));
+        assert_eq!(started_container("/containers/a/b/restart"), Some("a/b"));
+        assert_eq!(started_container("/containers/abc/start"), Some("abc"));
+        assert_eq!(started_container("/containers/abc/stop"), None);
     }
 
     #[test]

@@ -47,7 +47,10 @@ async fn fake_engine() -> String {
                             path.trim_start_matches("/containers/").trim_end_matches("/json")
                         ),
                     ),
-                    p if p.ends_with("/start") => (204, String::new()),
+                    "/containers/broken/json" => (500, r#"{"message":"boom"}"#.to_string()),
+                    p if p.ends_with("/start") || p.ends_with("/restart") => {
+                        (204, String::new())
+                    }
                     "/containers/create" => (201, r#"{"Id":"c1"}"#.to_string()),
                     "/volumes/create" => {
                         let v: serde_json::Value =
@@ -202,16 +205,28 @@ async fn host_folders_come_neither_from_another_container_nor_at_start() {
     assert_eq!(send(&guard, "/containers/create", from("plain")).await, 201);
     // Not there: the engine says so itself.
     assert_eq!(send(&guard, "/containers/create", from("ghost")).await, 201);
-    // An old API's start with host settings.
+    // Its name as the engine keeps it, with a leading /; one the engine cannot show.
+    let slash = r#"{"Image":"busybox","HostConfig":{"VolumesFrom":["/teacher"]}}"#;
+    assert_eq!(send(&guard, "/containers/create", slash).await, 403);
+    let broken = r#"{"Image":"busybox","HostConfig":{"VolumesFrom":["broken"]}}"#;
+    assert_eq!(send(&guard, "/containers/create", broken).await, 403);
+    // An old API's start with host settings, or another container's, under any name.
     let old = r#"{"Binds":["/:/host"]}"#;
-    assert_eq!(send(&guard, "/v1.23/containers/c1/start", old).await, 403);
+    assert_eq!(send(&guard, "/v1.23/containers/x/y/start", old).await, 403);
+    let from = r#"{"VolumesFrom":["teacher"]}"#;
+    assert_eq!(
+        send(&guard, "/v1.23/containers/labapp/start", from).await,
+        403
+    );
     assert_eq!(
         send(&guard, "/v1.41/containers/labapp/start", "").await,
         204
     );
     let refused = guard.ledger().refused;
-    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert_eq!(refused.len(), 5, "{refused:?}");
     assert!(refused[0].contains("--volumes-from teacher"), "{refused:?}");
+    assert!(refused[1].contains("--volumes-from teacher"), "{refused:?}");
+    assert!(refused[2].contains("could not be looked at"), "{refused:?}");
 }
 
 #[tokio::test]
@@ -225,10 +240,12 @@ async fn a_scripts_container_is_judged_again_at_start() {
     );
     // c1 is the script's: its binds as the engine sees them now are judged.
     assert_eq!(send(&guard, "/containers/c1/start", "").await, 403);
+    assert_eq!(send(&guard, "/containers/c1/restart", "").await, 403);
     // The lab's own container is not the script's to judge (its binds are the lab's).
     assert_eq!(send(&guard, "/containers/labapp/start", "").await, 204);
+    assert_eq!(send(&guard, "/containers/labapp/restart", "").await, 204);
     let refused = guard.ledger().refused;
-    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused.len(), 2, "{refused:?}");
     assert!(
         refused[0].contains("outside the submission's workspace"),
         "{refused:?}"
