@@ -2,7 +2,8 @@
 //! engine: another container's host folders through `--volumes-from`, and a host folder
 //! by swapping a bound workspace folder for a link between `docker create` and `docker
 //! start` (the engine follows it: checked by hand on Docker 20.10). Both rows are errors
-//! that say why; a script that binds its own folders, by `run` or by `create` + `start`, is
+//! that say why; a script that binds its own folders (one not made yet too), by `run`, by
+//! `create` + `start` + `restart` and through `--volumes-from` its own container, is
 //! graded as usual.
 
 mod support;
@@ -46,9 +47,11 @@ fn host_folders_are_not_had_by_the_side_doors() {
     write(
         "honest",
         &format!(
-            "mkdir out\ndocker run --rm -v \"$PWD/out:/out\" busybox:1.36 sh -c 'echo hi > /out/x'\n\
+            "docker run --rm -v \"$PWD/new/deep:/n\" busybox:1.36 true\n\
+             mkdir out\ndocker run --rm -v \"$PWD/out:/out\" busybox:1.36 sh -c 'echo hi > /out/x'\n\
              docker create --name {id}-keep -v \"$PWD/out:/out\" busybox:1.36 cat /out/x\n\
-             docker start -a {id}-keep\ndocker restart {id}-keep\n"
+             docker start -a {id}-keep\ndocker restart {id}-keep\n\
+             docker run --rm --volumes-from {id}-keep busybox:1.36 cat /out/x\n"
         ),
     );
     let out = support::workspace();

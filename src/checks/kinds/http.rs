@@ -297,8 +297,7 @@ async fn from_service(
     // What wget printed is that response's page only when it answered once and wget
     // ended well: busybox prints no page for a status it does not take (4xx, 5xx, 304,
     // 307, …), and one it followed printed the next response's.
-    // (A page over the output cap is cut, and its beginning is still its own.)
-    let page_is_its = !followed && (out.exit == Some(0) || out.truncated);
+    let page_is_its = !followed && out.exit == Some(0);
     // A page that cannot be read is no reason to fail a check the status already decides.
     if !page_is_its && c.expect_body.is_some() && text(&c.status, &status.to_string()) {
         let why = if followed {

@@ -10,7 +10,7 @@ use http_body_util::{BodyExt, Limited};
 use hyper::{Request, StatusCode};
 use serde_json::Value;
 
-use super::{Ledger, connect, full, paths, policy, request};
+use super::{Ledger, connect, full, policy, request};
 use crate::platform::{OS, Os};
 
 /// What the engine said about an object.
@@ -44,29 +44,29 @@ pub async fn volume_exists(upstream: &str, name: &str) -> Option<bool> {
 
 /// `--volumes-from NAME` (in a create, or an old API's start) gives the container NAME's
 /// mounts, its host folders too: a container the script did not make (another course's,
-/// the teacher's) may bind what the policy refuses the script itself.
+/// the teacher's) may bind what the policy refuses the script itself. NAME's binds are
+/// judged as they were asked for (its HostConfig, and those it got by --volumes-from in
+/// turn): the sources Docker Desktop reports for them are its VM's paths, never inside the
+/// workspace as the script wrote it.
 pub async fn inherited_host_folders(
     upstream: &str,
     body: &Value,
     workspace: &Path,
 ) -> Option<String> {
-    let named: Vec<&str> = std::iter::once(body)
-        .chain(request::fields(body, "HostConfig"))
-        .flat_map(|hc| request::fields(hc, "VolumesFrom"))
-        .flat_map(|v| match v {
-            Value::Array(a) => a.iter().collect(),
-            v => vec![v],
-        })
-        .filter_map(Value::as_str)
-        .collect();
-    for entry in named {
+    let mut todo: Vec<String> = volumes_from(body);
+    let mut seen = 0;
+    while let Some(entry) = todo.pop() {
+        seen += 1;
+        if seen > 32 {
+            return Some("--volumes-from chains too long to follow".into());
+        }
         // NAME, NAME:ro or NAME:rw; the engine takes a name with its leading / too.
         let name = entry
-            .split(':')
-            .next()
-            .unwrap_or(entry)
-            .trim_start_matches('/');
-        match get_json(upstream, &format!("/containers/{}/json", encoded(name))).await {
+            .split_once(':')
+            .map_or(entry.as_str(), |(n, _)| n)
+            .trim_start_matches('/')
+            .to_string();
+        match get_json(upstream, &format!("/containers/{}/json", encoded(&name))).await {
             Lookup::Missing => {}
             Lookup::Failed(e) => {
                 return Some(format!(
@@ -74,30 +74,45 @@ pub async fn inherited_host_folders(
                 ));
             }
             Lookup::Found(found) => {
-                if let Some(source) = bound_outside(&found, workspace) {
-                    return Some(format!(
-                        "another container's host folder ({source}) through --volumes-from {name}"
-                    ));
+                let own = request::fields(&found, "HostConfig")
+                    .find_map(|hc| policy::host_folders(hc, workspace));
+                if let Some(why) = own {
+                    return Some(format!("{why}, through --volumes-from {name}"));
                 }
+                todo.extend(volumes_from(&found));
             }
         }
     }
     None
 }
 
+/// The containers a create body (or an inspected container) takes volumes from.
+fn volumes_from(v: &Value) -> Vec<String> {
+    std::iter::once(v)
+        .chain(request::fields(v, "HostConfig"))
+        .flat_map(|hc| request::fields(hc, "VolumesFrom"))
+        .flat_map(|v| match v {
+            Value::Array(a) => a.iter().collect(),
+            v => vec![v],
+        })
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
 /// A container the script made, about to (re)start: its bind sources judged again as the
 /// engine will resolve them now, so a folder swapped for a link since the create is
 /// caught (a swap in the moment between this look and the engine's mount is not; nor a
-/// restart the engine does by itself). The lab's own containers are not the script's to
-/// judge: their binds are the lab's.
+/// restart the engine does by itself, for a restart policy). The lab's own containers are
+/// not the script's to judge: their binds are the lab's.
 pub async fn judged_again(
     upstream: &str,
     ledger: &Arc<Mutex<Ledger>>,
     id: &str,
     workspace: &Path,
 ) -> Option<String> {
-    // Docker Desktop reports a Windows folder as its VM sees it, never inside the
-    // workspace as written: the create's judgment stands there.
+    // Docker Desktop on Windows reports a folder as its VM sees it: the create's judgment
+    // stands there.
     if OS == Os::Windows {
         return None;
     }
@@ -110,42 +125,22 @@ pub async fn judged_again(
             ));
         }
     };
-    let full_id = found.get("Id").and_then(Value::as_str)?;
-    let mine = ledger
-        .lock()
-        .map(|l| l.containers.iter().any(|c| c == full_id))
-        .unwrap_or(false);
+    let Some(full_id) = found.get("Id").and_then(Value::as_str) else {
+        return Some(format!(
+            "starting {id}, which the engine showed without an id"
+        ));
+    };
+    // A lock poisoned by a panic elsewhere still holds the ledger.
+    let mine = match ledger.lock() {
+        Ok(l) => l.containers.iter().any(|c| c == full_id),
+        Err(e) => e.into_inner().containers.iter().any(|c| c == full_id),
+    };
     if !mine {
         return None;
     }
-    request::fields(&found, "HostConfig")
-        .find_map(|hc| policy::host_folders(hc, workspace))
-        .or_else(|| {
-            bound_outside(&found, workspace).map(|source| {
-                format!("a host folder outside the submission's workspace mounted into a container ({source})")
-            })
-        })
-}
-
-/// The first bind among an inspected container's mounts (its own and those it got from
-/// others) whose source is outside the workspace.
-fn bound_outside(found: &Value, workspace: &Path) -> Option<String> {
-    let mounts = request::fields(found, "Mounts").flat_map(|m| match m {
-        Value::Array(a) => a.iter().collect(),
-        _ => Vec::new(),
-    });
-    for m in mounts {
-        let bind = request::fields(m, "Type")
-            .filter_map(Value::as_str)
-            .any(|t| t.eq_ignore_ascii_case("bind") || t.eq_ignore_ascii_case("npipe"));
-        let source = request::fields(m, "Source").find_map(Value::as_str);
-        if let (true, Some(source)) = (bind, source)
-            && !paths::inside(Path::new(source), workspace)
-        {
-            return Some(source.to_string());
-        }
-    }
-    None
+    // As asked for (HostConfig): the sources in the inspect's Mounts are the engine's,
+    // another path under Docker Desktop (WSL included).
+    request::fields(&found, "HostConfig").find_map(|hc| policy::host_folders(hc, workspace))
 }
 
 fn encoded(name: &str) -> String {
@@ -172,7 +167,9 @@ async fn get_json(upstream: &str, path: &str) -> Lookup {
     };
     match resp.status() {
         StatusCode::OK => {}
-        StatusCode::NOT_FOUND => return Lookup::Missing,
+        // Not there, or a name it cannot take (an ambiguous id prefix): the request that
+        // names it gets the same answer from the engine itself.
+        s if s.is_client_error() => return Lookup::Missing,
         s => return Lookup::Failed(format!("the engine answered {s}")),
     }
     match Limited::new(resp.into_body(), 64 << 20).collect().await {

@@ -31,12 +31,12 @@ async fn fake_engine() -> String {
                     "/volumes/pgdata" => (200, r#"{"Name":"pgdata"}"#.to_string()),
                     "/containers/teacher/json" => (
                         200,
-                        r#"{"Name":"/teacher","Mounts":[{"Type":"bind","Source":"/","Destination":"/host"}]}"#
+                        r#"{"Name":"/teacher","HostConfig":{"Binds":["/:/host"]},"Mounts":[{"Type":"bind","Source":"/","Destination":"/host"}]}"#
                             .to_string(),
                     ),
                     "/containers/plain/json" => (
                         200,
-                        r#"{"Name":"/plain","Mounts":[{"Type":"volume","Name":"x","Source":"/var/lib/docker/volumes/x/_data"}]}"#
+                        r#"{"Name":"/plain","HostConfig":{"Binds":["x:/x"],"VolumesFrom":["ghost"]},"Mounts":[{"Type":"volume","Name":"x","Source":"/var/lib/docker/volumes/x/_data"}]}"#
                             .to_string(),
                     ),
                     // As if a folder of c1's had become a link to / since its create.
