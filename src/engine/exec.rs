@@ -27,7 +27,9 @@ pub struct ExecRequest {
 /// What came back, each stream capped.
 #[derive(Debug, Clone, Default)]
 pub struct ExecOutput {
-    /// `None` when the command was cut off (time or output limit) before it ended.
+    /// `None` when the command was cut off by the time limit, or the engine had not
+    /// recorded its exit code half a second after its output ended. Output over the cap
+    /// is read to the end (and dropped), so a flood still has its exit code.
     pub exit: Option<i64>,
     pub stdout: String,
     pub stderr: String,
