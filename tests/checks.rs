@@ -16,18 +16,7 @@ const STACK: &str = "```yaml stack\nservices:\n  web: { image: busybox:1.36 }\n 
 
 /// A lab from check blocks written in the lab format (the stack only names the services).
 fn lab(checks: &[&str]) -> Lab {
-    let mut text = format!("---\ntitle: Test lab\ntimeout: 8s\n---\n\n{STACK}\n## Task one\n\n");
-    for c in checks {
-        text.push_str(&format!("```yaml check\n{c}\n```\n\n"));
-    }
-    parse_lab(
-        &text,
-        "testlab",
-        Path::new("labs/testlab/README.md"),
-        Path::new("/tmp"),
-        &LoadOptions::default(),
-    )
-    .unwrap_or_else(|d| panic!("test lab has errors:\n{d}\n{text}"))
+    support::checks::test_lab(STACK, checks)
 }
 
 async fn grade(p: &Project, lab: &Lab, workspace: &Path) -> Vec<CheckResult> {

@@ -62,18 +62,7 @@ fn class(week: &str, dir: &Path) {
     }
 }
 
-fn rows(out: &Path) -> Vec<Value> {
-    let book: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("gradebook.json")).unwrap())
-            .unwrap();
-    book["students"].as_array().unwrap().clone()
-}
-
-fn row<'a>(rows: &'a [Value], student: &str) -> &'a Value {
-    rows.iter()
-        .find(|r| r["student"] == student)
-        .unwrap_or_else(|| panic!("no row for {student}: {rows:#?}"))
-}
+use support::{gradebook_rows as rows, row};
 
 /// What is on the engine under the lab's name, besides the lab's own images.
 fn left_behind(week: &str) -> Vec<String> {

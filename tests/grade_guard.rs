@@ -10,8 +10,6 @@ mod support;
 
 use std::process::Command;
 
-use serde_json::Value;
-
 #[test]
 fn host_folders_are_not_had_by_the_side_doors() {
     let p = support::Project::new("gguard");
@@ -66,18 +64,8 @@ fn host_folders_are_not_had_by_the_side_doors() {
         .unwrap();
     let said = support::said(&o);
     assert_eq!(o.status.code(), Some(0), "{said}");
-    let book: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("gradebook.json")).unwrap())
-            .unwrap();
-    let row = |s: &str| {
-        book["students"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["student"] == s)
-            .unwrap_or_else(|| panic!("no row {s}: {said}"))
-            .clone()
-    };
+    let rows = support::gradebook_rows(out.path());
+    let row = |s: &str| support::row(&rows, s).clone();
     let honest = row("honest");
     assert_eq!(honest["status"], "graded", "{honest:#}");
     assert_eq!(honest["score"], 1, "{honest:#}");

@@ -5,12 +5,8 @@
 
 mod support;
 
-use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
-
-use lab::checks::{RunContext, Status, run_checks};
-use lab::course::{LoadOptions, parse_lab};
+use lab::checks::Status;
+use support::checks::{run_lab_checks, test_lab};
 use support::{IMAGE, Project};
 
 /// httpd on 8080 with a CGI that answers 301 to /index.html, and a client on the network.
@@ -53,29 +49,11 @@ async fn a_redirect_is_seen_from_a_container_as_from_the_host() {
         // A wrong status fails whatever the page: the status decides.
         "id: wrong-status-from\ntitle: t\nneeds: [moved-host]\nhttp: { service: web, port: 8080, path: /missing, from: client, body: hello }",
     ];
-    let mut text = "---\ntitle: Test lab\ntimeout: 8s\n---\n\n```yaml stack\nservices:\n  web: { image: busybox:1.36 }\n  client: { image: busybox:1.36 }\n```\n\n## Task\n\n".to_string();
-    for c in checks {
-        text.push_str(&format!("```yaml check\n{c}\n```\n\n"));
-    }
-    let lab = parse_lab(
-        &text,
-        "testlab",
-        Path::new("labs/testlab/README.md"),
-        Path::new("/tmp"),
-        &LoadOptions::default(),
-    )
-    .unwrap_or_else(|d| panic!("test lab has errors:\n{d}"));
+    let stack = "```yaml stack\nservices:\n  web: { image: busybox:1.36 }\n  client: { image: busybox:1.36 }\n```\n";
+    let lab = test_lab(stack, &checks);
     let engine = lab::engine::connect().await.expect("engine");
     let ws = support::workspace();
-    let mut ctx = RunContext::new(
-        Some(engine),
-        &p.name,
-        ws.path().to_path_buf(),
-        ws.path().to_path_buf(),
-    );
-    ctx.default_timeout = Duration::from_secs(8);
-    ctx.helper_image = IMAGE.into();
-    let results = run_checks(Arc::new(ctx), &lab.checks, 4, &|_| {}).await;
+    let results = run_lab_checks(Some(engine), &p.name, &lab, ws.path()).await;
     let got: Vec<(String, Status)> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
     let want = [
         ("moved-host", Status::Pass),

@@ -6,51 +6,21 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
-use std::time::Duration;
 
-use lab::checks::{CheckResult, RunContext, Status, run_checks};
-use lab::course::{LoadOptions, parse_lab};
+use lab::checks::{CheckResult, Status};
 use lab::model::Lab;
+use support::checks::run_lab_checks;
 use support::{IMAGE, Project};
 
 const STACK: &str = "```yaml stack\nservices:\n  mystery: { image: busybox:1.36 }\n  ghost: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[String]) -> Lab {
-    let mut text = format!("---\ntitle: Test lab\ntimeout: 8s\n---\n\n{STACK}\n## Task one\n\n");
-    for c in checks {
-        text.push_str(&format!("```yaml check\n{c}\n```\n\n"));
-    }
-    parse_lab(
-        &text,
-        "testlab",
-        Path::new("labs/testlab/README.md"),
-        Path::new("/tmp"),
-        &LoadOptions::default(),
-    )
-    .unwrap_or_else(|d| panic!("test lab has errors:\n{d}\n{text}"))
+    support::checks::test_lab(STACK, checks)
 }
 
 async fn grade(p: &Project, lab: &Lab, workspace: &Path) -> Vec<CheckResult> {
     let engine = lab::engine::connect().await.expect("engine");
-    grade_with(Some(engine), &p.name, lab, workspace).await
-}
-
-async fn grade_with(
-    engine: Option<lab::engine::Engine>,
-    project: &str,
-    lab: &Lab,
-    workspace: &Path,
-) -> Vec<CheckResult> {
-    let mut ctx = RunContext::new(
-        engine,
-        project,
-        workspace.to_path_buf(),
-        workspace.to_path_buf(),
-    );
-    ctx.default_timeout = Duration::from_secs(8);
-    ctx.helper_image = IMAGE.into();
-    run_checks(Arc::new(ctx), &lab.checks, 4, &|_| {}).await
+    run_lab_checks(Some(engine), &p.name, lab, workspace).await
 }
 
 fn docker(args: &[&str]) -> String {
@@ -277,7 +247,7 @@ async fn a_missing_service_or_engine_is_an_error() {
         "id: kernel\ntitle: kernel\nanswer: { key: kernel, inspect: { engine: true, path: /KernelVersion } }".into(),
         "id: fixed\ntitle: fixed\nanswer: { key: kernel, equals: \"6.10\" }".into(),
     ]);
-    let results = grade_with(None, &p.name, &l, ws.path()).await;
+    let results = run_lab_checks(None, &p.name, &l, ws.path()).await;
     assert_status(&results, "kernel", Status::Error);
     assert_status(&results, "fixed", Status::Pass);
 }

@@ -220,16 +220,16 @@ impl Store {
         }
     }
 
+    /// A transaction that writes. IMMEDIATE: the write lock is taken (waiting out another
+    /// writer) before anything is read, so it never has to upgrade a stale read snapshot.
+    fn write_transaction(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+    }
+
     /// Record an attempt, all of it or nothing. One already there (same uid) is kept.
     pub fn record(&self, a: &Attempt) -> Result<bool, StoreError> {
         let err = self.query_err();
-        // IMMEDIATE: the write lock is taken (waiting out another writer) before anything
-        // is read, so the transaction never has to upgrade a stale read snapshot.
-        let tx = rusqlite::Transaction::new_unchecked(
-            &self.conn,
-            rusqlite::TransactionBehavior::Immediate,
-        )
-        .map_err(&err)?;
+        let tx = self.write_transaction().map_err(&err)?;
         let inserted = tx
             .execute(
                 "INSERT OR IGNORE INTO attempts
@@ -392,13 +392,7 @@ impl Store {
     /// Forget the course's progress (or one lab's). Returns attempts removed.
     pub fn delete(&self, course: &str, lab: Option<&str>) -> Result<u64, StoreError> {
         let err = self.query_err();
-        // IMMEDIATE: the write lock is taken (waiting out another writer) before anything
-        // is read, so the transaction never has to upgrade a stale read snapshot.
-        let tx = rusqlite::Transaction::new_unchecked(
-            &self.conn,
-            rusqlite::TransactionBehavior::Immediate,
-        )
-        .map_err(&err)?;
+        let tx = self.write_transaction().map_err(&err)?;
         let n = tx
             .execute(
                 "DELETE FROM attempts WHERE course = ?1 AND (?2 IS NULL OR lab = ?2)",

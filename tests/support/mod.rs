@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod checks;
 pub mod release;
 pub mod stacks;
 
@@ -261,6 +262,21 @@ pub fn said(o: &std::process::Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
+}
+
+/// The rows of the gradebook `lab grade --out DIR` wrote in `out`.
+pub fn gradebook_rows(out: &Path) -> Vec<serde_json::Value> {
+    let book: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gradebook.json")).unwrap())
+            .unwrap();
+    book["students"].as_array().unwrap().clone()
+}
+
+/// A student's row among `rows`.
+pub fn row<'a>(rows: &'a [serde_json::Value], student: &str) -> &'a serde_json::Value {
+    rows.iter()
+        .find(|r| r["student"] == student)
+        .unwrap_or_else(|| panic!("no row for {student}: {rows:#?}"))
 }
 
 /// The `lab` binary, to run as a student would.

@@ -91,10 +91,7 @@ fn volumes_from(v: &Value) -> Vec<String> {
     std::iter::once(v)
         .chain(request::fields(v, "HostConfig"))
         .flat_map(|hc| request::fields(hc, "VolumesFrom"))
-        .flat_map(|v| match v {
-            Value::Array(a) => a.iter().collect(),
-            v => vec![v],
-        })
+        .flat_map(policy::entries)
         .filter_map(Value::as_str)
         .map(str::to_string)
         .collect()

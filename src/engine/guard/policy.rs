@@ -215,7 +215,7 @@ pub fn host_folders(hc: &Value, workspace: &Path) -> Option<String> {
 }
 
 /// A list's entries; a lone value is one entry (the engine takes `"CapAdd": "X"` too).
-fn entries(v: &Value) -> Vec<&Value> {
+pub fn entries(v: &Value) -> Vec<&Value> {
     match v {
         Value::Null => Vec::new(),
         Value::Array(a) => a.iter().collect(),

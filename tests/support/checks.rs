@@ -1,0 +1,47 @@
+//! A test lab made of a stack and check blocks in the lab format, and its checks run
+//! against the engine the way `lab check` runs them: what the tests of check kinds share.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lab::checks::{CheckResult, RunContext, run_checks};
+use lab::course::{LoadOptions, parse_lab};
+use lab::engine::Engine;
+use lab::model::Lab;
+
+use super::IMAGE;
+
+/// `testlab`: the stack block `stack` (it names the services) and one task of `checks`.
+pub fn test_lab(stack: &str, checks: &[impl AsRef<str>]) -> Lab {
+    let mut text = format!("---\ntitle: Test lab\ntimeout: 8s\n---\n\n{stack}\n## Task one\n\n");
+    for c in checks {
+        text.push_str(&format!("```yaml check\n{}\n```\n\n", c.as_ref()));
+    }
+    parse_lab(
+        &text,
+        "testlab",
+        Path::new("labs/testlab/README.md"),
+        Path::new("/tmp"),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("test lab has errors:\n{d}\n{text}"))
+}
+
+/// The lab's checks on `project`, four at a time, 8 s each, the test image as helper.
+pub async fn run_lab_checks(
+    engine: Option<Engine>,
+    project: &str,
+    lab: &Lab,
+    workspace: &Path,
+) -> Vec<CheckResult> {
+    let mut ctx = RunContext::new(
+        engine,
+        project,
+        workspace.to_path_buf(),
+        workspace.to_path_buf(),
+    );
+    ctx.default_timeout = Duration::from_secs(8);
+    ctx.helper_image = IMAGE.into();
+    run_checks(Arc::new(ctx), &lab.checks, 4, &|_| {}).await
+}
