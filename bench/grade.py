@@ -143,6 +143,25 @@ def second_engine():
     return host
 
 
+def containers(hosts, n=12):
+    """The engines' own scaling on this machine, without lab: n `docker run --rm` of the
+    helper image, on one engine, or split over several side by side. Two engines sharing
+    this machine's CPUs and kernel cannot run lab's work faster than they run their own."""
+    import threading
+
+    def run(host, k):
+        for _ in range(k):
+            subprocess.run(["docker", "-H", host, "run", "--rm", "busybox:1.36", "true"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    start = time.perf_counter()
+    threads = [threading.Thread(target=run, args=(h, n // len(hosts))) for h in hosts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
 def median(xs):
     xs = sorted(xs)
     n = len(xs)
@@ -180,7 +199,7 @@ def main():
                 # Warm it as the first is warmed: the lab's images copied once, untimed
                 # (an instructor's second batch on that engine starts this way too).
                 grade(subs, os.path.join(d, "warm"), [second], side="warm")
-            ones, twos = [], []
+            ones, twos, ceiling = [], [], []
             for r in range(rounds):
                 g1, s_g1 = grade(subs, os.path.join(d, f"g1-{r}"), [])
                 one_engine = dict(TESTS["grade"])
@@ -192,6 +211,9 @@ def main():
                     g2, s_g2 = grade(subs, os.path.join(d, f"g2-{r}"), [FIRST, second], side="two engines")
                     twos.append(g1 / g2)
                     line += f"; lab grade on two engines {g2:5.1f}s: {g1 / g2:.2f}x one engine"
+                    c1, c2 = containers([FIRST]), containers([FIRST, second])
+                    ceiling.append(c1 / c2)
+                    line += f"; the engines alone (12 docker run): {c1 / c2:.2f}x"
                 print(line, flush=True)
                 if second and s_g2 != s_g1:
                     print(f"  two engines graded differently: {s_g1} vs {s_g2}")
@@ -213,6 +235,9 @@ def main():
                 return
             print(f"two engines: {median(twos):.2f}x one engine (median of {rounds}; range "
                   f"{min(twos):.2f}-{max(twos):.2f}; goal >= 1.8)", flush=True)
+            print(f"  the engines' own scaling here, without lab (12 `docker run --rm` on one "
+                  f"engine vs 6 + 6 side by side): {median(ceiling):.2f}x (range "
+                  f"{min(ceiling):.2f}-{max(ceiling):.2f})", flush=True)
             l2, _ = loop(subs, names, [FIRST, second])
             print(f"the loop, two engines: {l2:5.1f}s (lab grade's last: {g2:.1f}s)", flush=True)
         finally:

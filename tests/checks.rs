@@ -443,7 +443,8 @@ async fn a_chain_of_needs_is_blocked_to_its_end() {
 
 /// A command that prints more than a check keeps is still read to its end: its exit code is
 /// part of the verdict (it was once `none`, which `exit: {not: 0}` took for a failure).
-/// Likewise a health test whose output is long. What was cut cannot decide a verdict.
+/// Likewise a health test whose output is long. What was cut cannot decide a verdict; the
+/// stream that was not cut still does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_output_keeps_its_exit_code() {
     let p = Project::new("longout");
@@ -477,6 +478,10 @@ async fn a_long_output_keeps_its_exit_code() {
             &format!("id: cut-not\ntitle: f\ncommand: {{ run: \"{big}; echo END\", stdout: {{ not: {{ contains: END }} }} }}"),
             &format!("id: cut-miss\ntitle: g\nexec: {{ service: app, cmd: \"{big}; echo END\", stdout: END }}"),
             &format!("id: cut-found\ntitle: h\ncommand: {{ run: \"echo START; {big}\", stdout: START }}"),
+            // Only stdout was cut: stderr, read whole, decides (a miss there is a miss).
+            &format!("id: other-miss\ntitle: i\nexec: {{ service: app, cmd: \"{big}; echo oops >&2\", stderr: {{ contains: done }} }}"),
+            &format!("id: other-miss-host\ntitle: j\ncommand: {{ run: \"{big}; echo oops >&2\", stderr: {{ contains: done }} }}"),
+            &format!("id: other-not\ntitle: k\nexec: {{ service: app, cmd: \"{big}; echo oops >&2\", stderr: {{ not: {{ contains: done }} }} }}"),
         ]),
         ws.path(),
     )
@@ -492,6 +497,9 @@ async fn a_long_output_keeps_its_exit_code() {
             ("cut-not", Status::Error),
             ("cut-miss", Status::Error),
             ("cut-found", Status::Pass),
+            ("other-miss", Status::Fail),
+            ("other-miss-host", Status::Fail),
+            ("other-not", Status::Pass),
         ],
     );
 }

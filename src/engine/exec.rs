@@ -33,8 +33,22 @@ pub struct ExecOutput {
     pub exit: Option<i64>,
     pub stdout: String,
     pub stderr: String,
-    pub truncated: bool,
+    pub truncated: Cut,
     pub timed_out: bool,
+}
+
+/// Which streams printed more than was kept. Apart, because a check on one stream is sure
+/// of its verdict when only the other was cut.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cut {
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Cut {
+    pub fn any(self) -> bool {
+        self.stdout || self.stderr
+    }
 }
 
 fn exec_error(doing: &str, e: bollard::errors::Error) -> EngineError {
@@ -102,7 +116,10 @@ pub async fn exec(
             };
             buf.push(&bytes);
         }
-        so.overflowed() || se.overflowed()
+        Cut {
+            stdout: so.overflowed(),
+            stderr: se.overflowed(),
+        }
     };
     match tokio::time::timeout(timeout, read).await {
         Ok(truncated) => out.truncated = truncated,

@@ -9,6 +9,7 @@ use tokio::process::Command;
 use super::exec::{judge_output, transcript};
 use crate::checks::context::RunContext;
 use crate::checks::outcome::Outcome;
+use crate::engine::exec::Cut;
 use crate::model::CommandCheck;
 use crate::proc::{GroupGuard, isolate};
 use crate::text::{Capped, Keep};
@@ -25,7 +26,7 @@ pub async fn run(ctx: &RunContext, c: &CommandCheck, timeout: Duration) -> Outco
         &out.stdout,
         &out.stderr,
         out.exit,
-        false,
+        out.truncated,
         out.timed_out,
     );
     if out.timed_out {
@@ -51,8 +52,8 @@ pub struct ShellOutput {
     pub stdout: String,
     pub stderr: String,
     pub timed_out: bool,
-    /// More was printed than kept.
-    pub truncated: bool,
+    /// Which streams printed more than was kept.
+    pub truncated: Cut,
 }
 
 /// `sh -c TEXT` in the workspace: killed (with everything it started) at the timeout or
@@ -96,7 +97,10 @@ pub async fn run_shell(
     let result = match tokio::time::timeout(timeout, read).await {
         Ok((a, b, status)) => ShellOutput {
             exit: status.ok().and_then(|s| s.code()).map(i64::from),
-            truncated: a.overflowed() || b.overflowed(),
+            truncated: Cut {
+                stdout: a.overflowed(),
+                stderr: b.overflowed(),
+            },
             stdout: a.text(),
             stderr: b.text(),
             timed_out: false,
@@ -106,7 +110,7 @@ pub async fn run_shell(
             stdout: String::new(),
             stderr: String::new(),
             timed_out: true,
-            truncated: false,
+            truncated: Cut::default(),
         },
     };
     // The shell is done (or out of time): what it left running goes with it.

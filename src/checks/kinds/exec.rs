@@ -7,7 +7,7 @@ use crate::checks::matcher::{text, undecided_when_cut};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::{argv, exec_in, find};
 use crate::checks::words::{seen, unmet, wanted};
-use crate::engine::exec::{ExecOutput, ExecRequest};
+use crate::engine::exec::{Cut, ExecOutput, ExecRequest};
 use crate::model::{ExecCheck, ExecSpec, Literal, Matcher};
 
 pub async fn run(ctx: &RunContext, c: &ExecCheck, timeout: Duration) -> Outcome {
@@ -67,7 +67,7 @@ pub fn judge_output(
     stderr: Option<&Matcher>,
     code: Option<i64>,
     (out, err): (&str, &str),
-    truncated: bool,
+    truncated: Cut,
 ) -> Outcome {
     let code_text = code.map(|c| c.to_string()).unwrap_or_else(|| "none".into());
     let stderr_note = if err.trim().is_empty() {
@@ -92,12 +92,22 @@ pub fn judge_output(
             exit_wanted(exit)
         ));
     }
-    // Output cut at the cap: only a match found in what was kept is sure.
+    // A stream cut at the cap: only a match found in what was kept is sure. The other
+    // stream, read whole, decides as usual.
     let unsure = |m: Option<&Matcher>, s: &str| m.is_some_and(|m| undecided_when_cut(m, s));
-    if truncated && (unsure(stdout, out) || unsure(stderr, err)) {
-        return Outcome::error(
-            "it printed more than a check reads (the output was cut), so whether it printed what is asked cannot be told",
-        );
+    let undecided = match (
+        truncated.stdout && unsure(stdout, out),
+        truncated.stderr && unsure(stderr, err),
+    ) {
+        (true, true) => Some("output and its error output"),
+        (true, false) => Some("output"),
+        (false, true) => Some("error output"),
+        (false, false) => None,
+    };
+    if let Some(which) = undecided {
+        return Outcome::error(format!(
+            "it printed more than a check reads (its {which} was cut), so whether it printed what is asked cannot be told"
+        ));
     }
     if let Some(m) = stdout
         && !text(m, out)
@@ -157,7 +167,7 @@ pub fn transcript(
     stdout: &str,
     stderr: &str,
     exit: Option<i64>,
-    truncated: bool,
+    truncated: Cut,
     timed_out: bool,
 ) -> String {
     let mut e = format!("$ {cmd}\n");
@@ -170,9 +180,15 @@ pub fn transcript(
             }
         }
     }
-    match (exit, truncated, timed_out) {
+    let cut = match (truncated.stdout, truncated.stderr) {
+        (true, true) => Some("output"),
+        (true, false) => Some("stdout"),
+        (false, true) => Some("stderr"),
+        (false, false) => None,
+    };
+    match (exit, cut, timed_out) {
         (_, _, true) => e.push_str("[timed out]\n"),
-        (_, true, _) => e.push_str("[output cut: too much]\n"),
+        (_, Some(what), _) => e.push_str(&format!("[{what} cut: too much]\n")),
         (Some(c), _, _) => e.push_str(&format!("[exit {c}]\n")),
         (None, _, _) => {}
     }
