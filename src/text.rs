@@ -23,6 +23,68 @@ pub fn printable(bytes: &[u8]) -> String {
     printable_text(&String::from_utf8_lossy(bytes))
 }
 
+/// Terminal escape sequences taken out: colours and cursor moves (`ESC [ … letter`), titles
+/// (`ESC ] … BEL` or `ESC ] … ESC \\`) and two-byte ones (`ESC letter`). What a program
+/// printed for a terminal, as a person reading that terminal saw it; all else is kept.
+pub fn without_escapes(bytes: &[u8]) -> Vec<u8> {
+    const ESC: u8 = 0x1b;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != ESC {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        match bytes.get(i + 1) {
+            // CSI: parameters and intermediates, then one final byte.
+            Some(b'[') => {
+                let mut j = i + 2;
+                while j < bytes.len() && (0x20..=0x3f).contains(&bytes[j]) {
+                    j += 1;
+                }
+                // A final byte ends it; anything else (cut off, not a sequence) is dropped
+                // up to there, never past it.
+                i = if j < bytes.len() && (0x40..=0x7e).contains(&bytes[j]) {
+                    j + 1
+                } else {
+                    j
+                };
+            }
+            // OSC: up to BEL or ESC \ (or the end).
+            Some(b']') => {
+                let mut j = i + 2;
+                while j < bytes.len() && bytes[j] != 0x07 && bytes[j] != ESC {
+                    j += 1;
+                }
+                i = match bytes.get(j) {
+                    Some(0x07) => j + 1,
+                    Some(_) if bytes.get(j + 1) == Some(&b'\\') => j + 2,
+                    _ => j,
+                };
+            }
+            // Others: intermediates (0x20-0x2f), then a final byte: `ESC ( B`, `ESC =`.
+            Some(_) => {
+                let mut j = i + 1;
+                while j < bytes.len() && (0x20..=0x2f).contains(&bytes[j]) {
+                    j += 1;
+                }
+                if j < bytes.len() && (0x30..=0x7e).contains(&bytes[j]) {
+                    i = j + 1;
+                } else {
+                    out.push(ESC);
+                    i += 1;
+                }
+            }
+            None => {
+                out.push(ESC);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// [`printable`] for text already decoded (a student's file read with [`file_text`]).
 pub fn printable_text(text: &str) -> String {
     text.chars()
@@ -174,6 +236,27 @@ impl Capped {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_go_and_the_text_stays() {
+        let seen = |b: &[u8]| String::from_utf8_lossy(&without_escapes(b)).into_owned();
+        assert_eq!(
+            seen(b"Uvicorn running on \x1b[1mhttp://0.0.0.0:8000\x1b[0m (Press CTRL+C)"),
+            "Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C)"
+        );
+        assert_eq!(
+            seen(b"\x1b[38;5;196mred\x1b[m\tkey\tvalue\r\n"),
+            "red\tkey\tvalue\r\n"
+        );
+        assert_eq!(seen(b"\x1b]0;title\x07after"), "after");
+        assert_eq!(seen(b"\x1b]0;title\x1b\\after"), "after");
+        assert_eq!(seen(b"\x1b(Bplain\x1b=x"), "plainx");
+        // Cut off, or not a sequence: nothing after it is lost.
+        assert_eq!(seen(b"line\x1b[12"), "line");
+        assert_eq!(seen(b"a\x1b[\nb"), "a\nb");
+        assert_eq!(seen(b"a\x1b"), "a\x1b");
+        assert_eq!(seen("é\x1b[0m€".as_bytes()), "é€");
+    }
 
     #[test]
     fn caps_on_char_boundaries() {

@@ -96,9 +96,53 @@ pub fn same_image(a: &str, b: &str) -> bool {
     ImageRef::parse(a).same(&ImageRef::parse(b))
 }
 
+/// The ways one user setting is written: as set, the user without its group (`app` for
+/// `app:app`), and for root (no user, `0`, `root`, with any group) both `root` and `0`.
+pub fn user_forms(user: &str) -> Vec<String> {
+    let user = user.trim();
+    let name = user.split(':').next().unwrap_or_default();
+    let mut forms = vec![user.to_string()];
+    if name != user {
+        forms.push(name.to_string());
+    }
+    if name.is_empty() || name == "root" || name == "0" {
+        forms.extend(["root".to_string(), "0".to_string()]);
+    }
+    forms.dedup();
+    forms
+}
+
+/// Whether a user setting satisfies `m`: each leaf of `not`/`all`/`any` holds for some
+/// form of it (`not: {equals: root}` fails for no user at all, `equals: "1000"` passes
+/// for `1000:1000`).
+pub fn user_matches(m: &crate::model::Matcher, user: &str) -> bool {
+    let forms = user_forms(user);
+    crate::checks::matcher::with_leaf(m, &|leaf| {
+        forms.iter().any(|f| crate::checks::matcher::text(leaf, f))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Literal, Matcher};
+
+    #[test]
+    fn a_user_is_matched_in_every_form_it_has() {
+        let is = |u: &str| Matcher::Equals(Literal::Str(u.into()));
+        let not = |m: Matcher| Matcher::Not(Box::new(m));
+        for root in ["", "0", "root", "0:0", "root:root", "0:1000"] {
+            assert!(user_matches(&is("root"), root), "{root:?}");
+            assert!(!user_matches(&not(is("root")), root), "{root:?}");
+            assert!(!user_matches(&not(is("0")), root), "{root:?}");
+        }
+        assert!(user_matches(&is("1000"), "1000:1000"));
+        assert!(user_matches(&is("app"), "app:app"));
+        assert!(user_matches(&not(is("root")), "app"));
+        assert!(user_matches(&not(is("root")), "1000:0"));
+        assert!(!user_matches(&is("app"), "1000"));
+        assert!(user_matches(&Matcher::Matches("^app".into()), "app:staff"));
+    }
 
     const DIGEST: &str = "sha256:2a03a6059f21e150ae84b0973863609494aad70f0a80eaeb64bddd8d92465812";
 

@@ -243,9 +243,15 @@ async fn run_helper_now(
         };
         let output = if job.logs {
             let req = super::logs::LogsRequest::default();
-            super::logs::read(engine, &created.id, &req, 64 * 1024, job.timeout)
-                .await?
-                .unwrap_or_default()
+            super::logs::read(
+                engine,
+                &created.id,
+                &req,
+                (64 * 1024, crate::text::Keep::Head),
+                job.timeout,
+            )
+            .await?
+            .unwrap_or_default()
         } else {
             Vec::new()
         };

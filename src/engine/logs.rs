@@ -72,16 +72,16 @@ pub fn stream(
     })
 }
 
-/// Read the logs once: at most `cap` bytes (the first ones), within `timeout`. `Ok(None)`
-/// when the time ran out.
+/// Read the logs once, within `timeout`: at most `cap` bytes, the first ones or the last
+/// ones (`keep`). `Ok(None)` when the time ran out.
 pub async fn read(
     engine: &Engine,
     id: &str,
     req: &LogsRequest,
-    cap: usize,
+    (cap, keep): (usize, Keep),
     timeout: Duration,
 ) -> Result<Option<Vec<u8>>, EngineError> {
-    let mut buf = Capped::new(cap, Keep::Head);
+    let mut buf = Capped::new(cap, keep);
     let s = stream(
         engine,
         id,
@@ -96,7 +96,8 @@ pub async fn read(
             match item? {
                 LogChunk::Stdout(b) | LogChunk::Stderr(b) => buf.push(&b),
             }
-            if buf.full() {
+            // The first bytes are all there are to keep; the last ones are the end's.
+            if keep == Keep::Head && buf.full() {
                 break;
             }
         }

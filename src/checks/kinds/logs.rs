@@ -9,9 +9,10 @@ use crate::checks::target::find;
 use crate::checks::words::{unmet, wanted};
 use crate::engine::logs::{LogsRequest, read};
 use crate::model::{LogStream, LogsCheck};
-use crate::text::printable;
+use crate::text::{Keep, printable, without_escapes};
 
-/// Logs are read up to this much; a container that printed 100 MB is judged on its tail.
+/// Logs are read up to this much; a container that printed 100 MB is judged on its tail
+/// (the newest lines, where what a check looks for after an action is).
 const LOG_CAP: usize = 1024 * 1024;
 
 pub async fn run(ctx: &RunContext, c: &LogsCheck, timeout: Duration) -> Outcome {
@@ -29,7 +30,7 @@ pub async fn run(ctx: &RunContext, c: &LogsCheck, timeout: Duration) -> Outcome 
         tail: Some(c.tail.unwrap_or(2000)),
         follow: false,
     };
-    let buf = match read(engine, &found.id, &req, LOG_CAP, timeout).await {
+    let buf = match read(engine, &found.id, &req, (LOG_CAP, Keep::Tail), timeout).await {
         Ok(Some(b)) => b,
         Ok(None) => {
             return Outcome::error(format!(
@@ -40,7 +41,9 @@ pub async fn run(ctx: &RunContext, c: &LogsCheck, timeout: Duration) -> Outcome 
         Err(e) => return Outcome::error(format!("could not read the logs: {e}")),
     };
     let cut = buf.len() >= LOG_CAP;
-    let logs = printable(&buf);
+    // Colours a program prints on a terminal (`tty: true`) are not part of what it said:
+    // `docker logs` in a terminal shows them as colours, and a student reads the words.
+    let logs = printable(&without_escapes(&buf));
     let last: String = {
         let lines: Vec<&str> = logs.lines().collect();
         lines[lines.len().saturating_sub(20)..].join("\n")

@@ -191,10 +191,11 @@ pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
     labels(&v, "/Config/Labels", &c.labels, &mut p);
     if let Some(m) = &c.user {
         let got = json_text(v.pointer("/Config/User").unwrap_or(&Value::Null));
-        if !crate::checks::matcher::text(m, &got) {
+        let same = |x: &crate::model::Matcher| crate::checks::equiv::user_matches(x, &got);
+        if !same(m) {
             p.push(format!(
                 "expected its user to {}; it is {}",
-                wanted(unmet(m, &|x| crate::checks::matcher::text(x, &got))),
+                wanted(unmet(m, &same)),
                 if got.is_empty() {
                     "root (no user is set)".into()
                 } else {

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::control::HelperSpec;
 use crate::engine::{Engine, EngineError, HELPER_IMAGE, logs, system};
+use crate::text::Keep;
 
 pub use facts::{Health, HealthRun, Mount, Network};
 pub use reach::Peer;
@@ -115,7 +116,15 @@ async fn read_logs(engine: &Engine, d: &mut Debugged) {
         tail: Some(LOG_LINES),
         ..logs::LogsRequest::default()
     };
-    match logs::read(engine, &d.id, &req, 64 * 1024, Duration::from_secs(10)).await {
+    match logs::read(
+        engine,
+        &d.id,
+        &req,
+        (64 * 1024, Keep::Tail),
+        Duration::from_secs(10),
+    )
+    .await
+    {
         Ok(text) => {
             d.logs = String::from_utf8_lossy(&text.unwrap_or_default())
                 .lines()
@@ -132,8 +141,14 @@ async fn read_logs(engine: &Engine, d: &mut Debugged) {
         tail: Some(5),
         ..req
     };
-    if let Ok(Some(errs)) =
-        logs::read(engine, &d.id, &req, 16 * 1024, Duration::from_secs(10)).await
+    if let Ok(Some(errs)) = logs::read(
+        engine,
+        &d.id,
+        &req,
+        (16 * 1024, Keep::Tail),
+        Duration::from_secs(10),
+    )
+    .await
     {
         d.last_error = String::from_utf8_lossy(&errs)
             .lines()

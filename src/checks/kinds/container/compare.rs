@@ -165,10 +165,11 @@ fn config(c: &ContainerCheck, v: &Value, image_tags: &[String], p: &mut Vec<Stri
     }
     if let Some(m) = &c.user {
         let got = s(v, "/Config/User");
-        if !text(m, &got) {
+        let same = |x: &Matcher| crate::checks::equiv::user_matches(x, &got);
+        if !same(m) {
             p.push(format!(
                 "expected its user to {}; it runs as {}",
-                wanted(unmet(m, &|x| text(x, &got))),
+                wanted(unmet(m, &same)),
                 shown_user(&got)
             ));
         }
@@ -346,8 +347,22 @@ fn security(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
     }
     let caps = |ptr: &str| -> Vec<String> { list(v, ptr).iter().map(|c| cap_name(c)).collect() };
     let (added, dropped) = (caps("/HostConfig/CapAdd"), caps("/HostConfig/CapDrop"));
+    // As the engine applies them: `--cap-add ALL` is every capability but those dropped;
+    // `--cap-drop ALL` leaves only those added; else the drops go, then the adds come.
+    let all = |list: &[String]| list.iter().any(|c| c == "ALL");
+    let has = |list: &[String], cap: &str| list.iter().any(|c| c == cap);
+    let is_dropped = |cap: &str| {
+        if all(&added) {
+            has(&dropped, cap)
+        } else if all(&dropped) {
+            !has(&added, cap)
+        } else {
+            has(&dropped, cap) && !has(&added, cap)
+        }
+    };
     for cap in &c.cap_add {
-        if !added.contains(&cap_name(cap)) {
+        let cap_is = cap_name(cap);
+        if !(has(&added, &cap_is) || all(&added)) || (cap_is != "ALL" && is_dropped(&cap_is)) {
             p.push(format!(
                 "expected the capability {} to be added; it is not",
                 cap_name(cap)
@@ -355,7 +370,13 @@ fn security(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
         }
     }
     for cap in &c.cap_drop {
-        if !dropped.contains(&cap_name(cap)) {
+        let cap_is = cap_name(cap);
+        let gone = if cap_is == "ALL" {
+            all(&dropped)
+        } else {
+            is_dropped(&cap_is)
+        };
+        if !gone {
             p.push(format!(
                 "expected the capability {} to be dropped; it is not",
                 cap_name(cap)
@@ -477,7 +498,8 @@ fn lifecycle(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
     }
     if let Some(want) = c.stop_grace_period {
         let got = at(v, "/Config/StopTimeout").as_u64();
-        if got != Some(want.0.as_secs()) {
+        // None set is the engine's default, 10 s: the same as asking for 10 s.
+        if got.unwrap_or(10) != want.0.as_secs() {
             p.push(format!(
                 "expected a stop grace period of {}; it is {}",
                 Dur(want.0),

@@ -1,0 +1,100 @@
+//! `container`, `image` and `tcp` checks on settings Docker takes in several forms: a user
+//! given as nothing, `0` or `root`; capabilities dropped with `ALL`; the default stop grace
+//! period; a stopped container that nothing can connect to.
+
+mod support;
+
+use lab::checks::{CheckResult, Status};
+use lab::model::Lab;
+use support::checks::run_lab_checks;
+use support::{IMAGE, Project};
+
+const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n```\n";
+
+fn lab(checks: &[&str]) -> Lab {
+    support::checks::test_lab(STACK, checks)
+}
+
+fn assert_statuses(results: &[CheckResult], want: &[(&str, Status)]) {
+    let got: Vec<(String, Status)> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
+    let want: Vec<(String, Status)> = want.iter().map(|(i, s)| (i.to_string(), *s)).collect();
+    assert_eq!(
+        got,
+        want,
+        "{:#?}",
+        results
+            .iter()
+            .map(|r| format!("{}: {}", r.id, r.message))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_are_judged_in_every_form_docker_takes() {
+    let p = Project::new("forms");
+    p.run("plain", &[IMAGE, "sleep", "3600"]);
+    p.run("app", &["--user", "1000:1000", IMAGE, "sleep", "3600"]);
+    p.run(
+        "locked",
+        &[
+            "--cap-drop",
+            "ALL",
+            "--cap-add",
+            "NET_BIND_SERVICE",
+            IMAGE,
+            "sleep",
+            "3600",
+        ],
+    );
+    let stopped = p.run("stopped", &[IMAGE, "httpd", "-f", "-p", "80"]);
+    let out = std::process::Command::new("docker")
+        .args(["stop", "-t", "0", &stopped])
+        .output()
+        .expect("docker stop");
+    assert!(out.status.success(), "docker stop: {}", support::said(&out));
+    let engine = lab::engine::connect().await.expect("engine");
+    let ws = support::workspace();
+    let lab = lab(&[
+        // No user set is root, by any name.
+        "id: plain-root\ntitle: a\ncontainer: { service: plain, user: root }",
+        "id: plain-uid-0\ntitle: b\ncontainer: { service: plain, user: \"0\" }",
+        "id: plain-not-root\ntitle: c\ncontainer: { service: plain, user: { not: { equals: root } } }",
+        "id: image-not-root\ntitle: d\nimage: { name: \"busybox:1.36\", user: { not: { equals: root } } }",
+        // A user with its group is that user.
+        "id: app-uid\ntitle: e\ncontainer: { service: app, user: \"1000\" }",
+        "id: app-not-root\ntitle: f\ncontainer: { service: app, user: { not: { equals: root } } }",
+        // ALL drops every capability but those added back.
+        "id: drops-net-raw\ntitle: g\ncontainer: { service: locked, cap_drop: [NET_RAW] }",
+        "id: drops-all\ntitle: h\ncontainer: { service: locked, cap_drop: [ALL] }",
+        "id: keeps-bind\ntitle: i\ncontainer: { service: locked, cap_add: [NET_BIND_SERVICE] }",
+        "id: drops-bind\ntitle: j\ncontainer: { service: locked, cap_drop: [NET_BIND_SERVICE] }",
+        "id: plain-drops\ntitle: k\ncontainer: { service: plain, cap_drop: [NET_RAW] }",
+        // Nothing set is the engine's 10 s.
+        "id: grace-default\ntitle: l\ncontainer: { service: plain, stop_grace_period: 10s }",
+        "id: grace-other\ntitle: m\ncontainer: { service: plain, stop_grace_period: 5s }",
+        // A stopped container has no address: nothing connects to it.
+        "id: stopped-closed\ntitle: n\ntcp: { service: stopped, port: 80, open: false }",
+        "id: stopped-open\ntitle: o\ntcp: { service: stopped, port: 80 }",
+    ]);
+    let results = run_lab_checks(Some(engine), &p.name, &lab, ws.path()).await;
+    assert_statuses(
+        &results,
+        &[
+            ("plain-root", Status::Pass),
+            ("plain-uid-0", Status::Pass),
+            ("plain-not-root", Status::Fail),
+            ("image-not-root", Status::Fail),
+            ("app-uid", Status::Pass),
+            ("app-not-root", Status::Pass),
+            ("drops-net-raw", Status::Pass),
+            ("drops-all", Status::Pass),
+            ("keeps-bind", Status::Pass),
+            ("drops-bind", Status::Fail),
+            ("plain-drops", Status::Fail),
+            ("grace-default", Status::Pass),
+            ("grace-other", Status::Fail),
+            ("stopped-closed", Status::Pass),
+            ("stopped-open", Status::Fail),
+        ],
+    );
+}

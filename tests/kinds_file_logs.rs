@@ -1,0 +1,136 @@
+//! The `file` and `logs` kinds on what students really make: files reached through symbolic
+//! links (the engine's archive gives the link itself), logs coloured for a terminal, and
+//! logs longer than a check reads, whose newest lines decide.
+
+mod support;
+
+use lab::checks::{CheckResult, Status};
+use lab::model::Lab;
+use support::checks::run_lab_checks;
+use support::{IMAGE, Project};
+
+const STACK: &str = "```yaml stack\nservices:\n  app: { image: busybox:1.36 }\n  tty: { image: busybox:1.36 }\n  chatty: { image: busybox:1.36 }\n```\n";
+
+fn lab(checks: &[&str]) -> Lab {
+    support::checks::test_lab(STACK, checks)
+}
+
+async fn grade(p: &Project, lab: &Lab) -> Vec<CheckResult> {
+    let engine = lab::engine::connect().await.expect("engine");
+    let ws = support::workspace();
+    run_lab_checks(Some(engine), &p.name, lab, ws.path()).await
+}
+
+fn assert_statuses(results: &[CheckResult], want: &[(&str, Status)]) {
+    let got: Vec<(String, Status)> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
+    let want: Vec<(String, Status)> = want.iter().map(|(i, s)| (i.to_string(), *s)).collect();
+    assert_eq!(
+        got,
+        want,
+        "{:#?}",
+        results
+            .iter()
+            .map(|r| format!("{}: {}", r.id, r.message))
+            .collect::<Vec<_>>()
+    );
+}
+
+/// `cat` and `stat` follow a link, and so does the check: absolute and relative links,
+/// a link to a link, a link to a folder; one that leads nowhere is not there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_read_through_its_links() {
+    let p = Project::new("filelinks");
+    let setup = "mkdir -p /srv/app/v2 /etc/site && echo 'listen 8080' > /srv/app/v2/site.conf \
+        && chmod 640 /srv/app/v2/site.conf \
+        && ln -s /srv/app/v2 /srv/app/current \
+        && ln -s ../../srv/app/current/site.conf /etc/site/enabled.conf \
+        && ln -s enabled.conf /etc/site/again.conf \
+        && ln -s /nowhere /etc/site/broken.conf \
+        && ln -s loop.conf /etc/site/loop.conf \
+        && sleep 3600";
+    p.run("app", &[IMAGE, "sh", "-c", setup]);
+    // The links exist before the checks look.
+    let ready = (0..50).any(|_| {
+        let ok = std::process::Command::new("docker")
+            .args([
+                "exec",
+                &format!("{}-app", p.name),
+                "test",
+                "-L",
+                "/etc/site/loop.conf",
+            ])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        ok
+    });
+    assert!(ready, "the links were never made");
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: absolute\ntitle: a\nfile: { service: app, path: /srv/app/current/site.conf, contains: 'listen 8080' }",
+            "id: relative\ntitle: b\nfile: { service: app, path: /etc/site/enabled.conf, contains: 'listen 8080', mode: '0640' }",
+            "id: twice\ntitle: c\nfile: { service: app, path: /etc/site/again.conf, contains: 'listen 8080' }",
+            "id: wrong-content\ntitle: d\nfile: { service: app, path: /etc/site/enabled.conf, contains: 'listen 9090' }",
+            "id: broken-absent\ntitle: e\nfile: { service: app, path: /etc/site/broken.conf, exists: false }",
+            "id: broken-present\ntitle: f\nfile: { service: app, path: /etc/site/broken.conf }",
+            "id: loop\ntitle: g\nfile: { service: app, path: /etc/site/loop.conf }",
+        ]),
+    )
+    .await;
+    assert_statuses(
+        &results,
+        &[
+            ("absolute", Status::Pass),
+            ("relative", Status::Pass),
+            ("twice", Status::Pass),
+            ("wrong-content", Status::Fail),
+            ("broken-absent", Status::Pass),
+            ("broken-present", Status::Fail),
+            ("loop", Status::Error),
+        ],
+    );
+}
+
+/// A program on a terminal (`-t`) colours its words; the check reads the words. Logs longer
+/// than a check reads are judged on their newest part: the line printed last is found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_are_read_as_a_person_reads_them() {
+    let p = Project::new("logsread");
+    p.run(
+        "tty",
+        &[
+            "-t",
+            IMAGE,
+            "sh",
+            "-c",
+            "printf 'INFO: Uvicorn running on \\033[1mhttp://0.0.0.0:8000\\033[0m\\tready\\n'; sleep 3600",
+        ],
+    );
+    // About 1.5 MiB in 300 lines, then the line the check looks for.
+    let flood = "i=0; while [ $i -lt 300 ]; do head -c 5000 /dev/zero | tr '\\0' x; echo; \
+        i=$((i + 1)); done; echo 'migrations done'; sleep 3600";
+    p.run("chatty", &[IMAGE, "sh", "-c", flood]);
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: coloured\ntitle: a\neventually: 5s\nlogs: { service: tty, contains: \"running on http://0.0.0.0:8000\\tready\" }",
+            "id: coloured-wrong\ntitle: b\nlogs: { service: tty, contains: \"running on https://\" }",
+            "id: newest\ntitle: c\neventually: 10s\nlogs: { service: chatty, contains: migrations done }",
+            "id: oldest-unsure\ntitle: d\nneeds: [newest]\nlogs: { service: chatty, contains: { not: { contains: migrations failed } } }",
+        ]),
+    )
+    .await;
+    assert_statuses(
+        &results,
+        &[
+            ("coloured", Status::Pass),
+            ("coloured-wrong", Status::Fail),
+            ("newest", Status::Pass),
+            // What was dropped (the oldest part) could hold it: no verdict.
+            ("oldest-unsure", Status::Error),
+        ],
+    );
+}
