@@ -9,9 +9,9 @@ use lab::model::Lab;
 use support::checks::run_lab_checks;
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n```\n";
 
-fn lab(checks: &[&str]) -> Lab {
+fn lab(checks: &[impl AsRef<str>]) -> Lab {
     support::checks::test_lab(STACK, checks)
 }
 
@@ -52,9 +52,15 @@ async fn settings_are_judged_in_every_form_docker_takes() {
         .output()
         .expect("docker stop");
     assert!(out.status.success(), "docker stop: {}", support::said(&out));
+    // On the host's network a container has no address of its own, and its port is open.
+    let port = (41000 + std::process::id() % 2000).to_string();
+    p.run(
+        "hostnet",
+        &["--network", "host", IMAGE, "httpd", "-f", "-p", &port],
+    );
     let engine = lab::engine::connect().await.expect("engine");
     let ws = support::workspace();
-    let lab = lab(&[
+    let checks: Vec<String> = [
         // No user set is root, by any name.
         "id: plain-root\ntitle: a\ncontainer: { service: plain, user: root }",
         "id: plain-uid-0\ntitle: b\ncontainer: { service: plain, user: \"0\" }",
@@ -75,7 +81,14 @@ async fn settings_are_judged_in_every_form_docker_takes() {
         // A stopped container has no address: nothing connects to it.
         "id: stopped-closed\ntitle: n\ntcp: { service: stopped, port: 80, open: false }",
         "id: stopped-open\ntitle: o\ntcp: { service: stopped, port: 80 }",
-    ]);
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain([format!(
+        "id: hostnet-closed\ntitle: p\ntcp: {{ service: hostnet, port: {port}, open: false }}"
+    )])
+    .collect();
+    let lab = lab(&checks);
     let results = run_lab_checks(Some(engine), &p.name, &lab, ws.path()).await;
     assert_statuses(
         &results,
@@ -95,6 +108,7 @@ async fn settings_are_judged_in_every_form_docker_takes() {
             ("grace-other", Status::Fail),
             ("stopped-closed", Status::Pass),
             ("stopped-open", Status::Fail),
+            ("hostnet-closed", Status::Fail),
         ],
     );
 }

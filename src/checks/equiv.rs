@@ -112,13 +112,24 @@ pub fn user_forms(user: &str) -> Vec<String> {
     forms
 }
 
-/// Whether a user setting satisfies `m`: each leaf of `not`/`all`/`any` holds for some
-/// form of it (`not: {equals: root}` fails for no user at all, `equals: "1000"` passes
-/// for `1000:1000`).
+/// Whether a user setting satisfies `m`. `equals` and `contains` (a plain `user: root`)
+/// ask who the user is, and hold for any form of it (`not: {equals: root}` fails for no
+/// user at all, `equals: "1000"` passes for `1000:1000`); a pattern asks how it is
+/// written, and sees it as set (no user reads `root`), so `matches: "^[0-9]+$"` is not
+/// met by a user nobody set.
 pub fn user_matches(m: &crate::model::Matcher, user: &str) -> bool {
+    use crate::model::Matcher;
     let forms = user_forms(user);
-    crate::checks::matcher::with_leaf(m, &|leaf| {
-        forms.iter().any(|f| crate::checks::matcher::text(leaf, f))
+    let written = if user.trim().split(':').next().unwrap_or_default().is_empty() {
+        "root".to_string()
+    } else {
+        user.trim().to_string()
+    };
+    crate::checks::matcher::with_leaf(m, &|leaf| match leaf {
+        Matcher::Equals(_) | Matcher::Contains(_) => {
+            forms.iter().any(|f| crate::checks::matcher::text(leaf, f))
+        }
+        _ => crate::checks::matcher::text(leaf, &written),
     })
 }
 
@@ -142,6 +153,13 @@ mod tests {
         assert!(user_matches(&not(is("root")), "1000:0"));
         assert!(!user_matches(&is("app"), "1000"));
         assert!(user_matches(&Matcher::Matches("^app".into()), "app:staff"));
+        // A pattern sees the user as written: no user is not a number, 0 is not a name.
+        let numeric = Matcher::Matches("^[0-9]+(:[0-9]+)?$".into());
+        assert!(!user_matches(&numeric, ""));
+        assert!(!user_matches(&numeric, "root"));
+        assert!(user_matches(&numeric, "1000:1000"));
+        assert!(!user_matches(&Matcher::Matches("^[a-z]+$".into()), "0"));
+        assert!(!user_matches(&not(Matcher::Matches("^root".into())), ""));
     }
 
     const DIGEST: &str = "sha256:2a03a6059f21e150ae84b0973863609494aad70f0a80eaeb64bddd8d92465812";

@@ -190,7 +190,12 @@ pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
     let mut p = Vec::new();
     labels(&v, "/Config/Labels", &c.labels, &mut p);
     if let Some(m) = &c.user {
-        let got = json_text(v.pointer("/Config/User").unwrap_or(&Value::Null));
+        // Newer engines leave an unset user out of the image's inspect: no user.
+        let got = v
+            .pointer("/Config/User")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let same = |x: &crate::model::Matcher| crate::checks::equiv::user_matches(x, &got);
         if !same(m) {
             p.push(format!(

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::net::host_address;
+use super::net::{host_address, stopped};
 use crate::checks::context::RunContext;
 use crate::checks::outcome::{Outcome, Status};
 use crate::checks::target::in_service;
@@ -23,7 +23,10 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                 shell_words::quote(&host),
                 c.port
             );
-            match in_service(ctx, from, vec!["sh".into(), "-c".into(), script], timeout).await {
+            // `nc -w` may take all its seconds (an address that drops packets): the exec
+            // gets a second more, so only a probe that really hangs is cut off.
+            let limit = timeout + Duration::from_secs(1);
+            match in_service(ctx, from, vec!["sh".into(), "-c".into(), script], limit).await {
                 // Cut off: the probe said nothing either way.
                 Ok(out) if out.timed_out => {
                     return Outcome::error(format!(
@@ -53,11 +56,17 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                             ));
                         }
                         Ok(a) => (a.host, a.port),
-                        // A container with no address (stopped, or on no network) has
-                        // nothing to connect to.
-                        Err(o) if !c.open && o.status == Status::Fail && !o.conclusive => {
+                        // A stopped container has no address, and nothing in it listens.
+                        // (One on the host's network has none either, and its port may be
+                        // open: that stays a fail.)
+                        Err(o)
+                            if !c.open
+                                && o.status == Status::Fail
+                                && stopped(ctx, &Target::Service(s.clone())).await =>
+                        {
                             return Outcome::pass(format!(
-                                "{s} has no address to connect to, as expected"
+                                "{s} is not running: nothing listens on {}, as expected",
+                                c.port
                             ));
                         }
                         Err(o) => return o,
