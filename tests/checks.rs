@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use lab::checks::{CheckResult, RunContext, Status, run_checks};
 use lab::course::{LoadOptions, parse_lab};
 use lab::model::Lab;
+use support::checks::{assert_statuses, statuses};
 use support::{IMAGE, Project};
 
 const STACK: &str = "```yaml stack\nservices:\n  web: { image: busybox:1.36 }\n  db: { image: busybox:1.36 }\n  ghost: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  noisy: { image: busybox:1.36 }\nnetworks:\n  net: {}\nvolumes:\n  data: {}\n```\n";
@@ -36,24 +37,6 @@ async fn grade(p: &Project, lab: &Lab, workspace: &Path) -> Vec<CheckResult> {
         ctx.volumes = stack.volumes.iter().map(|v| v.name.clone()).collect();
     }
     run_checks(Arc::new(ctx), &lab.checks, 8, &|_| {}).await
-}
-
-fn statuses(results: &[CheckResult]) -> Vec<(String, Status)> {
-    results.iter().map(|r| (r.id.clone(), r.status)).collect()
-}
-
-/// Each check's status, in lab order, as `want` says; the messages when not.
-fn assert_statuses(results: &[CheckResult], want: &[(&str, Status)]) {
-    let want: Vec<(String, Status)> = want.iter().map(|(id, s)| (id.to_string(), *s)).collect();
-    assert_eq!(
-        statuses(results),
-        want,
-        "{:#?}",
-        results
-            .iter()
-            .map(|r| format!("{}: {}", r.id, r.message))
-            .collect::<Vec<_>>()
-    );
 }
 
 fn assert_all(results: &[CheckResult], want: Status) {
@@ -513,16 +496,8 @@ async fn a_port_not_published_is_not_open_from_the_host() {
     p.run("app", &[&[IMAGE][..], &listen[..]].concat());
     let web = p.run("web", &[&["-p", "9000", IMAGE][..], &listen[..]].concat());
     // web listens before it is judged closed (else "closed" would pass by timing).
-    let listening = (0..50).any(|_| {
-        let out = std::process::Command::new("docker")
-            .args(["exec", &web, "sh", "-c", "netstat -ltn | grep -q ':9000 '"])
-            .output();
-        let ok = out.is_ok_and(|o| o.status.success());
-        if !ok {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        ok
-    });
+    let listening =
+        support::exec_succeeds_soon(&web, &["sh", "-c", "netstat -ltn | grep -q ':9000 '"]);
     assert!(listening, "web never listened on 9000");
     let ws = support::workspace();
     let results = grade(

@@ -55,16 +55,20 @@ fn submissions_are_spread_over_two_engines_and_graded_alike() {
     }
     let first =
         std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
-    let o = Command::new(support::lab_bin())
-        .args(["grade", "week2", "--trust-submissions", "--submissions"])
-        .arg(subs.path())
-        .arg("--out")
-        .arg(out.path())
-        .args(["--engine", &first, "--engine", &second.0])
-        .current_dir(support::manifest_dir())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = support::lab_grade(
+        &support::manifest_dir(),
+        &[
+            "grade",
+            "week2",
+            "--trust-submissions",
+            "--engine",
+            &first,
+            "--engine",
+            &second.0,
+        ],
+        (subs.path(), out.path()),
+        &[],
+    );
     let said = support::said(&o);
     assert_eq!(o.status.code(), Some(0), "{said}");
     let rows = support::gradebook_rows(out.path());

@@ -53,15 +53,12 @@ fn host_folders_are_not_had_by_the_side_doors() {
         ),
     );
     let out = support::workspace();
-    let o = Command::new(support::lab_bin())
-        .args(["grade", &id, "--trust-submissions", "--submissions"])
-        .arg(subs.path())
-        .arg("--out")
-        .arg(out.path())
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = support::lab_grade(
+        dir.path(),
+        &["grade", &id, "--trust-submissions"],
+        (subs.path(), out.path()),
+        &[],
+    );
     let said = support::said(&o);
     assert_eq!(o.status.code(), Some(0), "{said}");
     let rows = support::gradebook_rows(out.path());

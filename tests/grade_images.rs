@@ -33,16 +33,12 @@ fn grade(
     env: &[(&str, &str)],
 ) -> std::process::Output {
     let out = support::workspace();
-    Command::new(support::lab_bin())
-        .args(["grade", id, "--trust-submissions", "--submissions"])
-        .arg(subs)
-        .arg("--out")
-        .arg(out.path())
-        .current_dir(course)
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap()
+    support::lab_grade(
+        course,
+        &["grade", id, "--trust-submissions"],
+        (subs, out.path()),
+        env,
+    )
 }
 
 #[test]

@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::process::Command;
-
 #[test]
 fn submitted_stacks_are_applied_under_the_policy() {
     let p = support::Project::new("gstack");
@@ -44,15 +42,7 @@ fn submitted_stacks_are_applied_under_the_policy() {
         .collect();
     std::fs::write(windows.join("stack.yaml"), utf16).unwrap();
     let out = support::workspace();
-    let o = Command::new(support::lab_bin())
-        .args(["grade", &id, "--submissions"])
-        .arg(subs.path())
-        .arg("--out")
-        .arg(out.path())
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = support::lab_grade(dir.path(), &["grade", &id], (subs.path(), out.path()), &[]);
     let said = support::said(&o);
     assert_eq!(o.status.code(), Some(0), "{said}");
     let rows = support::gradebook_rows(out.path());

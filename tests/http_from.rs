@@ -6,7 +6,7 @@
 mod support;
 
 use lab::checks::Status;
-use support::checks::{run_lab_checks, test_lab};
+use support::checks::{assert_statuses, run_on_engine, test_lab};
 use support::{IMAGE, Project};
 
 /// httpd on 8080 with a CGI that answers 301 to /index.html, and a client on the network.
@@ -51,10 +51,8 @@ async fn a_redirect_is_seen_from_a_container_as_from_the_host() {
     ];
     let stack = "```yaml stack\nservices:\n  web: { image: busybox:1.36 }\n  client: { image: busybox:1.36 }\n```\n";
     let lab = test_lab(stack, &checks);
-    let engine = lab::engine::connect().await.expect("engine");
     let ws = support::workspace();
-    let results = run_lab_checks(Some(engine), &p.name, &lab, ws.path()).await;
-    let got: Vec<(String, Status)> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
+    let results = run_on_engine(&p.name, &lab, ws.path()).await;
     let want = [
         ("moved-host", Status::Pass),
         ("moved-from", Status::Pass),
@@ -63,16 +61,7 @@ async fn a_redirect_is_seen_from_a_container_as_from_the_host() {
         ("missing-page-from", Status::Error),
         ("wrong-status-from", Status::Fail),
     ];
-    let want: Vec<(String, Status)> = want.iter().map(|(i, s)| (i.to_string(), *s)).collect();
-    assert_eq!(
-        got,
-        want,
-        "{:#?}",
-        results
-            .iter()
-            .map(|r| format!("{}: {}", r.id, r.message))
-            .collect::<Vec<_>>()
-    );
+    assert_statuses(&results, &want);
     let why = &results[3].message;
     assert!(why.contains("follows redirects"), "{why}");
     let why = &results[4].message;

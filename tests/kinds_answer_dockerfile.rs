@@ -9,7 +9,7 @@ use std::process::Command;
 
 use lab::checks::{CheckResult, Status};
 use lab::model::Lab;
-use support::checks::run_lab_checks;
+use support::checks::{run_lab_checks, run_on_engine};
 use support::{IMAGE, Project};
 
 const STACK: &str = "```yaml stack\nservices:\n  mystery: { image: busybox:1.36 }\n  ghost: { image: busybox:1.36 }\n```\n";
@@ -19,8 +19,7 @@ fn lab(checks: &[String]) -> Lab {
 }
 
 async fn grade(p: &Project, lab: &Lab, workspace: &Path) -> Vec<CheckResult> {
-    let engine = lab::engine::connect().await.expect("engine");
-    run_lab_checks(Some(engine), &p.name, lab, workspace).await
+    run_on_engine(&p.name, lab, workspace).await
 }
 
 fn docker(args: &[&str]) -> String {

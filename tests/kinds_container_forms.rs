@@ -4,29 +4,15 @@
 
 mod support;
 
-use lab::checks::{CheckResult, Status};
+use lab::checks::Status;
 use lab::model::Lab;
-use support::checks::run_lab_checks;
+use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
 const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[impl AsRef<str>]) -> Lab {
     support::checks::test_lab(STACK, checks)
-}
-
-fn assert_statuses(results: &[CheckResult], want: &[(&str, Status)]) {
-    let got: Vec<(String, Status)> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
-    let want: Vec<(String, Status)> = want.iter().map(|(i, s)| (i.to_string(), *s)).collect();
-    assert_eq!(
-        got,
-        want,
-        "{:#?}",
-        results
-            .iter()
-            .map(|r| format!("{}: {}", r.id, r.message))
-            .collect::<Vec<_>>()
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,7 +44,6 @@ async fn settings_are_judged_in_every_form_docker_takes() {
         "hostnet",
         &["--network", "host", IMAGE, "httpd", "-f", "-p", &port],
     );
-    let engine = lab::engine::connect().await.expect("engine");
     let ws = support::workspace();
     let checks: Vec<String> = [
         // No user set is root, by any name.
@@ -89,7 +74,7 @@ async fn settings_are_judged_in_every_form_docker_takes() {
     )])
     .collect();
     let lab = lab(&checks);
-    let results = run_lab_checks(Some(engine), &p.name, &lab, ws.path()).await;
+    let results = run_on_engine(&p.name, &lab, ws.path()).await;
     assert_statuses(
         &results,
         &[

@@ -6,7 +6,7 @@ mod support;
 
 use lab::checks::{CheckResult, Status};
 use lab::model::Lab;
-use support::checks::run_lab_checks;
+use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
 const STACK: &str = "```yaml stack\nservices:\n  app: { image: busybox:1.36 }\n  tty: { image: busybox:1.36 }\n  chatty: { image: busybox:1.36 }\n```\n";
@@ -16,23 +16,8 @@ fn lab(checks: &[&str]) -> Lab {
 }
 
 async fn grade(p: &Project, lab: &Lab) -> Vec<CheckResult> {
-    let engine = lab::engine::connect().await.expect("engine");
     let ws = support::workspace();
-    run_lab_checks(Some(engine), &p.name, lab, ws.path()).await
-}
-
-fn assert_statuses(results: &[CheckResult], want: &[(&str, Status)]) {
-    let got: Vec<(String, Status)> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
-    let want: Vec<(String, Status)> = want.iter().map(|(i, s)| (i.to_string(), *s)).collect();
-    assert_eq!(
-        got,
-        want,
-        "{:#?}",
-        results
-            .iter()
-            .map(|r| format!("{}: {}", r.id, r.message))
-            .collect::<Vec<_>>()
-    );
+    run_on_engine(&p.name, lab, ws.path()).await
 }
 
 /// `cat` and `stat` follow a link, and so does the check: absolute and relative links,
@@ -48,24 +33,9 @@ async fn a_file_is_read_through_its_links() {
         && ln -s /nowhere /etc/site/broken.conf \
         && ln -s loop.conf /etc/site/loop.conf \
         && sleep 3600";
-    p.run("app", &[IMAGE, "sh", "-c", setup]);
+    let app = p.run("app", &[IMAGE, "sh", "-c", setup]);
     // The links exist before the checks look.
-    let ready = (0..50).any(|_| {
-        let ok = std::process::Command::new("docker")
-            .args([
-                "exec",
-                &format!("{}-app", p.name),
-                "test",
-                "-L",
-                "/etc/site/loop.conf",
-            ])
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        ok
-    });
+    let ready = support::exec_succeeds_soon(&app, &["test", "-L", "/etc/site/loop.conf"]);
     assert!(ready, "the links were never made");
     let results = grade(
         &p,

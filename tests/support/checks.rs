@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lab::checks::{CheckResult, RunContext, run_checks};
+use lab::checks::{CheckResult, RunContext, Status, run_checks};
 use lab::course::{LoadOptions, parse_lab};
 use lab::engine::Engine;
 use lab::model::Lab;
@@ -44,4 +44,29 @@ pub async fn run_lab_checks(
     ctx.default_timeout = Duration::from_secs(8);
     ctx.helper_image = IMAGE.into();
     run_checks(Arc::new(ctx), &lab.checks, 4, &|_| {}).await
+}
+
+/// The lab's checks on `project` on the engine the environment names (see [`run_lab_checks`]).
+pub async fn run_on_engine(project: &str, lab: &Lab, workspace: &Path) -> Vec<CheckResult> {
+    let engine = lab::engine::connect().await.expect("engine");
+    run_lab_checks(Some(engine), project, lab, workspace).await
+}
+
+/// Each check's id and status, in lab order.
+pub fn statuses(results: &[CheckResult]) -> Vec<(String, Status)> {
+    results.iter().map(|r| (r.id.clone(), r.status)).collect()
+}
+
+/// Each check's status, in lab order, as `want` says; the messages when not.
+pub fn assert_statuses(results: &[CheckResult], want: &[(&str, Status)]) {
+    let want: Vec<(String, Status)> = want.iter().map(|(id, s)| (id.to_string(), *s)).collect();
+    assert_eq!(
+        statuses(results),
+        want,
+        "{:#?}",
+        results
+            .iter()
+            .map(|r| format!("{}: {}", r.id, r.message))
+            .collect::<Vec<_>>()
+    );
 }

@@ -296,3 +296,41 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Whether `cmd` succeeds in `container` within 5 s (tried every 100 ms): a test waits with
+/// it until a container has made what the checks are about to look at.
+pub fn exec_succeeds_soon(container: &str, cmd: &[&str]) -> bool {
+    (0..50).any(|_| {
+        let ok = Command::new("docker")
+            .arg("exec")
+            .arg(container)
+            .args(cmd)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        ok
+    })
+}
+
+/// `lab grade` as an instructor runs it in `cwd`: `args` (the lab and options), the class
+/// in `subs`, the gradebook into `out`, with `env` added.
+pub fn lab_grade(
+    cwd: &Path,
+    args: &[&str],
+    (subs, out): (&Path, &Path),
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    Command::new(lab_bin())
+        .args(args)
+        .arg("--submissions")
+        .arg(subs)
+        .arg("--out")
+        .arg(out)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("lab grade")
+}
