@@ -9,7 +9,7 @@ use lab::model::Lab;
 use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  app: { image: busybox:1.36 }\n  tty: { image: busybox:1.36 }\n  chatty: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  app: { image: busybox:1.36 }\n  tty: { image: busybox:1.36 }\n  chatty: { image: busybox:1.36 }\n  long: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[&str]) -> Lab {
     support::checks::test_lab(STACK, checks)
@@ -101,6 +101,95 @@ async fn logs_are_read_as_a_person_reads_them() {
             ("newest", Status::Pass),
             // What was dropped (the oldest part) could hold it: no verdict.
             ("oldest-unsure", Status::Error),
+        ],
+    );
+}
+
+/// A tmpfs is out of the engine's archive's reach (it answers "not found"); the check reads
+/// the file as `cat` in the container does. A path through a file is not there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_on_a_tmpfs_is_read() {
+    let p = Project::new("filetmpfs");
+    let setup = "mkdir -p /run/app && echo 42 > /run/app/pid && echo cached > /cache/data.txt \
+        && chmod 600 /cache/data.txt && ln -s /run/app/pid /etc/app.pid && sleep 3600";
+    let app = p.run(
+        "app",
+        &[
+            "--tmpfs",
+            "/run",
+            "--mount",
+            "type=tmpfs,dst=/cache",
+            IMAGE,
+            "sh",
+            "-c",
+            setup,
+        ],
+    );
+    let ready = support::exec_succeeds_soon(&app, &["test", "-L", "/etc/app.pid"]);
+    assert!(ready, "the files were never made");
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: tmpfs\ntitle: a\nfile: { service: app, path: /run/app/pid, contains: '42' }",
+            "id: mount\ntitle: b\nfile: { service: app, path: /cache/data.txt, contains: cached, mode: '0600' }",
+            "id: link\ntitle: c\nfile: { service: app, path: /etc/app.pid, contains: '42' }",
+            "id: wrong-content\ntitle: d\nfile: { service: app, path: /run/app/pid, contains: '43' }",
+            "id: absent\ntitle: e\nfile: { service: app, path: /run/app/none, exists: false }",
+            "id: present\ntitle: f\nfile: { service: app, path: /run/app/none }",
+            "id: there\ntitle: g\nfile: { service: app, path: /run/app/pid, exists: false }",
+            "id: through-a-file\ntitle: h\nfile: { service: app, path: /etc/passwd/x, exists: false }",
+        ]),
+    )
+    .await;
+    assert_statuses(
+        &results,
+        &[
+            ("tmpfs", Status::Pass),
+            ("mount", Status::Pass),
+            ("link", Status::Pass),
+            ("wrong-content", Status::Fail),
+            ("absent", Status::Pass),
+            ("present", Status::Fail),
+            ("there", Status::Fail),
+            ("through-a-file", Status::Pass),
+        ],
+    );
+}
+
+/// With no `tail`, a check reads the logs `docker logs` shows: an error printed before
+/// 3000 more lines is still there. The engine counts `tail` over both streams, so a stderr
+/// line followed by a flood on stdout is found too. A `tail` the author gives is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_longer_than_the_first_read_are_read_whole() {
+    let p = Project::new("logswhole");
+    p.run(
+        "long",
+        &[
+            IMAGE,
+            "sh",
+            "-c",
+            "echo 'error: disk full' >&2; seq 3000 | sed 's/^/line /'; sleep 3600",
+        ],
+    );
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: last\ntitle: a\neventually: 10s\nlogs: { service: long, contains: line 3000 }",
+            "id: stderr\ntitle: b\nneeds: [last]\nlogs: { service: long, stream: stderr, contains: disk full }",
+            "id: no-error\ntitle: c\nneeds: [last]\nlogs: { service: long, contains: { not: { contains: disk full } } }",
+            "id: first-line\ntitle: d\nneeds: [last]\nlogs: { service: long, stream: stdout, matches: '(?m)^line 5$' }",
+            "id: tail-given\ntitle: e\nneeds: [last]\nlogs: { service: long, tail: 100, contains: { not: { contains: disk full } } }",
+        ]),
+    )
+    .await;
+    assert_statuses(
+        &results,
+        &[
+            ("last", Status::Pass),
+            ("stderr", Status::Pass),
+            ("no-error", Status::Fail),
+            ("first-line", Status::Pass),
+            ("tail-given", Status::Pass),
         ],
     );
 }

@@ -33,6 +33,8 @@ pub struct ExecOutput {
     pub exit: Option<i64>,
     pub stdout: String,
     pub stderr: String,
+    /// stdout as printed, before `stdout` made it printable (a file read with `cat`).
+    pub stdout_bytes: Vec<u8>,
     pub truncated: Cut,
     pub timed_out: bool,
 }
@@ -127,6 +129,7 @@ pub async fn exec(
     }
     drop(output);
     out.stdout = so.text();
+    out.stdout_bytes = so.bytes().to_vec();
     out.stderr = se.text();
     if !out.timed_out {
         // The stream ended: the command has exited; its code follows shortly (a busy

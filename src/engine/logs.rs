@@ -78,14 +78,46 @@ pub async fn read(
     engine: &Engine,
     id: &str,
     req: &LogsRequest,
-    (cap, keep): (usize, Keep),
+    limits: (usize, Keep),
     timeout: Duration,
 ) -> Result<Option<Vec<u8>>, EngineError> {
+    Ok(read_window(engine, id, req, limits, timeout)
+        .await?
+        .map(|w| w.bytes))
+}
+
+/// The logs as `read_window` found them.
+#[derive(Debug, Clone, Default)]
+pub struct Window {
+    /// What the streams asked for printed, capped.
+    pub bytes: Vec<u8>,
+    /// More was printed than `bytes` holds (the cap, not the `tail`).
+    pub cut: bool,
+    /// The lines the window held, of both streams: the engine counts `tail` before it
+    /// picks the streams, so a `tail` window of stderr holds only the stderr lines among
+    /// the last lines of both.
+    pub lines: usize,
+}
+
+/// Like `read`, and says how many lines the window held and whether the cap cut it.
+/// Both streams are always asked for and the unwanted one dropped here, so `lines`
+/// counts what the engine's `tail` counted.
+pub async fn read_window(
+    engine: &Engine,
+    id: &str,
+    req: &LogsRequest,
+    (cap, keep): (usize, Keep),
+    timeout: Duration,
+) -> Result<Option<Window>, EngineError> {
     let mut buf = Capped::new(cap, keep);
+    let mut lines = 0;
+    let mut open_line = false;
     let s = stream(
         engine,
         id,
         &LogsRequest {
+            stdout: true,
+            stderr: true,
             follow: false,
             ..req.clone()
         },
@@ -93,8 +125,18 @@ pub async fn read(
     let read = async {
         let mut s = std::pin::pin!(s);
         while let Some(item) = s.next().await {
-            match item? {
-                LogChunk::Stdout(b) | LogChunk::Stderr(b) => buf.push(&b),
+            let (wanted, b) = match item? {
+                LogChunk::Stdout(b) => (req.stdout, b),
+                LogChunk::Stderr(b) => (req.stderr, b),
+            };
+            let ends = b.iter().filter(|&&c| c == b'\n').count();
+            lines += ends;
+            open_line = match b.last() {
+                Some(&c) => c != b'\n',
+                None => open_line,
+            };
+            if wanted {
+                buf.push(&b);
             }
             // The first bytes are all there are to keep; the last ones are the end's.
             if keep == Keep::Head && buf.full() {
@@ -104,7 +146,13 @@ pub async fn read(
         Ok::<_, EngineError>(())
     };
     match tokio::time::timeout(timeout, read).await {
-        Ok(r) => r.map(|()| Some(buf.bytes().to_vec())),
+        Ok(r) => r.map(|()| {
+            Some(Window {
+                bytes: buf.bytes().to_vec(),
+                cut: buf.overflowed(),
+                lines: lines + usize::from(open_line),
+            })
+        }),
         Err(_) => Ok(None),
     }
 }

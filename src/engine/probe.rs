@@ -39,6 +39,7 @@ pub async fn from_inside(
         exit: end.exit,
         stdout: String::from_utf8_lossy(&end.output).into_owned(),
         stderr: String::new(),
+        stdout_bytes: end.output,
         truncated: Default::default(),
         timed_out: end.exit.is_none(),
     })

@@ -136,9 +136,11 @@ async fn read_logs(engine: &Engine, d: &mut Debugged) {
             return;
         }
     }
+    // The engine counts `tail` over both streams: the last stderr line among the last
+    // lines of both, looked for far enough back that a chatty stdout does not hide it.
     let req = logs::LogsRequest {
         stdout: false,
-        tail: Some(5),
+        tail: Some(200),
         ..req
     };
     if let Ok(Some(errs)) = logs::read(
