@@ -37,6 +37,8 @@ fn problems_with(body: &str, inspect: &Value, tags: &[&str]) -> Vec<String> {
         networks: &["default".into(), "backend".into()],
         volumes: &["stats".into()],
         image_tags: &tags,
+        workspace: Path::new("/work/ws"),
+        lab_dir: Path::new("/course/labs/forms"),
     };
     compare(&check(body), inspect, &scope)
 }
@@ -167,6 +169,35 @@ fn an_image_is_the_same_by_any_of_its_names_in_every_matcher() {
     let any = "{ container: x, image: { any: [{ equals: busybox:1.36 }, { equals: alpine:3 }] } }";
     assert!(problems(any, &runs("docker.io/library/busybox:1.36")).is_empty());
     assert!(!problems(any, &runs("busybox:1.35")).is_empty());
+    // Run by a name, it is that name: a pinned `app:1.0` is not latest, though its image
+    // is also tagged `app:latest`; `app` (no tag) is.
+    let pinned = "{ container: x, image: { not: { equals: app:latest } } }";
+    let tags = ["app:1.0", "app:latest"];
+    assert!(problems_with(pinned, &runs("app:1.0"), &tags).is_empty());
+    assert!(!problems_with(pinned, &runs("app"), &tags).is_empty());
+    assert!(!problems_with(pinned, &runs("5e1a"), &tags).is_empty());
+}
+
+#[test]
+fn a_host_folder_is_one_folder_however_it_is_written() {
+    let bind = |src: &str| {
+        json!({ "Mounts": [{ "Type": "bind", "Source": src,
+                             "Destination": "/data", "RW": true }] })
+    };
+    let c =
+        |src: &str| format!("{{ container: x, mounts: [{{ path: /data, source: \"{src}\" }}] }}");
+    // `-v "$PWD/data:/data"` in the workspace, or the stack's `./data:/data`.
+    assert!(problems(&c("./data"), &bind("/work/ws/data")).is_empty());
+    assert!(problems(&c("data/"), &bind("/course/labs/forms/data")).is_empty());
+    assert!(problems(&c("/work/ws/data/"), &bind("/work/ws/data")).is_empty());
+    assert!(!problems(&c("./data"), &bind("/work/ws/other")).is_empty());
+    assert!(!problems(&c("./data"), &volume_at("data", "/data")).is_empty());
+    assert_eq!(
+        problems(&c("./data"), &bind("/work/ws/other")),
+        [
+            "expected the mount at /data to come from ./data; it comes from the host folder /work/ws/other"
+        ]
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `container`, `image` and `tcp` checks on settings Docker takes in several forms: a user
 //! given as nothing, `0` or `root`; capabilities dropped with `ALL`; the default stop grace
-//! period; a stopped container that nothing can connect to.
+//! period; a stopped container that nothing can connect to; an image by the name it was
+//! run by; a host folder however the check writes it.
 
 mod support;
 
@@ -9,7 +10,7 @@ use lab::model::Lab;
 use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n  pinned: { image: busybox:1.36 }\n  floating: { image: busybox:1.36 }\n  bound: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[impl AsRef<str>]) -> Lab {
     support::checks::test_lab(STACK, checks)
@@ -94,6 +95,65 @@ async fn settings_are_judged_in_every_form_docker_takes() {
             ("stopped-closed", Status::Pass),
             ("stopped-open", Status::Fail),
             ("hostnet-closed", Status::Fail),
+        ],
+    );
+}
+
+/// Tags made for a test, taken off again (the image stays: it is busybox's).
+struct Tags(Vec<String>);
+
+impl Drop for Tags {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("docker")
+            .arg("rmi")
+            .args(&self.0)
+            .output();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_is_the_name_it_was_run_by_and_a_folder_is_one_folder() {
+    let p = Project::new("named");
+    let (pinned, latest) = (
+        format!("{}-app:1.0", p.name),
+        format!("{}-app:latest", p.name),
+    );
+    let _tags = Tags(vec![pinned.clone(), latest.clone()]);
+    for tag in [&pinned, &latest] {
+        let out = std::process::Command::new("docker")
+            .args(["tag", IMAGE, tag])
+            .output()
+            .expect("docker tag");
+        assert!(out.status.success(), "docker tag: {}", support::said(&out));
+    }
+    // One image, two tags: the student pinned 1.0; the other took the default, latest.
+    p.run("pinned", &[&pinned, "sleep", "3600"]);
+    p.run("floating", &[&format!("{}-app", p.name), "sleep", "3600"]);
+    // `docker run -v "$PWD/data:/data"` in the workspace.
+    let ws = support::workspace();
+    std::fs::create_dir(ws.path().join("data")).expect("mkdir");
+    let bind = format!("{}/./data/:/data", ws.path().display());
+    p.run("bound", &["-v", &bind, IMAGE, "sleep", "3600"]);
+    let not_latest = format!("{{ not: {{ equals: \"{latest}\" }} }}");
+    let checks = [
+        format!("id: pinned-not-latest\ntitle: a\ncontainer: {{ service: pinned, image: {not_latest} }}"),
+        format!("id: floating-not-latest\ntitle: b\ncontainer: {{ service: floating, image: {not_latest} }}"),
+        format!("id: pinned-is-pinned\ntitle: c\ncontainer: {{ service: pinned, image: \"{pinned}\" }}"),
+        "id: bound-here\ntitle: d\ncontainer: { service: bound, mounts: [{ path: /data, source: ./data }] }".into(),
+        "id: bound-elsewhere\ntitle: e\ncontainer: { service: bound, mounts: [{ path: /data, source: ./other }] }".into(),
+        "id: bound-volume\ntitle: f\ncontainer: { service: bound, mounts: [{ path: /data, source: data }] }".into(),
+    ];
+    let lab = lab(&checks);
+    let results = run_on_engine(&p.name, &lab, ws.path()).await;
+    assert_statuses(
+        &results,
+        &[
+            ("pinned-not-latest", Status::Pass),
+            ("floating-not-latest", Status::Fail),
+            ("pinned-is-pinned", Status::Pass),
+            ("bound-here", Status::Pass),
+            ("bound-elsewhere", Status::Fail),
+            ("bound-volume", Status::Fail),
         ],
     );
 }

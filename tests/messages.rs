@@ -155,6 +155,8 @@ fn containers_in_plain_words() {
         networks: &["default".into(), "front".into()],
         volumes: &["logs".into()],
         image_tags: &[],
+        workspace: Path::new("/work/ws"),
+        lab_dir: Path::new("/course/labs/forms"),
     };
     let out = compare(c, &inspect, &scope).join("\n");
     insta::assert_snapshot!(out);

@@ -220,6 +220,38 @@ fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
         .map(|c| c["status"] == "pass");
     assert_eq!(passed, Some(true), "{report}");
 
+    // A service with replicas is on a network when every replica is.
+    let cut = Command::new("docker")
+        .args([
+            "network",
+            "disconnect",
+            &format!("{p}-default"),
+            &format!("{p}-web-2"),
+        ])
+        .output()
+        .expect("disconnect");
+    assert!(
+        cut.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cut.stderr)
+    );
+    let check = lab(
+        course,
+        &["check", "scaling", "--project", p, "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+    let attached = report["tests"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == "all-attached"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(attached["status"], "fail", "{report}");
+    let said = attached["message"].as_str().unwrap_or_default();
+    assert!(
+        said.contains(&format!("expected {p}-web-2 to be on it")),
+        "{said}"
+    );
+
     let stop = lab(course, &["stop", "scaling", "--project", p]);
     assert!(stop.status.success(), "{}", text(&stop));
     assert!(names(p).is_empty());

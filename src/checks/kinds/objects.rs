@@ -137,10 +137,21 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
         })
         .unwrap_or_default();
     for want in &c.containers {
+        let on = |n: &str| attached.iter().any(|a| a == n);
         let scoped = format!("{}-{want}", ctx.project);
-        if !attached.iter().any(|a| a == want || *a == scoped) {
+        // A service with replicas is on it when each replica is (`<project>-<service>-N`).
+        let missing: Vec<String> = match ctx.replicas.get(want.as_str()) {
+            Some(&n) => (1..=n)
+                .map(|i| format!("{scoped}-{i}"))
+                .filter(|r| !on(r))
+                .collect(),
+            None if on(want) || on(&scoped) => Vec::new(),
+            None => vec![want.clone()],
+        };
+        if !missing.is_empty() {
             p.push(format!(
-                "expected {want} to be on it; {}",
+                "expected {} to be on it; {}",
+                and_list(&missing),
                 if attached.is_empty() {
                     "no container is".to_string()
                 } else {

@@ -3,6 +3,8 @@
 //! capabilities with or without `CAP_`, `no-new-privileges` with or without `:true`, signals
 //! by name or number, sizes in any unit, restart policies without their retry count.
 
+use std::path::{Path, PathBuf};
+
 use serde_json::Value;
 
 use crate::checks::context::engine_names;
@@ -53,6 +55,11 @@ pub struct Scope<'a> {
     pub volumes: &'a [String],
     /// The names the container's image has now (it may have been run by its id).
     pub image_tags: &'a [String],
+    /// What a relative host path in `mounts` is relative to: the workspace, where the
+    /// student runs `docker run -v "$PWD/data:/data"`, else the lab folder, as the stack's
+    /// `./data:/data` is.
+    pub workspace: &'a Path,
+    pub lab_dir: &'a Path,
 }
 
 /// Every difference, as a sentence.
@@ -118,8 +125,16 @@ fn state(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
 fn config(c: &ContainerCheck, v: &Value, image_tags: &[String], p: &mut Vec<String>) {
     if let Some(m) = &c.image {
         let got = s(v, "/Config/Image");
-        // `busybox:1.36` and `docker.io/library/busybox:1.36` are one image, and so is an
-        // image run by its id and any name it has: each leaf of `not`/`any` in every form.
+        // The engine keeps the image as the container was given it. Given a name, that
+        // name is the answer: `app:1.0` is not `app:latest` because one image has both.
+        // Given the image's id (or a digest), it names no tag: then any name the image has.
+        let image_tags = if run_by_content(&got, &s(v, "/Image")) {
+            image_tags
+        } else {
+            &[]
+        };
+        // `busybox:1.36` and `docker.io/library/busybox:1.36` are one image: each leaf of
+        // `not`/`any` in every form.
         let leaf = |x: &Matcher| match x {
             Matcher::Equals(crate::model::Literal::Str(want)) => {
                 crate::checks::equiv::same_image(want, &got)
@@ -186,6 +201,15 @@ fn config(c: &ContainerCheck, v: &Value, image_tags: &[String], p: &mut Vec<Stri
             s(v, "/Config/User")
         ));
     }
+}
+
+/// Whether the container was run by its image's id (`0c7b9f67…`, `sha256:…`, or a prefix)
+/// or by a digest (`app@sha256:…`), which name the content and no tag.
+fn run_by_content(given: &str, image_id: &str) -> bool {
+    let hex = given.strip_prefix("sha256:").unwrap_or(given);
+    let id = image_id.strip_prefix("sha256:").unwrap_or(image_id);
+    given.contains('@')
+        || (!hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) && id.starts_with(hex))
 }
 
 fn shown_user(user: &str) -> String {
@@ -287,14 +311,19 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
             }
         }
         if let Some(src) = &want.source {
-            let (name, source) = (s(m, "/Name"), s(m, "/Source"));
+            // A bind has no `Name` (not "null": that read as a volume called null).
+            let name = at(m, "/Name").as_str().unwrap_or_default().to_string();
+            let source = s(m, "/Source");
             // A volume of the lab's stack is named `<project>-<name>` on the engine.
             let scoped = format!("{project}-{src}");
             // `-v api-stats:/stats` makes a new, empty volume beside the lab's
             // `<project>-api-stats`: not the same data. A host folder is named by its path.
             let stack_volume = volumes.iter().any(|v| v == src);
             let matches = engine_names(project, volumes, src).contains(&name)
-                || (!stack_volume && source == *src);
+                || (!stack_volume
+                    && host_paths(src, scope)
+                        .iter()
+                        .any(|p| *p == host_path(Path::new(&source))));
             if !matches {
                 let from = if kind == "tmpfs" {
                     "a tmpfs (memory of the container, no source)".to_string()
@@ -314,6 +343,29 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
                 ));
             }
         }
+    }
+}
+
+/// A host folder as the engine sees it: symbolic links followed when it is there, else
+/// `.` and a trailing `/` left out (the engine lists `$PWD/./data/` as `$PWD/data`).
+fn host_path(p: &Path) -> PathBuf {
+    p.canonicalize()
+        .unwrap_or_else(|_| p.components().collect())
+}
+
+/// The folders a check's `source` may mean: an absolute path itself; a relative one
+/// (`./data`) in the workspace or in the lab folder. A name without `/` is a volume's.
+fn host_paths(src: &str, scope: &Scope) -> Vec<PathBuf> {
+    let p = Path::new(src);
+    if p.is_absolute() {
+        vec![host_path(p)]
+    } else if src.contains('/') || src == "." || src == ".." {
+        vec![
+            host_path(&scope.workspace.join(p)),
+            host_path(&scope.lab_dir.join(p)),
+        ]
+    } else {
+        Vec::new()
     }
 }
 

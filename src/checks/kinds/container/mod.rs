@@ -62,6 +62,8 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Out
         networks: &ctx.networks,
         volumes: &ctx.volumes,
         image_tags: &image_tags,
+        workspace: &ctx.workspace,
+        lab_dir: &ctx.lab_dir,
     };
     let mut problems = compare(c, &v, &scope);
     if wants_default
