@@ -87,14 +87,20 @@ pub fn without_escapes(bytes: &[u8]) -> Vec<u8> {
 
 /// [`printable`] for text already decoded (a student's file read with [`file_text`]).
 pub fn printable_text(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\t' => c.to_string(),
-            '\r' => String::new(),
-            c if c.is_control() => format!("\\x{:02x}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
+    use std::fmt::Write;
+    // One string, no allocation per character: logs of megabytes pass through here.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\r' => {}
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A student's file as text, in the encodings Windows editors and shells save: a UTF-8 byte

@@ -190,6 +190,9 @@ fn a_host_folder_is_one_folder_however_it_is_written() {
     assert!(problems(&c("./data"), &bind("/work/ws/data")).is_empty());
     assert!(problems(&c("data/"), &bind("/course/labs/forms/data")).is_empty());
     assert!(problems(&c("/work/ws/data/"), &bind("/work/ws/data")).is_empty());
+    // `..` as written, as the client cleans `-v "$PWD/../ws/data:/data"`.
+    assert!(problems(&c("../ws/data"), &bind("/work/ws/data")).is_empty());
+    assert!(!problems(&c("../data"), &bind("/work/ws/data")).is_empty());
     assert!(!problems(&c("./data"), &bind("/work/ws/other")).is_empty());
     assert!(!problems(&c("./data"), &volume_at("data", "/data")).is_empty());
     assert_eq!(

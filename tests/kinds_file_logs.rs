@@ -1,6 +1,6 @@
 //! The `file` and `logs` kinds on what students really make: files reached through symbolic
-//! links (the engine's archive gives the link itself), logs coloured for a terminal, and
-//! logs longer than a check reads, whose newest lines decide.
+//! links (the engine's archive gives the link itself) or on a tmpfs (which the archive does
+//! not reach), logs coloured for a terminal, and logs of thousands of lines or megabytes.
 
 mod support;
 
@@ -9,7 +9,7 @@ use lab::model::Lab;
 use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  app: { image: busybox:1.36 }\n  tty: { image: busybox:1.36 }\n  chatty: { image: busybox:1.36 }\n  long: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  app: { image: busybox:1.36 }\n  tty: { image: busybox:1.36 }\n  chatty: { image: busybox:1.36 }\n  long: { image: busybox:1.36 }\n  linked: { image: busybox:1.36 }\n  nested: { image: busybox:1.36 }\n  hardened: { image: busybox:1.36 }\n  split: { image: busybox:1.36 }\n  huge: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[&str]) -> Lab {
     support::checks::test_lab(STACK, checks)
@@ -65,7 +65,7 @@ async fn a_file_is_read_through_its_links() {
 }
 
 /// A program on a terminal (`-t`) colours its words; the check reads the words. Logs longer
-/// than a check reads are judged on their newest part: the line printed last is found.
+/// than a check holds are read to their end and their start.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_are_read_as_a_person_reads_them() {
     let p = Project::new("logsread");
@@ -89,7 +89,8 @@ async fn logs_are_read_as_a_person_reads_them() {
             "id: coloured\ntitle: a\neventually: 5s\nlogs: { service: tty, contains: \"running on http://0.0.0.0:8000\\tready\" }",
             "id: coloured-wrong\ntitle: b\nlogs: { service: tty, contains: \"running on https://\" }",
             "id: newest\ntitle: c\neventually: 10s\nlogs: { service: chatty, contains: migrations done }",
-            "id: oldest-unsure\ntitle: d\nneeds: [newest]\nlogs: { service: chatty, contains: { not: { contains: migrations failed } } }",
+            "id: oldest-read\ntitle: d\nneeds: [newest]\nlogs: { service: chatty, contains: { not: { contains: migrations failed } } }",
+            "id: window-unsure\ntitle: e\nneeds: [newest]\nlogs: { service: chatty, tail: 300, contains: { not: { contains: migrations failed } } }",
         ]),
     )
     .await;
@@ -99,8 +100,11 @@ async fn logs_are_read_as_a_person_reads_them() {
             ("coloured", Status::Pass),
             ("coloured-wrong", Status::Fail),
             ("newest", Status::Pass),
-            // What was dropped (the oldest part) could hold it: no verdict.
-            ("oldest-unsure", Status::Error),
+            // Its oldest part is read too (scanned as it streams): not there.
+            ("oldest-read", Status::Pass),
+            // The author's window of 300 lines is over the 1 MiB a check holds: its oldest
+            // part was dropped and could hold it.
+            ("window-unsure", Status::Error),
         ],
     );
 }
@@ -190,6 +194,203 @@ async fn logs_longer_than_the_first_read_are_read_whole() {
             ("no-error", Status::Fail),
             ("first-line", Status::Pass),
             ("tail-given", Status::Pass),
+        ],
+    );
+}
+
+/// An image made for a test, removed again.
+struct Image(String);
+
+impl Drop for Image {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("docker")
+            .args(["rmi", "-f", &self.0])
+            .output();
+    }
+}
+
+fn docker(args: &[&str]) {
+    let out = std::process::Command::new("docker")
+        .args(args)
+        .output()
+        .expect("docker");
+    assert!(
+        out.status.success(),
+        "docker {args:?}: {}",
+        support::said(&out)
+    );
+}
+
+/// Where only the kernel knows a path ends on a tmpfs: through a linked folder (many
+/// images have `/var/run -> /run`), over a file of the image that the tmpfs hides, in
+/// /dev/shm; a volume inside a tmpfs keeps its files when the container stops; a file
+/// only its own user may read in a container without capabilities.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tmpfs_is_seen_as_the_container_sees_it() {
+    let p = Project::new("tmpfsseen");
+    let image = Image(format!("{}-img:1", p.name));
+    let out = std::process::Command::new("docker")
+        .args(["build", "-q", "-t", &image.0, "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"FROM busybox:1.36\nRUN mkdir -p /run && echo old > /run/hidden && ln -s /run /var/run\n")?;
+            c.wait_with_output()
+        })
+        .expect("docker build");
+    assert!(
+        out.status.success(),
+        "docker build: {}",
+        support::said(&out)
+    );
+    let linked = p.run(
+        "linked",
+        &[
+            "--tmpfs",
+            "/run",
+            &image.0,
+            "sh",
+            "-c",
+            "echo 42 > /var/run/app.pid && echo shared > /dev/shm/seg && sleep 3600",
+        ],
+    );
+    let volume = format!("{}-keep", p.name);
+    docker(&[
+        "volume",
+        "create",
+        "--label",
+        &format!("io.lab.project={}", p.name),
+        &volume,
+    ]);
+    let nested = p.run(
+        "nested",
+        &[
+            "--tmpfs",
+            "/data",
+            "-v",
+            &format!("{volume}:/data/keep"),
+            IMAGE,
+            "sh",
+            "-c",
+            "echo kept > /data/keep/x && echo lost > /data/y && sleep 3600",
+        ],
+    );
+    p.run(
+        "hardened",
+        &[
+            "--read-only",
+            "--cap-drop",
+            "ALL",
+            "--user",
+            "1000",
+            "--tmpfs",
+            "/tmp:mode=1777",
+            IMAGE,
+            "sh",
+            "-c",
+            "mkdir -m 700 /tmp/own && echo secret > /tmp/own/key && chmod 600 /tmp/own/key && sleep 3600",
+        ],
+    );
+    assert!(support::exec_succeeds_soon(
+        &linked,
+        &["test", "-f", "/dev/shm/seg"]
+    ));
+    assert!(support::exec_succeeds_soon(
+        &nested,
+        &["test", "-f", "/data/y"]
+    ));
+    docker(&["stop", "-t", "0", &nested]);
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: through-link\ntitle: a\nfile: { service: linked, path: /var/run/app.pid, contains: '42' }",
+            "id: through-link-there\ntitle: b\nfile: { service: linked, path: /var/run/app.pid, exists: false }",
+            "id: hidden\ntitle: c\nfile: { service: linked, path: /run/hidden, exists: false }",
+            "id: shm\ntitle: d\nfile: { service: linked, path: /dev/shm/seg, exists: false }",
+            "id: kept\ntitle: e\nfile: { service: nested, path: /data/keep/x, contains: kept }",
+            "id: lost\ntitle: f\nfile: { service: nested, path: /data/y, exists: false }",
+            "id: own-user\ntitle: g\neventually: 5s\nfile: { service: hardened, path: /tmp/own/key, contains: secret, mode: '0600' }",
+        ]),
+    )
+    .await;
+    assert_statuses(
+        &results,
+        &[
+            ("through-link", Status::Pass),
+            ("through-link-there", Status::Fail),
+            ("hidden", Status::Pass),
+            ("shm", Status::Fail),
+            ("kept", Status::Pass),
+            ("lost", Status::Pass),
+            ("own-user", Status::Pass),
+        ],
+    );
+}
+
+/// The engine stores a line over 16 KiB in parts and counts each part for `tail`; logs of
+/// megabytes are searched to their first line, without a verdict left to a window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_lines_and_megabytes_of_logs_are_read_to_their_start() {
+    let p = Project::new("logsbig");
+    let split = p.run(
+        "split",
+        &[
+            IMAGE,
+            "sh",
+            "-c",
+            "echo MARK-FIRST; seq 3000; head -c 40000 /dev/zero | tr '\\0' x; echo; echo MARK-LAST; sleep 3600",
+        ],
+    );
+    // About 6 MB in 80-byte lines, between two marks.
+    let huge = p.run(
+        "huge",
+        &[
+            IMAGE,
+            "sh",
+            "-c",
+            "echo MARK-FIRST; yes 'a line of the logs, long enough to make megabytes of them quickly......' | head -n 80000; echo MARK-LAST; sleep 3600",
+        ],
+    );
+    let done = |name: &str| {
+        support::exec_succeeds_soon(name, &["true"])
+            && (0..100).any(|_| {
+                let out = std::process::Command::new("docker")
+                    .args(["logs", "--tail", "1", name])
+                    .output()
+                    .expect("docker logs");
+                let ok = String::from_utf8_lossy(&out.stdout).contains("MARK-LAST");
+                if !ok {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                ok
+            })
+    };
+    assert!(done(&split) && done(&huge), "the logs were never written");
+    let results = grade(
+        &p,
+        &lab(&[
+            "id: split-first\ntitle: a\nlogs: { service: split, contains: MARK-FIRST }",
+            "id: split-not-first\ntitle: b\nlogs: { service: split, contains: { not: { contains: MARK-FIRST } } }",
+            "id: huge-first\ntitle: c\nlogs: { service: huge, contains: { all: [MARK-FIRST, MARK-LAST] } }",
+            "id: huge-no-panic\ntitle: d\nlogs: { service: huge, contains: { not: { contains: panic } } }",
+            "id: huge-not-first\ntitle: e\nlogs: { service: huge, contains: { not: { contains: MARK-FIRST } } }",
+            "id: huge-missing\ntitle: f\nlogs: { service: huge, contains: MARK-MIDDLE }",
+        ]),
+    )
+    .await;
+    assert_statuses(
+        &results,
+        &[
+            ("split-first", Status::Pass),
+            ("split-not-first", Status::Fail),
+            ("huge-first", Status::Pass),
+            ("huge-no-panic", Status::Pass),
+            ("huge-not-first", Status::Fail),
+            ("huge-missing", Status::Fail),
         ],
     );
 }

@@ -93,9 +93,9 @@ pub struct Window {
     pub bytes: Vec<u8>,
     /// More was printed than `bytes` holds (the cap, not the `tail`).
     pub cut: bool,
-    /// The lines the window held, of both streams: the engine counts `tail` before it
-    /// picks the streams, so a `tail` window of stderr holds only the stderr lines among
-    /// the last lines of both.
+    /// The log entries the window held, of both streams, counted as the engine counts
+    /// them for `tail` (before it picks the streams, so a `tail` window of stderr holds
+    /// only the stderr lines among the last lines of both), or a few more, never fewer.
     pub lines: usize,
 }
 
@@ -111,7 +111,6 @@ pub async fn read_window(
 ) -> Result<Option<Window>, EngineError> {
     let mut buf = Capped::new(cap, keep);
     let mut lines = 0;
-    let mut open_line = false;
     let s = stream(
         engine,
         id,
@@ -129,12 +128,7 @@ pub async fn read_window(
                 LogChunk::Stdout(b) => (req.stdout, b),
                 LogChunk::Stderr(b) => (req.stderr, b),
             };
-            let ends = b.iter().filter(|&&c| c == b'\n').count();
-            lines += ends;
-            open_line = match b.last() {
-                Some(&c) => c != b'\n',
-                None => open_line,
-            };
+            lines += entries(&b);
             if wanted {
                 buf.push(&b);
             }
@@ -150,9 +144,41 @@ pub async fn read_window(
             Some(Window {
                 bytes: buf.bytes().to_vec(),
                 cut: buf.overflowed(),
-                lines: lines + usize::from(open_line),
+                lines,
             })
         }),
         Err(_) => Ok(None),
+    }
+}
+
+/// The log entries in a piece of the logs: a line, or each 16 KiB of a longer one (the
+/// engine's log driver stores a long line in parts, and `tail` counts the parts). A line
+/// that a piece cuts in two counts in both: too many only costs a reader a second read.
+fn entries(piece: &[u8]) -> usize {
+    const PART: usize = 16 * 1024;
+    piece
+        .split_inclusive(|&c| c == b'\n')
+        .map(|line| {
+            line.strip_suffix(b"\n")
+                .unwrap_or(line)
+                .len()
+                .div_ceil(PART)
+                .max(1)
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entries;
+
+    #[test]
+    fn entries_are_lines_and_the_parts_of_long_ones() {
+        assert_eq!(entries(b"one\n"), 1);
+        assert_eq!(entries(b"one\ntwo\nthr"), 3);
+        assert_eq!(entries(b"\n\n"), 2);
+        assert_eq!(entries(&[b'x'; 16 * 1024]), 1);
+        assert_eq!(entries(&[b'x'; 40_000]), 3);
+        assert_eq!(entries(b""), 0);
     }
 }

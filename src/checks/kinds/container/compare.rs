@@ -323,7 +323,7 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
                 || (!stack_volume
                     && host_paths(src, scope)
                         .iter()
-                        .any(|p| *p == host_path(Path::new(&source))));
+                        .any(|p| host_forms(Path::new(&source)).contains(p)));
             if !matches {
                 let from = if kind == "tmpfs" {
                     "a tmpfs (memory of the container, no source)".to_string()
@@ -346,27 +346,42 @@ fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut Vec<String>
     }
 }
 
-/// A host folder as the engine sees it: symbolic links followed when it is there, else
-/// `.` and a trailing `/` left out (the engine lists `$PWD/./data/` as `$PWD/data`).
-fn host_path(p: &Path) -> PathBuf {
-    p.canonicalize()
-        .unwrap_or_else(|_| p.components().collect())
+/// A host folder in the forms it may be listed in: with `.`, `..` and a trailing `/`
+/// taken out as written (the client cleans `$PWD/../data/` so, without following links),
+/// and with its links followed when it is there.
+fn host_forms(p: &Path) -> Vec<PathBuf> {
+    let mut written = PathBuf::new();
+    for part in p.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                written.pop();
+            }
+            other => written.push(other),
+        }
+    }
+    let mut forms = vec![written];
+    if let Ok(real) = p.canonicalize()
+        && !forms.contains(&real)
+    {
+        forms.push(real);
+    }
+    forms
 }
 
-/// The folders a check's `source` may mean: an absolute path itself; a relative one
-/// (`./data`) in the workspace or in the lab folder. A name without `/` is a volume's.
+/// The folders a check's `source` may mean, in every form: an absolute path itself; a
+/// relative one (`./data`) in the workspace or in the lab folder. A name without `/` is a
+/// volume's.
 fn host_paths(src: &str, scope: &Scope) -> Vec<PathBuf> {
     let p = Path::new(src);
-    if p.is_absolute() {
-        vec![host_path(p)]
+    let places = if p.is_absolute() {
+        vec![p.to_path_buf()]
     } else if src.contains('/') || src == "." || src == ".." {
-        vec![
-            host_path(&scope.workspace.join(p)),
-            host_path(&scope.lab_dir.join(p)),
-        ]
+        vec![scope.workspace.join(p), scope.lab_dir.join(p)]
     } else {
         Vec::new()
-    }
+    };
+    places.iter().flat_map(|p| host_forms(p)).collect()
 }
 
 /// `volume`, `bind`, `tmpfs` as a sentence says them.

@@ -6,9 +6,10 @@ use std::io::Read;
 use bollard::query_parameters::DownloadFromContainerOptions;
 use futures_util::StreamExt;
 
+mod tmpfs;
+
 use super::connect::Engine;
 use super::error::{EngineError, is_not_found};
-use super::exec::{ExecRequest, exec};
 
 /// A file (or folder) as found in a container: mode bits and the first bytes.
 #[derive(Debug, Clone)]
@@ -31,16 +32,16 @@ pub async fn read(
     path: &str,
     cap: usize,
 ) -> Result<Option<FileEntry>, EngineError> {
-    let tmpfs = tmpfs_mounts(engine, id).await?;
+    let mounts = tmpfs::Mounts::of(engine, id).await?;
+    if mounts.read_by_exec(path) {
+        if let tmpfs::ByExec::Read(found) = tmpfs::read(engine, id, path, cap).await? {
+            return Ok(found);
+        }
+    } else if mounts.gone(path) {
+        return Ok(None);
+    }
     let mut now = path.to_string();
     for _ in 0..MOST_LINKS {
-        if let Some(running) = tmpfs.holding(&now) {
-            // A tmpfs lives in the running container's memory; a stopped one has none.
-            return match running {
-                true => read_by_exec(engine, id, &now, cap).await,
-                false => Ok(None),
-            };
-        }
         match read_entry(engine, id, &now, cap).await? {
             Some(Entry::Link(to)) => now = resolve(&now, &to),
             Some(Entry::File(f)) => return Ok(Some(f)),
@@ -63,119 +64,6 @@ fn resolve(at: &str, to: &str) -> String {
         .map_or("", |(p, _)| p);
     format!("{parent}/{to}")
 }
-
-/// The container's tmpfs mounts, which the engine's archive does not reach: it reads the
-/// container's own layers, and answers "not found" for a file on a tmpfs (or gives the
-/// file of the image that the tmpfs hides).
-struct Tmpfs {
-    places: Vec<String>,
-    running: bool,
-}
-
-impl Tmpfs {
-    /// Whether `path` is on one of them: `Some(running)`, or `None` when it is not.
-    fn holding(&self, path: &str) -> Option<bool> {
-        let path = lexical(path);
-        self.places
-            .iter()
-            .any(|p| path == *p || path.starts_with(&format!("{p}/")))
-            .then_some(self.running)
-    }
-}
-
-async fn tmpfs_mounts(engine: &Engine, id: &str) -> Result<Tmpfs, EngineError> {
-    let Some(v) = super::inspect::container(engine, id).await? else {
-        return Ok(Tmpfs {
-            places: Vec::new(),
-            running: false,
-        });
-    };
-    // `--tmpfs /run` lands in HostConfig.Tmpfs; `--mount type=tmpfs` in Mounts.
-    let mut places: Vec<String> = v
-        .pointer("/HostConfig/Tmpfs")
-        .and_then(|t| t.as_object())
-        .map(|t| t.keys().map(|k| lexical(k)).collect())
-        .unwrap_or_default();
-    if let Some(mounts) = v.pointer("/Mounts").and_then(|m| m.as_array()) {
-        places.extend(
-            mounts
-                .iter()
-                .filter(|m| m.get("Type").and_then(|t| t.as_str()) == Some("tmpfs"))
-                .filter_map(|m| m.get("Destination").and_then(|d| d.as_str()))
-                .map(lexical),
-        );
-    }
-    let running = v.pointer("/State/Running").and_then(|r| r.as_bool()) == Some(true);
-    Ok(Tmpfs { places, running })
-}
-
-/// `path` with `.`, `..` and repeated slashes taken out, as written (links are not
-/// followed here).
-fn lexical(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
-/// A file on a tmpfs, read by `stat` and `cat` in the container (which follow links as
-/// the kernel does). An image without them cannot be read this way, and says so.
-async fn read_by_exec(
-    engine: &Engine,
-    id: &str,
-    path: &str,
-    cap: usize,
-) -> Result<Option<FileEntry>, EngineError> {
-    let run = |cmd: &[&str]| {
-        let req = ExecRequest {
-            cmd: cmd.iter().map(|s| s.to_string()).collect(),
-            // As root, as the archive reads: the check sees the file, not the user's rights.
-            user: Some("0".into()),
-            ..ExecRequest::default()
-        };
-        async move { exec(engine, id, &req, EXEC_TIME, cap).await }
-    };
-    let cannot = |tool: &str, why: &str| {
-        EngineError::Refused(format!(
-            "{path} is on a tmpfs mount, which the engine's archive does not reach; reading it with `{tool}` in the container failed: {}",
-            why.trim()
-        ))
-    };
-    let stat = run(&["stat", "-L", "-c", "%f", "--", path]).await?;
-    if stat.exit != Some(0) {
-        let said = format!("{}{}", stat.stderr, stat.stdout);
-        if said.contains("No such file") || said.contains("Not a directory") {
-            return Ok(None);
-        }
-        return Err(cannot("stat", &said));
-    }
-    let mode = u32::from_str_radix(stat.stdout.trim(), 16)
-        .map_err(|_| cannot("stat", &format!("it printed {:?}", stat.stdout.trim())))?;
-    let is_dir = mode & 0o170000 == 0o040000;
-    let mut content = Vec::new();
-    if !is_dir {
-        let cat = run(&["cat", "--", path]).await?;
-        if cat.exit != Some(0) {
-            return Err(cannot("cat", &format!("{}{}", cat.stderr, cat.stdout)));
-        }
-        content = cat.stdout_bytes;
-    }
-    Ok(Some(FileEntry {
-        mode,
-        is_dir,
-        content,
-    }))
-}
-
-/// The engine's time limit for one `stat` or `cat`; the check's own limit is around it.
-const EXEC_TIME: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn not_a_folder(e: &bollard::errors::Error) -> bool {
     matches!(
@@ -258,14 +146,7 @@ async fn read_entry(
 
 #[cfg(test)]
 mod tests {
-    use super::{lexical, resolve};
-
-    #[test]
-    fn paths_are_read_as_written() {
-        assert_eq!(lexical("/etc/../usr//lib/./x"), "/usr/lib/x");
-        assert_eq!(lexical("/run/"), "/run");
-        assert_eq!(lexical("/../a"), "/a");
-    }
+    use super::resolve;
 
     #[test]
     fn links_lead_from_beside_them_or_from_the_root() {
