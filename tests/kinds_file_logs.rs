@@ -9,7 +9,7 @@ use lab::model::Lab;
 use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  app: { image: busybox:1.36 }\n  tty: { image: busybox:1.36 }\n  chatty: { image: busybox:1.36 }\n  long: { image: busybox:1.36 }\n  linked: { image: busybox:1.36 }\n  nested: { image: busybox:1.36 }\n  hardened: { image: busybox:1.36 }\n  split: { image: busybox:1.36 }\n  huge: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  app: { image: busybox:1.36 }\n  tty: { image: busybox:1.36 }\n  chatty: { image: busybox:1.36 }\n  long: { image: busybox:1.36 }\n  linked: { image: busybox:1.36 }\n  nested: { image: busybox:1.36 }\n  hardened: { image: busybox:1.36 }\n  split: { image: busybox:1.36 }\n  huge: { image: busybox:1.36 }\n  paused: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[&str]) -> Lab {
     support::checks::test_lab(STACK, checks)
@@ -255,7 +255,7 @@ async fn a_tmpfs_is_seen_as_the_container_sees_it() {
             &image.0,
             "sh",
             "-c",
-            "echo 42 > /var/run/app.pid && echo shared > /dev/shm/seg && sleep 3600",
+            "mkfifo /run/pipe && echo 42 > /var/run/app.pid && echo shared > /dev/shm/seg && sleep 3600",
         ],
     );
     let volume = format!("{}-keep", p.name);
@@ -303,7 +303,23 @@ async fn a_tmpfs_is_seen_as_the_container_sees_it() {
         &nested,
         &["test", "-f", "/data/y"]
     ));
+    let paused = p.run(
+        "paused",
+        &[
+            "--tmpfs",
+            "/data",
+            IMAGE,
+            "sh",
+            "-c",
+            "echo x > /data/f && sleep 3600",
+        ],
+    );
+    assert!(support::exec_succeeds_soon(
+        &paused,
+        &["test", "-f", "/data/f"]
+    ));
     docker(&["stop", "-t", "0", &nested]);
+    docker(&["pause", &paused]);
     let results = grade(
         &p,
         &lab(&[
@@ -314,6 +330,11 @@ async fn a_tmpfs_is_seen_as_the_container_sees_it() {
             "id: kept\ntitle: e\nfile: { service: nested, path: /data/keep/x, contains: kept }",
             "id: lost\ntitle: f\nfile: { service: nested, path: /data/y, exists: false }",
             "id: own-user\ntitle: g\neventually: 5s\nfile: { service: hardened, path: /tmp/own/key, contains: secret, mode: '0600' }",
+            // A pipe is there; reading it would never end.
+            "id: pipe\ntitle: h\nfile: { service: linked, path: /run/pipe }",
+            // A paused container's layers are read as ever; its tmpfs waits for it to run.
+            "id: paused-layer\ntitle: i\nfile: { service: paused, path: /etc/passwd, contains: root }",
+            "id: paused-tmpfs\ntitle: j\nfile: { service: paused, path: /data/f, exists: false }",
         ]),
     )
     .await;
@@ -327,6 +348,9 @@ async fn a_tmpfs_is_seen_as_the_container_sees_it() {
             ("kept", Status::Pass),
             ("lost", Status::Pass),
             ("own-user", Status::Pass),
+            ("pipe", Status::Pass),
+            ("paused-layer", Status::Pass),
+            ("paused-tmpfs", Status::Error),
         ],
     );
 }
@@ -379,6 +403,9 @@ async fn long_lines_and_megabytes_of_logs_are_read_to_their_start() {
             "id: huge-no-panic\ntitle: d\nlogs: { service: huge, contains: { not: { contains: panic } } }",
             "id: huge-not-first\ntitle: e\nlogs: { service: huge, contains: { not: { contains: MARK-FIRST } } }",
             "id: huge-missing\ntitle: f\nlogs: { service: huge, contains: MARK-MIDDLE }",
+            // Settled by the last lines: not read further.
+            "id: huge-any\ntitle: g\nlogs: { service: huge, contains: { any: [MARK-LAST, MARK-MIDDLE] } }",
+            "id: huge-not-last\ntitle: h\nlogs: { service: huge, contains: { not: { contains: MARK-LAST } } }",
         ]),
     )
     .await;
@@ -391,6 +418,8 @@ async fn long_lines_and_megabytes_of_logs_are_read_to_their_start() {
             ("huge-no-panic", Status::Pass),
             ("huge-not-first", Status::Fail),
             ("huge-missing", Status::Fail),
+            ("huge-any", Status::Pass),
+            ("huge-not-last", Status::Fail),
         ],
     );
 }

@@ -34,11 +34,22 @@ pub async fn read(
 ) -> Result<Option<FileEntry>, EngineError> {
     let mounts = tmpfs::Mounts::of(engine, id).await?;
     if mounts.read_by_exec(path) {
-        if let tmpfs::ByExec::Read(found) = tmpfs::read(engine, id, path, cap).await? {
-            return Ok(found);
+        match tmpfs::read(engine, id, path, cap).await? {
+            tmpfs::ByExec::Read(found) => return Ok(found),
+            // The archive would say "not there" of a file that may be there.
+            tmpfs::ByExec::NoTools if mounts.on_tmpfs(path) => {
+                return Err(EngineError::Refused(format!(
+                    "{path} is on a tmpfs, which the engine's archive does not reach, and the container has no `stat` and `cat` to read it with"
+                )));
+            }
+            tmpfs::ByExec::NoTools => {}
         }
     } else if mounts.gone(path) {
         return Ok(None);
+    } else if mounts.paused() && mounts.on_tmpfs(path) {
+        return Err(EngineError::Refused(format!(
+            "{path} is on a tmpfs of a paused container: it can be read when the container runs again (`docker unpause`)"
+        )));
     }
     let mut now = path.to_string();
     for _ in 0..MOST_LINKS {

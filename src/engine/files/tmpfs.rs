@@ -15,7 +15,10 @@ use crate::engine::exec::{ExecOutput, ExecRequest, exec};
 pub struct Mounts {
     /// Each mount's place and whether it is a tmpfs.
     places: Vec<(String, bool)>,
+    /// Running, not between two runs of a restart policy (its tmpfs gone then).
     running: bool,
+    /// Running but paused: no command runs in it, and its tmpfs keeps its files.
+    paused: bool,
     /// A tmpfs given with `--tmpfs` or `--mount type=tmpfs` (`/dev` and `/dev/shm` are
     /// in every container and asked for by path).
     any_tmpfs: bool,
@@ -45,10 +48,12 @@ impl Mounts {
             }
         }
         places.sort_by_key(|(p, _)| p.len());
-        let running = v.pointer("/State/Running").and_then(|r| r.as_bool()) == Some(true);
+        let state =
+            |k: &str| v.pointer(&format!("/State/{k}")).and_then(|r| r.as_bool()) == Some(true);
         Ok(Mounts {
             places,
-            running,
+            running: state("Running") && !state("Restarting"),
+            paused: state("Paused"),
             any_tmpfs,
         })
     }
@@ -58,6 +63,7 @@ impl Mounts {
     /// only the kernel knows whether a path ends on a tmpfs.
     pub fn read_by_exec(&self, path: &str) -> bool {
         self.running
+            && !self.paused
             && (self.any_tmpfs
                 || self
                     .deepest(path)
@@ -67,7 +73,16 @@ impl Mounts {
     /// Whether `path` is on a tmpfs of a stopped container: gone with it. The deepest mount
     /// holding it decides (a volume inside a tmpfs keeps its files).
     pub fn gone(&self, path: &str) -> bool {
-        !self.running && self.deepest(path).is_some_and(|(_, tmpfs)| *tmpfs)
+        !self.running && self.on_tmpfs(path)
+    }
+
+    /// Whether the deepest mount holding `path`, as written, is a tmpfs.
+    pub fn on_tmpfs(&self, path: &str) -> bool {
+        self.deepest(path).is_some_and(|(_, tmpfs)| *tmpfs)
+    }
+
+    pub fn paused(&self) -> bool {
+        self.paused
     }
 
     fn deepest(&self, path: &str) -> Option<&(String, bool)> {
@@ -149,7 +164,9 @@ async fn read_as(
         Err(e) => return Ok(Err(e)),
     };
     let is_dir = mode & 0o170000 == 0o040000;
-    if is_dir {
+    // Only a regular file is read: `cat` on a socket fails, on a device or a pipe it may
+    // never end (and goes on after the check). The archive gave them no content either.
+    if mode & 0o170000 != 0o100000 {
         return Ok(Ok(ByExec::Read(Some(FileEntry {
             mode,
             is_dir,
@@ -181,16 +198,19 @@ enum Ended {
 
 /// How a `stat` or `cat` ended, from its exit code and what it said.
 fn ended(path: &str, tool: &str, o: &ExecOutput) -> Result<Ended, Denied> {
-    let said = format!("{}{}", o.stderr, o.stdout);
+    // The runtime says why a program could not start on stdout; the program, on stderr.
+    let err = &o.stderr;
+    let said = if err.trim().is_empty() {
+        &o.stdout
+    } else {
+        err
+    };
     Ok(match o.exit {
         Some(0) => Ended::Ok,
-        // The runtime's own codes: the program is not in the image, or may not run.
-        Some(126 | 127) => Ended::NoTool,
-        Some(_) if said.contains("Permission denied") => return Err(Denied),
-        Some(_) if said.contains("No such file") || said.contains("Not a directory") => {
-            Ended::Absent
-        }
-        Some(_) => Ended::Failed(cannot(path, tool, &said)),
+        Some(126 | 127) if o.stdout.contains("executable file not found") => Ended::NoTool,
+        Some(_) if err.contains("Permission denied") => return Err(Denied),
+        Some(_) if err.contains("No such file") || err.contains("Not a directory") => Ended::Absent,
+        Some(_) => Ended::Failed(cannot(path, tool, said)),
         None if o.timed_out => Ended::Failed(cannot(path, tool, "it did not finish")),
         None => Ended::Failed(cannot(path, tool, "the engine did not say how it ended")),
     })
@@ -239,6 +259,7 @@ mod tests {
                 ("/data/keep".into(), false),
             ],
             running: false,
+            paused: false,
             any_tmpfs: true,
         };
         assert!(m.gone("/data/x"));

@@ -57,7 +57,7 @@ pub async fn run(ctx: &RunContext, c: &LogsCheck, timeout: Duration) -> Outcome 
     let more = window.cut || window.lines > lines as usize;
     if whole && more && undecided_when_cut(&c.matcher, &logs) {
         let left = timeout.saturating_sub(started.elapsed());
-        return match scan(engine, &found.id, &req, &c.matcher, left).await {
+        return match scan(engine, &found.id, &req, (&c.matcher, &logs), left).await {
             Ok(Scanned::Judged(unmet)) => judged(&found.name, unmet, last),
             Ok(Scanned::TooSlow) => Outcome::error(format!(
                     "the logs of {} are too long to read in {}, so whether they hold what is asked cannot be told (a `tail:` on the check reads only the last lines)",

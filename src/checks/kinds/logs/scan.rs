@@ -29,12 +29,12 @@ pub enum Scanned {
 }
 
 /// Every leaf of `m` looked for in every stretch of the logs `req` asks for (its `tail`
-/// aside), within `time`.
+/// aside), within `time`. What `window` (the last lines, already read) holds is found.
 pub async fn scan(
     engine: &Engine,
     id: &str,
     req: &LogsRequest,
-    m: &Matcher,
+    (m, window): (&Matcher, &str),
     time: Duration,
 ) -> Result<Scanned, crate::engine::EngineError> {
     let mut leaves: Vec<&Matcher> = Vec::new();
@@ -42,18 +42,29 @@ pub async fn scan(
     let piecewise = leaves
         .iter()
         .all(|l| matches!(l, Matcher::Contains(_) | Matcher::Matches(_)));
-    let mut seen = vec![false; leaves.len()];
-    let mut buf: Vec<u8> = Vec::new();
-    let mut stretches = 0usize;
-    let judge = |buf: &[u8], seen: &mut [bool]| {
-        // As the check reads a window: without a terminal's colours, printable.
-        let words = printable(&without_escapes(buf));
+    let judge = |text_of: &str, seen: &mut [bool]| {
         for (i, leaf) in leaves.iter().enumerate() {
-            if !seen[i] && text(leaf, &words) {
+            if !seen[i] && text(leaf, text_of) {
                 seen[i] = true;
             }
         }
     };
+    // A leaf found stays found: the verdict is settled once the leaves not found yet
+    // cannot change it, found later or never.
+    let holds = |seen: &[bool], unseen: bool| {
+        with_leaf(m, &|leaf: &Matcher| {
+            leaves
+                .iter()
+                .position(|l| std::ptr::eq(*l, leaf))
+                .is_some_and(|i| seen[i] || unseen)
+        })
+    };
+    let settled = |seen: &[bool]| holds(seen, false) == holds(seen, true);
+    let mut seen = vec![false; leaves.len()];
+    if piecewise {
+        judge(window, &mut seen);
+    }
+    let mut buf: Vec<u8> = Vec::new();
     let all = LogsRequest {
         tail: None,
         follow: false,
@@ -61,6 +72,9 @@ pub async fn scan(
     };
     let logs = stream(engine, id, &all);
     let read = async {
+        if piecewise && settled(&seen) {
+            return Ok(true);
+        }
         let mut logs = std::pin::pin!(logs);
         while let Some(chunk) = logs.next().await {
             let (LogChunk::Stdout(b) | LogChunk::Stderr(b)) = chunk?;
@@ -68,46 +82,45 @@ pub async fn scan(
             if buf.len() < STRETCH + OVERLAP {
                 continue;
             }
+            // `equals` and numbers compare all of the logs at once.
             if !piecewise {
                 return Ok(false);
             }
-            judge(&buf, &mut seen);
-            stretches += 1;
+            judge(&printable(&without_escapes(&buf)), &mut seen);
             let from = buf.len() - OVERLAP;
             let from = buf[from..]
                 .iter()
                 .position(|&c| c == b'\n')
                 .map_or(from, |i| from + i + 1);
             buf.drain(..from);
-            // Every leaf found: nothing later can change the verdict.
-            if seen.iter().all(|s| *s) {
+            if settled(&seen) {
                 return Ok(true);
             }
         }
-        judge(&buf, &mut seen);
-        stretches += 1;
+        // As the check reads a window: without a terminal's colours, printable.
+        judge(&printable(&without_escapes(&buf)), &mut seen);
         Ok::<_, crate::engine::EngineError>(true)
     };
     match tokio::time::timeout(time, read).await {
         Err(_) => Ok(Scanned::TooSlow),
         Ok(Err(e)) => Err(e),
         Ok(Ok(false)) => Ok(Scanned::Whole),
-        Ok(Ok(true)) if !piecewise && stretches > 1 => Ok(Scanned::Whole),
         Ok(Ok(true)) => {
-            let found = |leaf: &Matcher| {
-                leaves
-                    .iter()
-                    .position(|l| std::ptr::eq(*l, leaf))
-                    .is_some_and(|i| seen[i])
+            let found = |p: &Matcher| {
+                with_leaf(p, &|leaf: &Matcher| {
+                    leaves
+                        .iter()
+                        .position(|l| std::ptr::eq(*l, leaf))
+                        .is_some_and(|i| seen[i])
+                })
             };
-            let unmet =
-                (!with_leaf(m, &found)).then(|| wanted(unmet(m, &|p| with_leaf(p, &found))));
+            let unmet = (!found(m)).then(|| wanted(unmet(m, &found)));
             Ok(Scanned::Judged(unmet))
         }
     }
 }
 
-/// The leaves of `m` (what is not `not`, `all` or `any`), each once.
+/// The leaves of `m`: what is not `not`, `all` or `any`.
 fn gather<'m>(m: &'m Matcher, into: &mut Vec<&'m Matcher>) {
     match m {
         Matcher::Not(inner) => gather(inner, into),
