@@ -99,18 +99,6 @@ async fn settings_are_judged_in_every_form_docker_takes() {
     );
 }
 
-/// Tags made for a test, taken off again (the image stays: it is busybox's).
-struct Tags(Vec<String>);
-
-impl Drop for Tags {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("docker")
-            .arg("rmi")
-            .args(&self.0)
-            .output();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_image_is_the_name_it_was_run_by_and_a_folder_is_one_folder() {
     let p = Project::new("named");
@@ -118,13 +106,9 @@ async fn an_image_is_the_name_it_was_run_by_and_a_folder_is_one_folder() {
         format!("{}-app:1.0", p.name),
         format!("{}-app:latest", p.name),
     );
-    let _tags = Tags(vec![pinned.clone(), latest.clone()]);
+    let _tags = support::Images(vec![pinned.clone(), latest.clone()]);
     for tag in [&pinned, &latest] {
-        let out = std::process::Command::new("docker")
-            .args(["tag", IMAGE, tag])
-            .output()
-            .expect("docker tag");
-        assert!(out.status.success(), "docker tag: {}", support::said(&out));
+        support::docker_ok(&["tag", IMAGE, tag]);
     }
     // One image, two tags: the student pinned 1.0; the other took the default, latest.
     p.run("pinned", &[&pinned, "sleep", "3600"]);

@@ -198,29 +198,6 @@ async fn logs_longer_than_the_first_read_are_read_whole() {
     );
 }
 
-/// An image made for a test, removed again.
-struct Image(String);
-
-impl Drop for Image {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("docker")
-            .args(["rmi", "-f", &self.0])
-            .output();
-    }
-}
-
-fn docker(args: &[&str]) {
-    let out = std::process::Command::new("docker")
-        .args(args)
-        .output()
-        .expect("docker");
-    assert!(
-        out.status.success(),
-        "docker {args:?}: {}",
-        support::said(&out)
-    );
-}
-
 /// Where only the kernel knows a path ends on a tmpfs: through a linked folder (many
 /// images have `/var/run -> /run`), over a file of the image that the tmpfs hides, in
 /// /dev/shm; a volume inside a tmpfs keeps its files when the container stops; a file
@@ -228,9 +205,9 @@ fn docker(args: &[&str]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tmpfs_is_seen_as_the_container_sees_it() {
     let p = Project::new("tmpfsseen");
-    let image = Image(format!("{}-img:1", p.name));
+    let image = support::Images(vec![format!("{}-img:1", p.name)]);
     let out = std::process::Command::new("docker")
-        .args(["build", "-q", "-t", &image.0, "-"])
+        .args(["build", "-q", "-t", &image.0[0], "-"])
         .stdin(std::process::Stdio::piped())
         .spawn()
         .and_then(|mut c| {
@@ -252,14 +229,14 @@ async fn a_tmpfs_is_seen_as_the_container_sees_it() {
         &[
             "--tmpfs",
             "/run",
-            &image.0,
+            &image.0[0],
             "sh",
             "-c",
             "mkfifo /run/pipe && echo 42 > /var/run/app.pid && echo shared > /dev/shm/seg && sleep 3600",
         ],
     );
     let volume = format!("{}-keep", p.name);
-    docker(&[
+    support::docker_ok(&[
         "volume",
         "create",
         "--label",
@@ -318,8 +295,8 @@ async fn a_tmpfs_is_seen_as_the_container_sees_it() {
         &paused,
         &["test", "-f", "/data/f"]
     ));
-    docker(&["stop", "-t", "0", &nested]);
-    docker(&["pause", &paused]);
+    support::docker_ok(&["stop", "-t", "0", &nested]);
+    support::docker_ok(&["pause", &paused]);
     let results = grade(
         &p,
         &lab(&[

@@ -183,17 +183,25 @@ impl Drop for Project {
 }
 
 fn docker(args: &[&str], extra: &[&str], name: &str) {
-    let out = Command::new("docker")
-        .args(args)
-        .args(extra)
-        .arg(name)
-        .output()
-        .expect("docker");
-    assert!(
-        out.status.success(),
-        "docker {args:?} {name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    docker_ok(&[args, extra, &[name]].concat());
+}
+
+/// `docker ARGS`, which must succeed: the test fails with what docker said otherwise.
+pub fn docker_ok(args: &[&str]) {
+    let out = Command::new("docker").args(args).output().expect("docker");
+    assert!(out.status.success(), "docker {args:?}: {}", said(&out));
+}
+
+/// Images (or tags) a test made, removed when it ends, passed or failed.
+pub struct Images(pub Vec<String>);
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["rmi", "-f"])
+            .args(&self.0)
+            .output();
+    }
 }
 
 /// A fresh workspace folder.

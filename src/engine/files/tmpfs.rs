@@ -113,28 +113,24 @@ pub async fn read(
     path: &str,
     cap: usize,
 ) -> Result<ByExec, EngineError> {
-    let first = read_as(engine, id, path, cap, Some("0")).await;
-    match first {
-        Err(Denied) => match read_as(engine, id, path, cap, None).await {
-            Err(Denied) => Err(EngineError::Refused(format!(
-                "{path} is on a tmpfs, which the engine's archive does not reach, and may not be read in the container, as root or as its user"
-            ))),
-            Ok(r) => r,
-        },
-        Ok(r) => r,
+    if let Some(r) = read_as(engine, id, path, cap, Some("0")).await? {
+        return Ok(r);
     }
+    read_as(engine, id, path, cap, None).await?.ok_or_else(|| {
+        EngineError::Refused(format!(
+            "{path} is on a tmpfs, which the engine's archive does not reach, and may not be read in the container, as root or as its user"
+        ))
+    })
 }
 
-/// Permission was denied.
-struct Denied;
-
+/// `None`: permission was denied.
 async fn read_as(
     engine: &Engine,
     id: &str,
     path: &str,
     cap: usize,
     user: Option<&str>,
-) -> Result<Result<ByExec, EngineError>, Denied> {
+) -> Result<Option<ByExec>, EngineError> {
     let run = |cmd: &[&str]| {
         let req = ExecRequest {
             cmd: cmd.iter().map(|s| s.to_string()).collect(),
@@ -143,61 +139,58 @@ async fn read_as(
         };
         async move { exec(engine, id, &req, EXEC_TIME, cap).await }
     };
-    let stat = match run(&["stat", "-L", "-c", "%f", "--", path]).await {
-        Ok(o) => o,
-        Err(e) => return Ok(Err(e)),
-    };
-    let mode = match ended(path, "stat", &stat)? {
-        Ended::Ok => u32::from_str_radix(stat.stdout.trim(), 16).map_err(|_| {
-            cannot(
-                path,
-                "stat",
-                &format!("it printed {:?}", stat.stdout.trim()),
-            )
-        }),
-        Ended::Absent => return Ok(Ok(ByExec::Read(None))),
-        Ended::NoTool => return Ok(Ok(ByExec::NoTools)),
-        Ended::Failed(e) => Err(e),
-    };
-    let mode = match mode {
-        Ok(m) => m,
-        Err(e) => return Ok(Err(e)),
-    };
+    let stat = run(&["stat", "-L", "-c", "%f", "--", path]).await?;
+    if let Err(stop) = ended(path, "stat", &stat) {
+        return stop.found();
+    }
+    let mode = u32::from_str_radix(stat.stdout.trim(), 16).map_err(|_| {
+        cannot(
+            path,
+            "stat",
+            &format!("it printed {:?}", stat.stdout.trim()),
+        )
+    })?;
     let is_dir = mode & 0o170000 == 0o040000;
     // Only a regular file is read: `cat` on a socket fails, on a device or a pipe it may
     // never end (and goes on after the check). The archive gave them no content either.
-    if mode & 0o170000 != 0o100000 {
-        return Ok(Ok(ByExec::Read(Some(FileEntry {
-            mode,
-            is_dir,
-            content: Vec::new(),
-        }))));
-    }
-    let cat = match run(&["cat", "--", path]).await {
-        Ok(o) => o,
-        Err(e) => return Ok(Err(e)),
+    let content = if mode & 0o170000 == 0o100000 {
+        let cat = run(&["cat", "--", path]).await?;
+        if let Err(stop) = ended(path, "cat", &cat) {
+            return stop.found();
+        }
+        cat.stdout_bytes
+    } else {
+        Vec::new()
     };
-    Ok(match ended(path, "cat", &cat)? {
-        Ended::Ok => Ok(ByExec::Read(Some(FileEntry {
-            mode,
-            is_dir,
-            content: cat.stdout_bytes,
-        }))),
-        Ended::Absent => Ok(ByExec::Read(None)),
-        Ended::NoTool => Ok(ByExec::NoTools),
-        Ended::Failed(e) => Err(e),
-    })
+    Ok(Some(ByExec::Read(Some(FileEntry {
+        mode,
+        is_dir,
+        content,
+    }))))
 }
 
-enum Ended {
-    Ok,
+/// Why a `stat` or `cat` did not succeed.
+enum Stop {
     Absent,
     NoTool,
+    Denied,
     Failed(EngineError),
 }
 
+impl Stop {
+    /// What it says of the file (`None`: permission was denied).
+    fn found(self) -> Result<Option<ByExec>, EngineError> {
+        match self {
+            Stop::Absent => Ok(Some(ByExec::Read(None))),
+            Stop::NoTool => Ok(Some(ByExec::NoTools)),
+            Stop::Denied => Ok(None),
+            Stop::Failed(e) => Err(e),
+        }
+    }
+}
+
 /// How a `stat` or `cat` ended, from its exit code and what it said.
-fn ended(path: &str, tool: &str, o: &ExecOutput) -> Result<Ended, Denied> {
+fn ended(path: &str, tool: &str, o: &ExecOutput) -> Result<(), Stop> {
     // The runtime says why a program could not start on stdout; the program, on stderr.
     let err = &o.stderr;
     let said = if err.trim().is_empty() {
@@ -205,14 +198,14 @@ fn ended(path: &str, tool: &str, o: &ExecOutput) -> Result<Ended, Denied> {
     } else {
         err
     };
-    Ok(match o.exit {
-        Some(0) => Ended::Ok,
-        Some(126 | 127) if o.stdout.contains("executable file not found") => Ended::NoTool,
-        Some(_) if err.contains("Permission denied") => return Err(Denied),
-        Some(_) if err.contains("No such file") || err.contains("Not a directory") => Ended::Absent,
-        Some(_) => Ended::Failed(cannot(path, tool, said)),
-        None if o.timed_out => Ended::Failed(cannot(path, tool, "it did not finish")),
-        None => Ended::Failed(cannot(path, tool, "the engine did not say how it ended")),
+    Err(match o.exit {
+        Some(0) => return Ok(()),
+        Some(126 | 127) if o.stdout.contains("executable file not found") => Stop::NoTool,
+        Some(_) if err.contains("Permission denied") => Stop::Denied,
+        Some(_) if err.contains("No such file") || err.contains("Not a directory") => Stop::Absent,
+        Some(_) => Stop::Failed(cannot(path, tool, said)),
+        None if o.timed_out => Stop::Failed(cannot(path, tool, "it did not finish")),
+        None => Stop::Failed(cannot(path, tool, "the engine did not say how it ended")),
     })
 }
 
