@@ -1,7 +1,7 @@
 //! `container`, `image` and `tcp` checks on settings Docker takes in several forms: a user
 //! given as nothing, `0` or `root`; capabilities dropped with `ALL`; the default stop grace
 //! period; a stopped container that nothing can connect to; an image by the name it was
-//! run by; a host folder however the check writes it.
+//! run by; a host folder however the check writes it; a port published on IPv6 only.
 
 mod support;
 
@@ -10,7 +10,7 @@ use lab::model::Lab;
 use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n  pinned: { image: busybox:1.36 }\n  floating: { image: busybox:1.36 }\n  bound: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n  pinned: { image: busybox:1.36 }\n  floating: { image: busybox:1.36 }\n  bound: { image: busybox:1.36 }\n  v6any: { image: busybox:1.36 }\n  v6lo: { image: busybox:1.36 }\n  v4lo: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[impl AsRef<str>]) -> Lab {
     support::checks::test_lab(STACK, checks)
@@ -140,4 +140,50 @@ async fn an_image_is_the_name_it_was_run_by_and_a_folder_is_one_folder() {
             ("bound-volume", Status::Fail),
         ],
     );
+}
+
+/// `-p [::]:8080:80` publishes on IPv6 only: the engine's proxy takes no IPv4 there, so a
+/// probe of 127.0.0.1 finds nothing listening. The host is reached at the address the
+/// binding names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_port_published_on_ipv6_only_is_reached_there() {
+    let p = Project::new("ipv6");
+    let serve = [
+        IMAGE,
+        "sh",
+        "-c",
+        "mkdir /srv && echo served > /srv/index.html && httpd -f -p 80 -h /srv",
+    ];
+    for (service, publish) in [
+        ("v6any", "[::]::80"),
+        ("v6lo", "[::1]::80"),
+        ("v4lo", "127.0.0.1::80"),
+    ] {
+        let mut args = vec!["-p", publish];
+        args.extend(serve);
+        p.run(service, &args);
+    }
+    let mut checks = Vec::new();
+    for s in ["v6any", "v6lo", "v4lo"] {
+        checks.push(format!(
+            "id: {s}-http\ntitle: a\neventually: 5s\nhttp: {{ service: {s}, port: 80, body: served }}"
+        ));
+        checks.push(format!(
+            "id: {s}-open\ntitle: b\neventually: 5s\ntcp: {{ service: {s}, port: 80 }}"
+        ));
+        checks.push(format!(
+            "id: {s}-closed\ntitle: c\ntcp: {{ service: {s}, port: 80, open: false }}"
+        ));
+    }
+    let lab = lab(&checks);
+    let ws = support::workspace();
+    let results = run_on_engine(&p.name, &lab, ws.path()).await;
+    let mut want = Vec::new();
+    for s in ["v6any", "v6lo", "v4lo"] {
+        want.push((format!("{s}-http"), Status::Pass));
+        want.push((format!("{s}-open"), Status::Pass));
+        want.push((format!("{s}-closed"), Status::Fail));
+    }
+    let want: Vec<(&str, Status)> = want.iter().map(|(id, st)| (id.as_str(), *st)).collect();
+    assert_statuses(&results, &want);
 }

@@ -8,7 +8,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 
-use super::net::host_address;
+use super::net::{host_address, host_port};
 use crate::checks::context::RunContext;
 use crate::checks::matcher::text;
 use crate::checks::outcome::Outcome;
@@ -151,7 +151,7 @@ async fn from_host(
             ));
         }
     };
-    let url = format!("http://{host}:{port}{path}");
+    let url = format!("http://{}{path}", host_port(&host, port));
     match tokio::time::timeout(timeout, request(c, &host, port, &path, &url)).await {
         Ok(r) => r.map(|r| (r, url)),
         Err(_) => Err(Failure::Unreachable(format!(
@@ -171,7 +171,12 @@ async fn request(
 ) -> Result<Response, Failure> {
     let stream = tokio::net::TcpStream::connect((host, port))
         .await
-        .map_err(|e| Failure::Unreachable(format!("could not connect to {host}:{port}: {e}")))?;
+        .map_err(|e| {
+            Failure::Unreachable(format!(
+                "could not connect to {}: {e}",
+                host_port(host, port)
+            ))
+        })?;
     let broken =
         |e: hyper::Error| Failure::Unreachable(format!("{url} did not answer with HTTP ({e})"));
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
@@ -179,11 +184,7 @@ async fn request(
         .map_err(broken)?;
     // The connection is driven beside the request; it ends when the response is read.
     let driver = tokio::spawn(conn);
-    let authority = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
+    let authority = host_port(host, port);
     let mut req = hyper::Request::builder()
         .method(c.method.as_str())
         .uri(path)

@@ -56,24 +56,40 @@ pub async fn host_address(
         .pointer(&format!("/NetworkSettings/Ports/{port}~1tcp"))
         .and_then(Value::as_array)
     {
+        // `-p [::]:8080:80` publishes on IPv6 only (the engine's proxy does not take IPv4
+        // there): it is reached at ::1, not 127.0.0.1. An IPv4 binding is tried first, as
+        // `-p 8080:80` lists both.
+        let mut v6 = None;
         for b in bindings {
             let ip = b.get("HostIp").and_then(Value::as_str).unwrap_or("");
-            if let Some(p) = b
+            let Some(p) = b
                 .get("HostPort")
                 .and_then(Value::as_str)
                 .and_then(|p| p.parse::<u16>().ok())
-            {
-                let host = if ip.is_empty() || ip == "0.0.0.0" || ip == "::" {
-                    engine.published_host()
-                } else {
-                    ip.to_string()
-                };
-                return Ok(HostAddress {
-                    host,
-                    port: p,
-                    published: true,
-                });
+            else {
+                continue;
+            };
+            let host = match ip {
+                "" | "0.0.0.0" => engine.published_host(),
+                "::" => match engine.published_host() {
+                    h if h == "127.0.0.1" => "::1".to_string(),
+                    h => h,
+                },
+                ip => ip.to_string(),
+            };
+            let a = HostAddress {
+                host,
+                port: p,
+                published: true,
+            };
+            if a.host.contains(':') {
+                v6.get_or_insert(a);
+            } else {
+                return Ok(a);
             }
+        }
+        if let Some(a) = v6 {
+            return Ok(a);
         }
     }
     let ip = v
@@ -96,5 +112,14 @@ pub async fn host_address(
             "{} has neither a published port {port} nor a network address",
             found.name
         ))),
+    }
+}
+
+/// `host:port` as a URL or a message writes it: an IPv6 address in brackets.
+pub fn host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::net::{host_address, stopped};
+use super::net::{host_address, host_port, stopped};
 use crate::checks::context::RunContext;
 use crate::checks::outcome::{Outcome, Status};
 use crate::checks::target::in_service;
@@ -83,7 +83,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                 .await,
                 Ok(Ok(_))
             );
-            (ok, format!("{host}:{port}"))
+            (ok, host_port(&host, port))
         }
     };
     match (c.open, opened) {
