@@ -2,6 +2,7 @@
 //! are compared in `compare` (plain data); what needs the engine once more (the image's
 //! default command, running the health test now) is looked up here.
 
+mod attachments;
 pub mod compare;
 
 use std::time::Duration;
