@@ -132,15 +132,21 @@ pub async fn exec(
     out.stdout_bytes = so.bytes().to_vec();
     out.stderr = se.text();
     if !out.timed_out {
-        // The stream ended: the command has exited; its code follows shortly (a busy
-        // engine may take a while to record it; this stays inside the runner's grace).
-        for _ in 0..50 {
+        // The stream ended: the command has exited; its code follows shortly. A busy
+        // engine may take a while to record it: up to a second, within the runner's grace.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+        let mut pause = Duration::from_millis(5);
+        loop {
             match docker.inspect_exec(&created.id).await {
                 Ok(i) if i.running == Some(false) => {
                     out.exit = i.exit_code;
                     break;
                 }
-                Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                Ok(_) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Ok(_) => break,
                 Err(e) => {
                     return Err(EngineError::engine("reading the command's exit code")(e));
                 }

@@ -1,21 +1,19 @@
 //! `http`: a request's response matches (status, body, headers). From the student's
-//! machine with hyper's HTTP/1.1 client; with `from:`, by busybox wget inside that service.
+//! machine over one plain HTTP/1.1 connection (`http1`); with `from:`, by busybox wget
+//! inside that service.
 //! Plain HTTP only: lab services are local, and `lab lint` refuses https URLs.
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
-
+use super::http1;
 use super::net::{host_address, host_port};
 use crate::checks::context::RunContext;
-use crate::checks::matcher::text;
+use crate::checks::matcher::{text, undecided_when_cut};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::in_service;
 use crate::checks::words::{seen, unmet, wanted};
 use crate::model::HttpCheck;
-use crate::text::{Capped, Keep, cap, printable};
+use crate::text::{cap, printable};
 
 const BODY_CAP: usize = 1024 * 1024;
 
@@ -25,6 +23,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The page went on past what a check reads; `body` is its start.
+    pub cut: bool,
 }
 
 pub async fn run(ctx: &RunContext, c: &HttpCheck, timeout: Duration) -> Outcome {
@@ -60,6 +60,17 @@ fn judge(c: &HttpCheck, r: &Response, url: &str) -> Outcome {
         return Outcome::fail(format!("expected {asked}; it answered {status}")).evidence(evidence);
     }
     if let Some(m) = &c.expect_body
+        && r.cut
+        && undecided_when_cut(m, &r.body)
+    {
+        return Outcome::error(format!(
+            "the page at {url} is longer than a check reads ({} KiB), so whether it {} cannot be told",
+            r.body.len() / 1024,
+            wanted(unmet(m, &|p| text(p, &r.body)))
+        ))
+        .evidence(evidence);
+    }
+    if let Some(m) = &c.expect_body
         && !text(m, &r.body)
     {
         return Outcome::fail(format!(
@@ -70,11 +81,15 @@ fn judge(c: &HttpCheck, r: &Response, url: &str) -> Outcome {
         .evidence(evidence);
     }
     for (name, m) in &c.expect_headers {
-        let got = r
+        // A header sent more than once (Set-Cookie) is all its values, as HTTP joins them.
+        let values: Vec<&str> = r
             .headers
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str());
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let joined = values.join(", ");
+        let got = (!values.is_empty()).then_some(joined.as_str());
         match got {
             Some(v) if text(m, v) => {}
             Some(v) => {
@@ -169,65 +184,43 @@ async fn request(
     path: &str,
     url: &str,
 ) -> Result<Response, Failure> {
-    let stream = tokio::net::TcpStream::connect((host, port))
+    // The Host header as curl writes it: the port only when it is not 80.
+    let authority = match port {
+        80 => host_port(host, port)
+            .rsplit_once(':')
+            .map(|(h, _)| h.to_string())
+            .unwrap_or_default(),
+        _ => host_port(host, port),
+    };
+    let body = c.body.clone().unwrap_or_default();
+    let r = http1::Request {
+        method: c.method.as_str(),
+        path,
+        authority: &authority,
+        headers: &c.headers,
+        body: body.as_bytes(),
+    };
+    let answer = http1::exchange(host, port, &r, BODY_CAP)
         .await
-        .map_err(|e| {
-            Failure::Unreachable(format!(
-                "could not connect to {}: {e}",
-                host_port(host, port)
-            ))
-        })?;
-    let broken =
-        |e: hyper::Error| Failure::Unreachable(format!("{url} did not answer with HTTP ({e})"));
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(broken)?;
-    // The connection is driven beside the request; it ends when the response is read.
-    let driver = tokio::spawn(conn);
-    let authority = host_port(host, port);
-    let mut req = hyper::Request::builder()
-        .method(c.method.as_str())
-        .uri(path)
-        .header(hyper::header::HOST, authority)
-        .header(hyper::header::USER_AGENT, "lab");
-    for (k, v) in &c.headers {
-        req = req.header(k.as_str(), v.as_str());
-    }
-    let body = Full::new(Bytes::from(c.body.clone().unwrap_or_default()));
-    let req = req
-        .body(body)
-        .map_err(|e| Failure::Error(format!("the request to {url} is not valid: {e}")))?;
-    let result = async {
-        let resp = sender.send_request(req).await.map_err(broken)?;
-        let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.to_string(), printable(v.as_bytes())))
-            .collect();
-        // Up to the cap, then stop reading: judge what came, as a person reads the start.
-        let mut body = Capped::new(BODY_CAP, Keep::Head);
-        let mut incoming = resp.into_body();
-        while !body.full() {
-            match incoming.frame().await {
-                Some(Ok(frame)) => {
-                    if let Some(data) = frame.data_ref() {
-                        body.push(data);
-                    }
-                }
-                Some(Err(_)) | None => break,
+        .map_err(|t| match t {
+            http1::Trouble::Invalid(why) => {
+                Failure::Error(format!("the request to {url} is not valid: {why}"))
             }
-        }
-        let body = body.text();
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
-    }
-    .await;
-    driver.abort();
-    result
+            http1::Trouble::Unreachable(why) if why.starts_with("could not connect") => {
+                Failure::Unreachable(why)
+            }
+            http1::Trouble::Unreachable(why) => Failure::Unreachable(format!("{url}: {why}")),
+        })?;
+    Ok(Response {
+        status: answer.status,
+        headers: answer
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), printable(v)))
+            .collect(),
+        body: printable(&answer.body),
+        cut: answer.cut,
+    })
 }
 
 async fn from_service(
@@ -319,6 +312,7 @@ async fn from_service(
             } else {
                 String::new()
             },
+            cut: page_is_its && out.truncated.stdout,
         },
         url,
     ))

@@ -9,6 +9,7 @@ pub mod exec;
 pub mod expect;
 pub mod file;
 pub mod http;
+mod http1;
 pub mod logs;
 pub mod net;
 pub mod objects;

@@ -43,7 +43,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
             }
         }
         None => {
-            let (host, port) = match (&c.service, &c.host) {
+            let (host, port, proxied) = match (&c.service, &c.host) {
                 (Some(s), _) => {
                     match host_address(ctx, &Target::Service(s.clone()), c.port).await {
                         // "Not open from the host" of a service is about its published
@@ -55,7 +55,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                                 c.port
                             ));
                         }
-                        Ok(a) => (a.host, a.port),
+                        Ok(a) => (a.host, a.port, a.published),
                         // A stopped container has no address, and nothing in it listens.
                         // (One on the host's network has none either, and its port may be
                         // open: that stays a fail.)
@@ -72,17 +72,10 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                         Err(o) => return o,
                     }
                 }
-                (None, Some(h)) => (h.clone(), c.port),
-                (None, None) => ("127.0.0.1".into(), c.port),
+                (None, Some(h)) => (h.clone(), c.port, false),
+                (None, None) => ("127.0.0.1".into(), c.port, false),
             };
-            let ok = matches!(
-                tokio::time::timeout(
-                    probe_timeout,
-                    tokio::net::TcpStream::connect((host.as_str(), port))
-                )
-                .await,
-                Ok(Ok(_))
-            );
+            let ok = accepts(&host, port, probe_timeout, proxied).await;
             (ok, host_port(&host, port))
         }
     };
@@ -95,5 +88,30 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
         (false, true) => Outcome::fail(format!(
             "expected {place} to be unreachable; a connection opened"
         )),
+    }
+}
+
+/// How long a connection to a published port must stay open (or be spoken on) to count.
+const PROXY_SETTLE: Duration = Duration::from_millis(300);
+
+/// Whether a connection to `host:port` opens. Through a published port (`proxied`) it must
+/// also hold: the engine's proxy accepts first and only then connects to the container,
+/// and closes at once when nothing listens there (a student's app bound to 127.0.0.1
+/// inside its container, a wrong container port).
+async fn accepts(host: &str, port: u16, limit: Duration, proxied: bool) -> bool {
+    let connect = tokio::net::TcpStream::connect((host, port));
+    let Ok(Ok(stream)) = tokio::time::timeout(limit, connect).await else {
+        return false;
+    };
+    if !proxied {
+        return true;
+    }
+    let mut first = [0u8; 1];
+    match tokio::time::timeout(PROXY_SETTLE, stream.peek(&mut first)).await {
+        // Still open and quiet, as a server waiting for its client is.
+        Err(_) => true,
+        // It spoke first (a greeting), or closed at once.
+        Ok(Ok(n)) => n > 0,
+        Ok(Err(_)) => false,
     }
 }
