@@ -87,36 +87,50 @@ pub async fn run_shell(
         )
     })?;
     let mut group = GroupGuard::new(&child);
-    let so = child.stdout.take();
-    let se = child.stderr.take();
-    let read = async {
-        let (a, b) = tokio::join!(drain(so), drain(se));
-        let status = child.wait().await;
-        (a, b, status)
-    };
-    let result = match tokio::time::timeout(timeout, read).await {
-        Ok((a, b, status)) => ShellOutput {
-            exit: status.ok().and_then(|s| s.code()).map(i64::from),
-            truncated: Cut {
-                stdout: a.overflowed(),
-                stderr: b.overflowed(),
-            },
-            stdout: a.text(),
-            stderr: b.text(),
-            timed_out: false,
-        },
-        Err(_) => ShellOutput {
-            exit: None,
-            stdout: String::new(),
-            stderr: String::new(),
-            timed_out: true,
-            truncated: Cut::default(),
-        },
-    };
-    // The shell is done (or out of time): what it left running goes with it.
+    // Read beside the shell: what it left running in the background (`server &`) keeps the
+    // pipes open after it exits, and must not hold the check until its timeout.
+    let mut out = tokio::spawn(drain(child.stdout.take()));
+    let mut err = tokio::spawn(drain(child.stderr.take()));
+    let status = tokio::time::timeout(timeout, child.wait()).await;
+    // What is still on its way once the shell ended comes within a moment.
+    let (mut a, mut b) = (None, None);
+    let _ = tokio::time::timeout(SETTLE, async {
+        a = Some((&mut out).await);
+        b = Some((&mut err).await);
+    })
+    .await;
+    // The shell is done (or out of time): what it left running goes with it, and so do
+    // the pipes it held.
     group.kill();
-    Ok(result)
+    if a.is_none() {
+        a = tokio::time::timeout(SETTLE, out).await.ok();
+    }
+    if b.is_none() {
+        b = tokio::time::timeout(SETTLE, err).await.ok();
+    }
+    let nothing = || Capped::new(0, Keep::Head);
+    let (a, b) = (
+        a.and_then(Result::ok).unwrap_or_else(nothing),
+        b.and_then(Result::ok).unwrap_or_else(nothing),
+    );
+    let (exit, timed_out) = match status {
+        Ok(s) => (s.ok().and_then(|s| s.code()).map(i64::from), false),
+        Err(_) => (None, true),
+    };
+    Ok(ShellOutput {
+        exit,
+        truncated: Cut {
+            stdout: a.overflowed(),
+            stderr: b.overflowed(),
+        },
+        stdout: a.text(),
+        stderr: b.text(),
+        timed_out,
+    })
 }
+
+/// How long output may still come after the shell ended, and after its group is killed.
+const SETTLE: Duration = Duration::from_millis(300);
 
 /// Read a pipe to its end, keeping the first [`OUTPUT_CAP`] bytes.
 async fn drain<R: tokio::io::AsyncRead + Unpin>(pipe: Option<R>) -> Capped {

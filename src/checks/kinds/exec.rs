@@ -13,6 +13,15 @@ use crate::model::{ExecCheck, ExecSpec, Literal, Matcher};
 pub async fn run(ctx: &RunContext, c: &ExecCheck, timeout: Duration) -> Outcome {
     let out = match run_spec(ctx, &c.spec, timeout).await {
         Ok(o) => o,
+        // The student's container is there but stopped: nothing runs in it, a fail.
+        Err(o)
+            if o.status == crate::checks::outcome::Status::Error
+                && super::net::stopped(ctx, &c.spec.target).await =>
+        {
+            return Outcome::fail(
+                "its container is not running: the command cannot run in it".to_string(),
+            );
+        }
         Err(o) => return o,
     };
     let evidence = evidence(&c.spec, &out);

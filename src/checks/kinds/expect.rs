@@ -46,6 +46,13 @@ async fn container(
     let env = vec!["TERM=xterm".to_string()];
     let attached = match attach(engine, &found.id, argv(&c.run), env, true).await {
         Ok(a) => a,
+        // The student's container is there but stopped: nothing runs in it, a fail.
+        Err(_) if super::net::stopped(ctx, target).await => {
+            return Outcome::fail(format!(
+                "{} is not running: no session can start in it",
+                found.name
+            ));
+        }
         Err(e) => {
             return Outcome::error(format!("could not start a session in {}: {e}", found.name));
         }
@@ -121,7 +128,7 @@ where
             ExpectStep::Expect { pattern, timeout } => {
                 let wait = timeout.map(|t| t.0.min(left)).unwrap_or(left);
                 session.set_expect_timeout(Some(wait));
-                match session.expect(Regex(pattern.as_str())).await {
+                match session.expect(Regex(first(pattern))).await {
                     Ok(_) => Ok(()),
                     Err(expectrl::Error::ExpectTimeout) => {
                         return Outcome::fail(format!(
@@ -166,6 +173,13 @@ where
         .evidence(transcript.tail(EVIDENCE_TAIL))
 }
 
+/// The pattern's first match in what came since the last step, as pexpect finds it:
+/// expectrl's default search takes the last of all the matches in its buffer and drops the
+/// rest, so `expect: retrying` three times failed on three lines that came at once.
+fn first(pattern: &str) -> String {
+    format!("\\A(?s:.*?)(?:{pattern})")
+}
+
 /// A pattern as a message shows it: the text itself when it is plain text (`\[y/N\]` is
 /// "[y/N]"), else "the output the task expects" (a pattern can be the answer itself).
 fn shown_pattern(pattern: &str) -> String {
@@ -188,6 +202,16 @@ fn shown_pattern(pattern: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_step_takes_the_first_match() {
+        let re = regex::bytes::Regex::new(&super::first("retrying|gave (up)")).expect("regex");
+        let buf = b"x retrying\ny retrying\ngave up\n";
+        let found: Vec<_> = re.find_iter(buf).map(|m| m.end()).collect();
+        assert_eq!(found, vec![10]);
+        let re = regex::bytes::Regex::new(&super::first("(?m)^y")).expect("regex");
+        assert_eq!(re.find(buf).map(|m| m.end()), Some(12));
+    }
+
     #[test]
     fn plain_patterns_are_shown_as_text() {
         assert_eq!(super::shown_pattern("automation: OK"), "\"automation: OK\"");

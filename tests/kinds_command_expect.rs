@@ -1,0 +1,41 @@
+//! `expect`, `command` and `exec` as students' programs behave: lines that come at once are
+//! matched in order, a script that leaves a job in the background is done when its shell
+//! is, and a container that is not running fails a check that runs something in it.
+
+mod support;
+
+use lab::checks::Status;
+use support::checks::{assert_statuses, run_on_engine, test_lab};
+use support::{IMAGE, Project};
+
+const STACK: &str = "```yaml stack\nservices:\n  stopped: { image: busybox:1.36 }\n```\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn programs_are_judged_as_they_behave() {
+    let p = Project::new("cmdexp");
+    let stopped = p.run("stopped", &[IMAGE, "true"]);
+    support::docker_ok(&["wait", &stopped]);
+    let checks = [
+        // Three lines at once, then a fourth: each step takes the first match after the
+        // last (expectrl's default took the last of all and dropped the others).
+        "id: retries-in-order\ntitle: a\nexpect:\n  host: true\n  spawn: \"sh -c 'for i in 1 2 3; do echo connect failed, retrying; done; echo gave up'\"\n  steps:\n    - expect: retrying\n    - expect: retrying\n    - expect: retrying\n    - expect: gave up",
+        "id: four-retries\ntitle: b\nexpect:\n  host: true\n  spawn: \"sh -c 'for i in 1 2 3; do echo retrying; done; sleep 5'\"\n  steps:\n    - expect: retrying\n    - expect: retrying\n    - expect: retrying\n    - expect: retrying\n      timeout: 1s",
+        // The shell ends at once; its background job holds the pipes for 30 s.
+        "id: background-job\ntitle: c\ntimeout: 5s\ncommand: { run: \"sleep 30 & echo started\", stdout: started }",
+        "id: exec-stopped\ntitle: d\nexec: { service: stopped, cmd: \"true\" }",
+        "id: expect-stopped\ntitle: e\nexpect:\n  service: stopped\n  run: sh\n  steps:\n    - expect: anything",
+    ];
+    let lab = test_lab(STACK, &checks);
+    let ws = support::workspace();
+    let results = run_on_engine(&p.name, &lab, ws.path()).await;
+    assert_statuses(
+        &results,
+        &[
+            ("retries-in-order", Status::Pass),
+            ("four-retries", Status::Fail),
+            ("background-job", Status::Pass),
+            ("exec-stopped", Status::Fail),
+            ("expect-stopped", Status::Fail),
+        ],
+    );
+}
