@@ -1,6 +1,7 @@
 //! `expect`, `command` and `exec` as students' programs behave: lines that come at once are
 //! matched in order, a script that leaves a job in the background is done when its shell
-//! is, and a container that is not running fails a check that runs something in it.
+//! is, a container that is not running fails a check that runs something in it, and a
+//! number in a matcher is that number in a label.
 
 mod support;
 
@@ -15,6 +16,12 @@ async fn programs_are_judged_as_they_behave() {
     let p = Project::new("cmdexp");
     let stopped = p.run("stopped", &[IMAGE, "true"]);
     support::docker_ok(&["wait", &stopped]);
+    let net = p.network(
+        "tagged",
+        &["--label", "version=1.0", "--label", "retention-days=30"],
+    );
+    let labels =
+        |id: &str, m: &str| format!("id: {id}\ntitle: f\nnetwork: {{ name: {net}, labels: {m} }}");
     let checks = [
         // Three lines at once, then a fourth: each step takes the first match after the
         // last (expectrl's default took the last of all and dropped the others).
@@ -24,6 +31,10 @@ async fn programs_are_judged_as_they_behave() {
         "id: background-job\ntitle: c\ntimeout: 5s\ncommand: { run: \"sleep 30 & echo started\", stdout: started }",
         "id: exec-stopped\ntitle: d\nexec: { service: stopped, cmd: \"true\" }",
         "id: expect-stopped\ntitle: e\nexpect:\n  service: stopped\n  run: sh\n  steps:\n    - expect: anything",
+        &labels("version-1-0", "{ version: 1.0 }"),
+        &labels("version-2", "{ version: 2 }"),
+        &labels("kept-a-week", "{ retention-days: { gt: 7 } }"),
+        &labels("kept-a-year", "{ retention-days: { gt: 365 } }"),
     ];
     let lab = test_lab(STACK, &checks);
     let ws = support::workspace();
@@ -36,6 +47,10 @@ async fn programs_are_judged_as_they_behave() {
             ("background-job", Status::Pass),
             ("exec-stopped", Status::Fail),
             ("expect-stopped", Status::Fail),
+            ("version-1-0", Status::Pass),
+            ("version-2", Status::Fail),
+            ("kept-a-week", Status::Pass),
+            ("kept-a-year", Status::Fail),
         ],
     );
 }

@@ -8,7 +8,7 @@ use crate::model::{Literal, Matcher};
 /// compares the trimmed text.
 pub fn text(m: &Matcher, text: &str) -> bool {
     match m {
-        Matcher::Equals(lit) => text.trim() == lit.text(),
+        Matcher::Equals(lit) => text.trim() == lit.text() || same_number(lit, text),
         Matcher::Contains(s) => text.contains(s.as_str()),
         Matcher::Matches(re) => regex(re).is_some_and(|r| r.is_match(text)),
         Matcher::Not(inner) => !self::text(inner, text),
@@ -45,6 +45,17 @@ fn negates(m: &Matcher) -> bool {
     }
 }
 
+/// A number the lab gives, and text that reads as the same number (`1.0` is written
+/// `1.0`, though YAML reads it as the float 1).
+fn same_number(lit: &Literal, text: &str) -> bool {
+    let want = match lit {
+        Literal::Int(i) => *i as f64,
+        Literal::Float(f) => *f,
+        _ => return false,
+    };
+    number(text).is_some_and(|got| got == want)
+}
+
 /// Whether a JSON value (from the engine's inspect) satisfies `m`.
 pub fn json(m: &Matcher, v: &serde_json::Value) -> bool {
     use serde_json::Value as J;
@@ -57,13 +68,23 @@ pub fn json(m: &Matcher, v: &serde_json::Value) -> bool {
             }
             (Literal::Float(a), J::Number(b)) => b.as_f64() == Some(*a),
             (Literal::Str(a), J::String(b)) => a == b,
+            // A label or an option is text: `version: 1.0` is the label "1.0".
+            (lit @ (Literal::Int(_) | Literal::Float(_)), J::String(b)) => {
+                lit.text() == *b || same_number(lit, b)
+            }
             (lit, other) => lit.text() == json_text(other),
         },
         Matcher::Not(inner) => !json(inner, v),
         Matcher::All(ms) => ms.iter().all(|m| json(m, v)),
         Matcher::Any(ms) => ms.iter().any(|m| json(m, v)),
-        Matcher::Lt(n) => v.as_f64().is_some_and(|x| x < *n),
-        Matcher::Gt(n) => v.as_f64().is_some_and(|x| x > *n),
+        Matcher::Lt(n) => v
+            .as_f64()
+            .or_else(|| v.as_str().and_then(number))
+            .is_some_and(|x| x < *n),
+        Matcher::Gt(n) => v
+            .as_f64()
+            .or_else(|| v.as_str().and_then(number))
+            .is_some_and(|x| x > *n),
         Matcher::Contains(_) | Matcher::Matches(_) => text(m, &json_text(v)),
     }
 }
@@ -121,5 +142,17 @@ mod tests {
         assert!(json(&Matcher::Lt(10.0), &json!(3)));
         assert!(json(&c("bus"), &json!("busybox:1.36")));
         assert!(json(&Matcher::Equals(Literal::Null), &json!(null)));
+    }
+
+    /// YAML reads `1.0` as the float 1; a label, an option or a line is text.
+    #[test]
+    fn numbers_are_numbers_in_text_too() {
+        let one = Matcher::Equals(Literal::Float(1.0));
+        assert!(json(&one, &json!("1.0")) && text(&one, "1.0\n") && text(&one, "1"));
+        assert!(!json(&one, &json!("1.5")) && !text(&one, "v1.0"));
+        assert!(json(&Matcher::Gt(7.0), &json!("30")));
+        assert!(!json(&Matcher::Gt(7.0), &json!("3")));
+        assert!(!json(&Matcher::Lt(7.0), &json!("many")));
+        assert!(json(&Matcher::Equals(Literal::Int(3)), &json!("3")));
     }
 }

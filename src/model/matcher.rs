@@ -20,7 +20,8 @@ impl Literal {
             Literal::Null => String::new(),
             Literal::Bool(b) => b.to_string(),
             Literal::Int(i) => i.to_string(),
-            Literal::Float(f) => f.to_string(),
+            // `1.0` as written, not `1`.
+            Literal::Float(f) => format!("{f:?}"),
             Literal::Str(s) => s.clone(),
         }
     }
