@@ -10,7 +10,7 @@ use lab::model::Lab;
 use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n  pinned: { image: busybox:1.36 }\n  floating: { image: busybox:1.36 }\n  bound: { image: busybox:1.36 }\n  v6any: { image: busybox:1.36 }\n  v6lo: { image: busybox:1.36 }\n  v4lo: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n  pinned: { image: busybox:1.36 }\n  floating: { image: busybox:1.36 }\n  bound: { image: busybox:1.36 }\n  v6any: { image: busybox:1.36 }\n  v6lo: { image: busybox:1.36 }\n  v4lo: { image: busybox:1.36 }\n  owner: { image: busybox:1.36 }\n  sidecar: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[impl AsRef<str>]) -> Lab {
     support::checks::test_lab(STACK, checks)
@@ -70,9 +70,12 @@ async fn settings_are_judged_in_every_form_docker_takes() {
     ]
     .into_iter()
     .map(String::from)
-    .chain([format!(
-        "id: hostnet-closed\ntitle: p\ntcp: {{ service: hostnet, port: {port}, open: false }}"
-    )])
+    .chain([
+        format!(
+            "id: hostnet-closed\ntitle: p\ntcp: {{ service: hostnet, port: {port}, open: false }}"
+        ),
+        format!("id: hostnet-open\ntitle: q\neventually: 5s\ntcp: {{ service: hostnet, port: {port} }}"),
+    ])
     .collect();
     let lab = lab(&checks);
     let results = run_on_engine(&p.name, &lab, ws.path()).await;
@@ -95,6 +98,7 @@ async fn settings_are_judged_in_every_form_docker_takes() {
             ("stopped-closed", Status::Pass),
             ("stopped-open", Status::Fail),
             ("hostnet-closed", Status::Fail),
+            ("hostnet-open", Status::Pass),
         ],
     );
 }
@@ -154,6 +158,12 @@ async fn a_port_published_on_ipv6_only_is_reached_there() {
         "-c",
         "mkdir /srv && echo served > /srv/index.html && httpd -f -p 80 -h /srv",
     ];
+    // A sidecar serves in the network of its owner, which publishes the port.
+    let owner = p.run("owner", &["-p", "80", IMAGE, "sleep", "3600"]);
+    let shared = format!("container:{owner}");
+    let mut sidecar = vec!["--network", shared.as_str()];
+    sidecar.extend(serve);
+    p.run("sidecar", &sidecar);
     for (service, publish) in [
         ("v6any", "[::]::80"),
         ("v6lo", "[::1]::80"),
@@ -175,6 +185,7 @@ async fn a_port_published_on_ipv6_only_is_reached_there() {
             "id: {s}-closed\ntitle: c\ntcp: {{ service: {s}, port: 80, open: false }}"
         ));
     }
+    checks.push("id: sidecar-http\ntitle: d\neventually: 5s\nhttp: { service: sidecar, port: 80, body: served }".into());
     let lab = lab(&checks);
     let ws = support::workspace();
     let results = run_on_engine(&p.name, &lab, ws.path()).await;
@@ -184,6 +195,7 @@ async fn a_port_published_on_ipv6_only_is_reached_there() {
         want.push((format!("{s}-open"), Status::Pass));
         want.push((format!("{s}-closed"), Status::Fail));
     }
+    want.push(("sidecar-http".to_string(), Status::Pass));
     let want: Vec<(&str, Status)> = want.iter().map(|(id, st)| (id.as_str(), *st)).collect();
     assert_statuses(&results, &want);
 }

@@ -48,10 +48,36 @@ pub async fn host_address(
     }
     let found = find(ctx, target).await?;
     let engine = ctx.engine().map_err(Outcome::error)?;
-    let v = inspect::container(engine, &found.id)
+    let mut v = inspect::container(engine, &found.id)
         .await
         .map_err(|e| Outcome::error(e.to_string()))?
         .ok_or_else(|| Outcome::missing(format!("there is no container {}", found.name)))?;
+    let mode = v
+        .pointer("/HostConfig/NetworkMode")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    // On the host's network its ports are the host's own.
+    if mode == "host" {
+        return Ok(HostAddress {
+            host: engine.published_host(),
+            port,
+            published: true,
+        });
+    }
+    // A sidecar in another container's network (`--network container:web`) listens where
+    // that container does.
+    if let Some(owner) = mode.strip_prefix("container:") {
+        v = inspect::container(engine, owner)
+            .await
+            .map_err(|e| Outcome::error(e.to_string()))?
+            .ok_or_else(|| {
+                Outcome::fail(format!(
+                    "{} shares the network of {owner}, which is gone",
+                    found.name
+                ))
+            })?;
+    }
     if let Some(bindings) = v
         .pointer(&format!("/NetworkSettings/Ports/{port}~1tcp"))
         .and_then(Value::as_array)
