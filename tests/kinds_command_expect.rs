@@ -1,7 +1,8 @@
 //! `expect`, `command` and `exec` as students' programs behave: lines that come at once are
 //! matched in order, a script that leaves a job in the background is done when its shell
 //! is, a container that is not running fails a check that runs something in it, and a
-//! number in a matcher is that number in a label.
+//! number in a matcher is that number in a label. A network's containers are the ones
+//! connected to it: a job that ran on it and exited, a service by its container_name.
 
 mod support;
 
@@ -9,7 +10,7 @@ use lab::checks::Status;
 use support::checks::{assert_statuses, run_on_engine, test_lab};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  stopped: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  stopped: { image: busybox:1.36 }\n  job: { image: busybox:1.36 }\n  named: { image: busybox:1.36 }\n  loner: { image: busybox:1.36 }\n```\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn programs_are_judged_as_they_behave() {
@@ -20,6 +21,28 @@ async fn programs_are_judged_as_they_behave() {
         "tagged",
         &["--label", "version=1.0", "--label", "retention-days=30"],
     );
+    // An init job that ran on the network and exited; a service under a name of its own
+    // (container_name); a container elsewhere.
+    let job = p.run("job", &["--network", &net, IMAGE, "true"]);
+    support::docker_ok(&["wait", &job]);
+    let own = format!("{}-own-name", p.name);
+    let project = format!("io.lab.project={}", p.name);
+    support::docker_ok(&[
+        "run",
+        "-d",
+        "--name",
+        &own,
+        "--label",
+        &project,
+        "--label",
+        "io.lab.service=named",
+        "--network",
+        &net,
+        IMAGE,
+        "sleep",
+        "3600",
+    ]);
+    p.run("loner", &[IMAGE, "sleep", "3600"]);
     let labels =
         |id: &str, m: &str| format!("id: {id}\ntitle: f\nnetwork: {{ name: {net}, labels: {m} }}");
     let checks = [
@@ -35,6 +58,8 @@ async fn programs_are_judged_as_they_behave() {
         &labels("version-2", "{ version: 2 }"),
         &labels("kept-a-week", "{ retention-days: { gt: 7 } }"),
         &labels("kept-a-year", "{ retention-days: { gt: 365 } }"),
+        &format!("id: job-on-it\ntitle: g\nnetwork: {{ name: {net}, containers: [job, named] }}"),
+        &format!("id: loner-on-it\ntitle: h\nnetwork: {{ name: {net}, containers: [loner] }}"),
     ];
     let lab = test_lab(STACK, &checks);
     let ws = support::workspace();
@@ -51,6 +76,8 @@ async fn programs_are_judged_as_they_behave() {
             ("version-2", Status::Fail),
             ("kept-a-week", Status::Pass),
             ("kept-a-year", Status::Fail),
+            ("job-on-it", Status::Pass),
+            ("loner-on-it", Status::Fail),
         ],
     );
 }

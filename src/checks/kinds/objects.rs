@@ -96,6 +96,33 @@ async fn resolve(
     }
 }
 
+/// Whether the container `want` names (a service of the lab, whatever its container is
+/// called, or a container) is connected to `network` though the network does not list it:
+/// the engine lists running containers only, and an init job that ran on it and exited is
+/// still connected, as `docker inspect` shows.
+async fn connected(ctx: &RunContext, want: &str, network: &str) -> bool {
+    let Ok(engine) = ctx.engine() else {
+        return false;
+    };
+    let found = match crate::engine::find::service(engine, &ctx.project, want).await {
+        Ok(Some(f)) => Some(f),
+        _ => crate::engine::find::container(engine, want)
+            .await
+            .ok()
+            .flatten(),
+    };
+    let Some(found) = found else {
+        return false;
+    };
+    match inspect::container(engine, &found.id).await {
+        Ok(Some(v)) => v
+            .pointer("/NetworkSettings/Networks")
+            .and_then(Value::as_object)
+            .is_some_and(|nets| nets.contains_key(network)),
+        _ => false,
+    }
+}
+
 /// The object's driver, when the check names one.
 fn driver(v: &Value, want: Option<&String>, p: &mut Vec<String>) {
     if let Some(d) = want {
@@ -146,6 +173,7 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
                 .filter(|r| !on(r))
                 .collect(),
             None if on(want) || on(&scoped) => Vec::new(),
+            None if connected(ctx, want, &name).await => Vec::new(),
             None => vec![want.clone()],
         };
         if !missing.is_empty() {
