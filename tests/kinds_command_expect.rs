@@ -10,7 +10,7 @@ use lab::checks::Status;
 use support::checks::{assert_statuses, run_on_engine, test_lab};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  stopped: { image: busybox:1.36 }\n  job: { image: busybox:1.36 }\n  named: { image: busybox:1.36 }\n  loner: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  stopped: { image: busybox:1.36 }\n  job: { image: busybox:1.36 }\n  named: { image: busybox:1.36 }\n  loner: { image: busybox:1.36 }\n  again: { image: busybox:1.36 }\n```\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn programs_are_judged_as_they_behave() {
@@ -43,6 +43,12 @@ async fn programs_are_judged_as_they_behave() {
         "3600",
     ]);
     p.run("loner", &[IMAGE, "sleep", "3600"]);
+    // A job that ran on a network that was then removed and made again under its name.
+    let remade = p.network("remade", &[]);
+    let again = p.run("again", &["--network", &remade, IMAGE, "true"]);
+    support::docker_ok(&["wait", &again]);
+    support::docker_ok(&["network", "rm", &remade]);
+    p.network("remade", &[]);
     let labels =
         |id: &str, m: &str| format!("id: {id}\ntitle: f\nnetwork: {{ name: {net}, labels: {m} }}");
     let checks = [
@@ -60,6 +66,12 @@ async fn programs_are_judged_as_they_behave() {
         &labels("kept-a-year", "{ retention-days: { gt: 365 } }"),
         &format!("id: job-on-it\ntitle: g\nnetwork: {{ name: {net}, containers: [job, named] }}"),
         &format!("id: loner-on-it\ntitle: h\nnetwork: {{ name: {net}, containers: [loner] }}"),
+        &format!(
+            "id: on-the-old-one\ntitle: i\nnetwork: {{ name: {remade}, containers: [again] }}"
+        ),
+        // The shell ends; `timeout` runs its sleep in a process group of its own, which
+        // holds the pipe: what the shell printed still counts.
+        "id: held-pipe\ntitle: j\ntimeout: 5s\ncommand: { run: \"echo ready; timeout 30 sleep 30 &\", stdout: ready }",
     ];
     let lab = test_lab(STACK, &checks);
     let ws = support::workspace();
@@ -78,6 +90,8 @@ async fn programs_are_judged_as_they_behave() {
             ("kept-a-year", Status::Fail),
             ("job-on-it", Status::Pass),
             ("loner-on-it", Status::Fail),
+            ("on-the-old-one", Status::Fail),
+            ("held-pipe", Status::Pass),
         ],
     );
 }

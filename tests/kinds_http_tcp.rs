@@ -9,7 +9,7 @@ use lab::checks::Status;
 use support::checks::{assert_statuses, run_on_engine, test_lab};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  early: { image: busybox:1.36 }\n  early0: { image: busybox:1.36 }\n  early1: { image: busybox:1.36 }\n  early2: { image: busybox:1.36 }\n  early3: { image: busybox:1.36 }\n  early4: { image: busybox:1.36 }\n  early5: { image: busybox:1.36 }\n  vhost: { image: busybox:1.36 }\n  deaf: { image: busybox:1.36 }\n  inside: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  early: { image: busybox:1.36 }\n  early0: { image: busybox:1.36 }\n  early1: { image: busybox:1.36 }\n  early2: { image: busybox:1.36 }\n  early3: { image: busybox:1.36 }\n  early4: { image: busybox:1.36 }\n  early5: { image: busybox:1.36 }\n  vhost: { image: busybox:1.36 }\n  deaf: { image: busybox:1.36 }\n  inside: { image: busybox:1.36 }\n  curt: { image: busybox:1.36 }\n```\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_students_write_are_heard_as_curl_hears_them() {
@@ -36,6 +36,11 @@ async fn servers_students_write_are_heard_as_curl_hears_them() {
         "inside",
         &["-p", "8080", IMAGE, "httpd", "-f", "-p", "127.0.0.1:8080"],
     );
+    // Listens, and closes each connection at once without a word.
+    p.run(
+        "curt",
+        &["-p", "8080", IMAGE, "nc", "-ll", "-p", "8080", "-e", "true"],
+    );
     let mut checks: Vec<String> = (0..6)
         .map(|i| format!("id: early-{i}\ntitle: a\nhttp: {{ service: early{i}, port: 8080, body: \"hello nc\" }}"))
         .collect();
@@ -47,6 +52,7 @@ async fn servers_students_write_are_heard_as_curl_hears_them() {
         "id: inside-open\ntitle: f\ntcp: { service: inside, port: 8080 }".to_string(),
         "id: inside-http\ntitle: g\nhttp: { service: inside, port: 8080 }".to_string(),
         "id: vhost-open\ntitle: h\neventually: 5s\ntcp: { service: vhost, port: 8080 }".to_string(),
+        "id: curt-open\ntitle: i\neventually: 5s\ntcp: { service: curt, port: 8080 }".to_string(),
     ]);
     // The servers are up before anything is judged.
     for i in 0..6 {
@@ -78,6 +84,7 @@ async fn servers_students_write_are_heard_as_curl_hears_them() {
             ("inside-open", Status::Fail),
             ("inside-http", Status::Fail),
             ("vhost-open", Status::Pass),
+            ("curt-open", Status::Pass),
         ]
         .map(|(id, s)| (id.to_string(), s)),
     );

@@ -37,7 +37,7 @@ pub fn undecided_when_cut(m: &Matcher, text: &str) -> bool {
 }
 
 /// Whether a matcher can pass on what is absent (a `not` somewhere in it).
-fn negates(m: &Matcher) -> bool {
+pub fn negates(m: &Matcher) -> bool {
     match m {
         Matcher::Not(_) => true,
         Matcher::All(ms) | Matcher::Any(ms) => ms.iter().any(negates),
@@ -46,14 +46,34 @@ fn negates(m: &Matcher) -> bool {
 }
 
 /// A number the lab gives, and text that reads as the same number (`1.0` is written
-/// `1.0`, though YAML reads it as the float 1).
+/// `1.0`, though YAML reads it as the float 1). Only plain decimals count as numbers here
+/// (not `+1`, `1e0`, `inf`), and whole numbers compare exactly.
 fn same_number(lit: &Literal, text: &str) -> bool {
-    let want = match lit {
-        Literal::Int(i) => *i as f64,
-        Literal::Float(f) => *f,
-        _ => return false,
-    };
-    number(text).is_some_and(|got| got == want)
+    let text = text.trim();
+    if !plain_decimal(text) {
+        return false;
+    }
+    match lit {
+        Literal::Int(i) => text.parse::<i64>().is_ok_and(|got| got == *i),
+        Literal::Float(f) => text.parse::<f64>().is_ok_and(|got| got == *f),
+        _ => false,
+    }
+}
+
+/// `-12`, `3`, `0.5`: digits, an optional sign and decimal point.
+fn plain_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !frac.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A JSON string that is a plain decimal, as a number (a label's value).
+fn decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    plain_decimal(text).then(|| text.parse().ok()).flatten()
 }
 
 /// Whether a JSON value (from the engine's inspect) satisfies `m`.
@@ -79,11 +99,11 @@ pub fn json(m: &Matcher, v: &serde_json::Value) -> bool {
         Matcher::Any(ms) => ms.iter().any(|m| json(m, v)),
         Matcher::Lt(n) => v
             .as_f64()
-            .or_else(|| v.as_str().and_then(number))
+            .or_else(|| v.as_str().and_then(decimal))
             .is_some_and(|x| x < *n),
         Matcher::Gt(n) => v
             .as_f64()
-            .or_else(|| v.as_str().and_then(number))
+            .or_else(|| v.as_str().and_then(decimal))
             .is_some_and(|x| x > *n),
         Matcher::Contains(_) | Matcher::Matches(_) => text(m, &json_text(v)),
     }
@@ -154,5 +174,13 @@ mod tests {
         assert!(!json(&Matcher::Gt(7.0), &json!("3")));
         assert!(!json(&Matcher::Lt(7.0), &json!("many")));
         assert!(json(&Matcher::Equals(Literal::Int(3)), &json!("3")));
+        // Only plain decimals: not a sign, an exponent, infinity; whole numbers exactly.
+        assert!(!json(&Matcher::Gt(7.0), &json!("inf")));
+        assert!(!text(&Matcher::Equals(Literal::Int(1)), "1e0"));
+        assert!(!text(&Matcher::Equals(Literal::Int(1)), "+1"));
+        assert!(!text(
+            &Matcher::Equals(Literal::Int(9007199254740993)),
+            "9007199254740992"
+        ));
     }
 }

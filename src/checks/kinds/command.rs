@@ -1,6 +1,7 @@
 //! `command`: a shell command on the student's machine, in the workspace.
 
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::AsyncReadExt;
@@ -89,30 +90,33 @@ pub async fn run_shell(
     let mut group = GroupGuard::new(&child);
     // Read beside the shell: what it left running in the background (`server &`) keeps the
     // pipes open after it exits, and must not hold the check until its timeout.
-    let mut out = tokio::spawn(drain(child.stdout.take()));
-    let mut err = tokio::spawn(drain(child.stderr.take()));
+    let kept = || Arc::new(Mutex::new(Capped::new(OUTPUT_CAP, Keep::Head)));
+    let (so, se) = (kept(), kept());
+    let mut out = Reader::spawn(child.stdout.take(), so.clone());
+    let mut err = Reader::spawn(child.stderr.take(), se.clone());
     let status = tokio::time::timeout(timeout, child.wait()).await;
     // What is still on its way once the shell ended comes within a moment.
-    let (mut a, mut b) = (None, None);
     let _ = tokio::time::timeout(SETTLE, async {
-        a = Some((&mut out).await);
-        b = Some((&mut err).await);
+        out.finish().await;
+        err.finish().await;
     })
     .await;
     // The shell is done (or out of time): what it left running goes with it, and so do
     // the pipes it held.
     group.kill();
-    if a.is_none() {
-        a = tokio::time::timeout(SETTLE, out).await.ok();
-    }
-    if b.is_none() {
-        b = tokio::time::timeout(SETTLE, err).await.ok();
-    }
-    let nothing = || Capped::new(0, Keep::Head);
-    let (a, b) = (
-        a.and_then(Result::ok).unwrap_or_else(nothing),
-        b.and_then(Result::ok).unwrap_or_else(nothing),
-    );
+    let _ = tokio::time::timeout(SETTLE, async {
+        out.finish().await;
+        err.finish().await;
+    })
+    .await;
+    // A pipe still open (held by a program outside the group, as `timeout` or `setsid`
+    // start) may have had more to say: what came is kept, and counts as cut.
+    let (open_out, open_err) = (out.stop(), err.stop());
+    let take = |k: &Shared| {
+        let k = k.lock().unwrap_or_else(|e| e.into_inner());
+        (k.text(), k.overflowed())
+    };
+    let ((stdout, cut_out), (stderr, cut_err)) = (take(&so), take(&se));
     let (exit, timed_out) = match status {
         Ok(s) => (s.ok().and_then(|s| s.code()).map(i64::from), false),
         Err(_) => (None, true),
@@ -120,30 +124,64 @@ pub async fn run_shell(
     Ok(ShellOutput {
         exit,
         truncated: Cut {
-            stdout: a.overflowed(),
-            stderr: b.overflowed(),
+            stdout: cut_out || open_out,
+            stderr: cut_err || open_err,
         },
-        stdout: a.text(),
-        stderr: b.text(),
+        stdout,
+        stderr,
         timed_out,
     })
+}
+
+type Shared = Arc<Mutex<Capped>>;
+
+/// A pipe read to its end on a task of its own, into a buffer the check keeps.
+struct Reader {
+    task: tokio::task::JoinHandle<()>,
+    done: bool,
+}
+
+impl Reader {
+    fn spawn<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
+        pipe: Option<R>,
+        kept: Shared,
+    ) -> Reader {
+        Reader {
+            task: tokio::spawn(drain(pipe, kept)),
+            done: false,
+        }
+    }
+
+    /// Wait for the end of the pipe (cancel-safe: an interrupted wait can be resumed).
+    async fn finish(&mut self) {
+        if !self.done {
+            let _ = (&mut self.task).await;
+            self.done = true;
+        }
+    }
+
+    /// Stop reading; whether the pipe was still open.
+    fn stop(self) -> bool {
+        self.task.abort();
+        !self.done
+    }
 }
 
 /// How long output may still come after the shell ended, and after its group is killed.
 const SETTLE: Duration = Duration::from_millis(300);
 
-/// Read a pipe to its end, keeping the first [`OUTPUT_CAP`] bytes.
-async fn drain<R: tokio::io::AsyncRead + Unpin>(pipe: Option<R>) -> Capped {
-    let mut kept = Capped::new(OUTPUT_CAP, Keep::Head);
+/// Read a pipe to its end into `kept` (the first [`OUTPUT_CAP`] bytes).
+async fn drain<R: tokio::io::AsyncRead + Unpin>(pipe: Option<R>, kept: Shared) {
     let Some(mut pipe) = pipe else {
-        return kept;
+        return;
     };
     let mut buf = vec![0u8; 8192];
     while let Ok(n) = pipe.read(&mut buf).await {
         if n == 0 {
             break;
         }
-        kept.push(&buf[..n]);
+        kept.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(&buf[..n]);
     }
-    kept
 }

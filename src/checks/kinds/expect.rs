@@ -176,8 +176,14 @@ where
 /// The pattern's first match in what came since the last step, as pexpect finds it:
 /// expectrl's default search takes the last of all the matches in its buffer and drops the
 /// rest, so `expect: retrying` three times failed on three lines that came at once.
+/// The pattern is written out again from its parsed form, so that nothing in it (a
+/// `(?x)` comment running to the end) can swallow the wrapper.
 fn first(pattern: &str) -> String {
-    format!("\\A(?s:.*?)(?:{pattern})")
+    match regex_syntax::parse(pattern) {
+        Ok(hir) => format!("\\A(?s:.*?)(?:{hir})"),
+        // Patterns are checked when the lab is loaded; expectrl reports it otherwise.
+        Err(_) => pattern.to_string(),
+    }
 }
 
 /// A pattern as a message shows it: the text itself when it is plain text (`\[y/N\]` is
@@ -210,6 +216,10 @@ mod tests {
         assert_eq!(found, vec![10]);
         let re = regex::bytes::Regex::new(&super::first("(?m)^y")).expect("regex");
         assert_eq!(re.find(buf).map(|m| m.end()), Some(12));
+        // A verbose pattern whose comment runs to its end.
+        let re =
+            regex::bytes::Regex::new(&super::first("(?x) gave \\x20 up # the end")).expect("regex");
+        assert_eq!(re.find(buf).map(|m| m.end()), Some(29));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::http1;
 use super::net::{host_address, host_port};
 use crate::checks::context::RunContext;
-use crate::checks::matcher::{text, undecided_when_cut};
+use crate::checks::matcher::{negates, text, undecided_when_cut};
 use crate::checks::outcome::Outcome;
 use crate::checks::target::in_service;
 use crate::checks::words::{seen, unmet, wanted};
@@ -90,7 +90,11 @@ fn judge(c: &HttpCheck, r: &Response, url: &str) -> Outcome {
             .collect();
         let joined = values.join(", ");
         let got = (!values.is_empty()).then_some(joined.as_str());
+        // One of the values may be the one asked for (Cache-Control sent by the app and by
+        // its proxy); a `not` holds only when it holds for all of them.
+        let one_of = !negates(m) && values.iter().any(|v| text(m, v));
         match got {
+            Some(_) if one_of => {}
             Some(v) if text(m, v) => {}
             Some(v) => {
                 return Outcome::fail(format!(

@@ -16,6 +16,16 @@ pub struct HostAddress {
     /// Through a published port (else the container's own address, which a Linux host
     /// reaches over the bridge and Docker Desktop does not).
     pub published: bool,
+    /// Published through the engine's proxy, which accepts a connection before it knows
+    /// whether anything listens in the container: the container's own address, where
+    /// that can be asked (a Linux host reaches it; Docker Desktop does not).
+    pub behind: Option<Behind>,
+}
+
+/// What is behind a port the engine's proxy publishes.
+pub struct Behind {
+    /// The container's own address, when it has one.
+    pub address: Option<String>,
 }
 
 /// Whether the target's container exists and is not running (nothing in it listens).
@@ -44,6 +54,7 @@ pub async fn host_address(
             host: "127.0.0.1".into(),
             port,
             published: true,
+            behind: None,
         });
     }
     let found = find(ctx, target).await?;
@@ -63,6 +74,7 @@ pub async fn host_address(
             host: engine.published_host(),
             port,
             published: true,
+            behind: None,
         });
     }
     // A sidecar in another container's network (`--network container:web`) listens where
@@ -78,6 +90,17 @@ pub async fn host_address(
                 ))
             })?;
     }
+    let own = v
+        .pointer("/NetworkSettings/Networks")
+        .and_then(Value::as_object)
+        .and_then(|nets| {
+            nets.values().find_map(|n| {
+                n.get("IPAddress")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+            })
+        })
+        .map(str::to_string);
     if let Some(bindings) = v
         .pointer(&format!("/NetworkSettings/Ports/{port}~1tcp"))
         .and_then(Value::as_array)
@@ -107,6 +130,9 @@ pub async fn host_address(
                 host,
                 port: p,
                 published: true,
+                behind: Some(Behind {
+                    address: own.clone(),
+                }),
             };
             if a.host.contains(':') {
                 v6.get_or_insert(a);
@@ -118,21 +144,12 @@ pub async fn host_address(
             return Ok(a);
         }
     }
-    let ip = v
-        .pointer("/NetworkSettings/Networks")
-        .and_then(Value::as_object)
-        .and_then(|nets| {
-            nets.values().find_map(|n| {
-                n.get("IPAddress")
-                    .and_then(Value::as_str)
-                    .filter(|s| !s.is_empty())
-            })
-        });
-    match ip {
+    match own {
         Some(ip) => Ok(HostAddress {
-            host: ip.to_string(),
+            host: ip,
             port,
             published: false,
+            behind: None,
         }),
         None => Err(Outcome::fail(format!(
             "{} has neither a published port {port} nor a network address",

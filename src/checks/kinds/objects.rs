@@ -97,10 +97,11 @@ async fn resolve(
 }
 
 /// Whether the container `want` names (a service of the lab, whatever its container is
-/// called, or a container) is connected to `network` though the network does not list it:
-/// the engine lists running containers only, and an init job that ran on it and exited is
-/// still connected, as `docker inspect` shows.
-async fn connected(ctx: &RunContext, want: &str, network: &str) -> bool {
+/// called, or a container) is connected to the network `network` with the id `id` though
+/// the network does not list it: the engine lists running containers only, and an init
+/// job that ran on it and exited is still connected, as `docker inspect` shows (to this
+/// network, not to one removed and made again under its name).
+async fn connected(ctx: &RunContext, want: &str, network: &str, id: &str) -> bool {
     let Ok(engine) = ctx.engine() else {
         return false;
     };
@@ -118,7 +119,10 @@ async fn connected(ctx: &RunContext, want: &str, network: &str) -> bool {
         Ok(Some(v)) => v
             .pointer("/NetworkSettings/Networks")
             .and_then(Value::as_object)
-            .is_some_and(|nets| nets.contains_key(network)),
+            .and_then(|nets| nets.get(network))
+            .and_then(|n| n.get("NetworkID"))
+            .and_then(Value::as_str)
+            .is_some_and(|n| !id.is_empty() && n == id),
         _ => false,
     }
 }
@@ -163,6 +167,7 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
                 .collect()
         })
         .unwrap_or_default();
+    let network_id = json_text(v.pointer("/Id").unwrap_or(&Value::Null));
     for want in &c.containers {
         let on = |n: &str| attached.iter().any(|a| a == n);
         let scoped = format!("{}-{want}", ctx.project);
@@ -173,7 +178,7 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
                 .filter(|r| !on(r))
                 .collect(),
             None if on(want) || on(&scoped) => Vec::new(),
-            None if connected(ctx, want, &name).await => Vec::new(),
+            None if connected(ctx, want, &name, &network_id).await => Vec::new(),
             None => vec![want.clone()],
         };
         if !missing.is_empty() {

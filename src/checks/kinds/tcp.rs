@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::net::{host_address, host_port, stopped};
+use super::net::{Behind, host_address, host_port, stopped};
 use crate::checks::context::RunContext;
 use crate::checks::outcome::{Outcome, Status};
 use crate::checks::target::in_service;
@@ -43,7 +43,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
             }
         }
         None => {
-            let (host, port, proxied) = match (&c.service, &c.host) {
+            let (host, port, behind) = match (&c.service, &c.host) {
                 (Some(s), _) => {
                     match host_address(ctx, &Target::Service(s.clone()), c.port).await {
                         // "Not open from the host" of a service is about its published
@@ -55,7 +55,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                                 c.port
                             ));
                         }
-                        Ok(a) => (a.host, a.port, a.published),
+                        Ok(a) => (a.host, a.port, a.behind),
                         // A stopped container has no address, and nothing in it listens.
                         // (One on the host's network has none either, and its port may be
                         // open: that stays a fail.)
@@ -72,10 +72,10 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                         Err(o) => return o,
                     }
                 }
-                (None, Some(h)) => (h.clone(), c.port, false),
-                (None, None) => ("127.0.0.1".into(), c.port, false),
+                (None, Some(h)) => (h.clone(), c.port, None),
+                (None, None) => ("127.0.0.1".into(), c.port, None),
             };
-            let ok = accepts(&host, port, probe_timeout, proxied).await;
+            let ok = accepts(&host, port, probe_timeout, behind.as_ref(), c.port).await;
             (ok, host_port(&host, port))
         }
     };
@@ -91,20 +91,38 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
     }
 }
 
-/// How long a connection to a published port must stay open (or be spoken on) to count.
+/// How long a connection to a published port must stay open (or be spoken on) to count,
+/// when the container's own address cannot be asked.
 const PROXY_SETTLE: Duration = Duration::from_millis(300);
 
-/// Whether a connection to `host:port` opens. Through a published port (`proxied`) it must
-/// also hold: the engine's proxy accepts first and only then connects to the container,
-/// and closes at once when nothing listens there (a student's app bound to 127.0.0.1
-/// inside its container, a wrong container port).
-async fn accepts(host: &str, port: u16, limit: Duration, proxied: bool) -> bool {
+/// Whether a connection to `host:port` opens. Through the engine's proxy (`behind`) that
+/// is not enough: the proxy accepts first and only then connects to the container, and
+/// closes at once when nothing listens there (a student's app bound to 127.0.0.1 inside
+/// its container, a wrong container port). The container's own address on `inner_port`
+/// then says whether something listens; where it cannot be reached (Docker Desktop), a
+/// connection that holds, or that the server speaks on, counts.
+async fn accepts(
+    host: &str,
+    port: u16,
+    limit: Duration,
+    behind: Option<&Behind>,
+    inner_port: u16,
+) -> bool {
     let connect = tokio::net::TcpStream::connect((host, port));
     let Ok(Ok(stream)) = tokio::time::timeout(limit, connect).await else {
         return false;
     };
-    if !proxied {
+    let Some(behind) = behind else {
         return true;
+    };
+    if let Some(ip) = &behind.address {
+        let inner = tokio::net::TcpStream::connect((ip.as_str(), inner_port));
+        match tokio::time::timeout(limit, inner).await {
+            Ok(Ok(_)) => return true,
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => return false,
+            // Not reachable from here: the proxy's connection decides.
+            _ => {}
+        }
     }
     let mut first = [0u8; 1];
     match tokio::time::timeout(PROXY_SETTLE, stream.peek(&mut first)).await {
