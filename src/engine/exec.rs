@@ -135,16 +135,15 @@ pub async fn exec(
         // The stream ended: the command has exited; its code follows shortly. A busy
         // engine may take a while to record it: up to a second, within the runner's grace.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-        let mut pause = Duration::from_millis(5);
         loop {
             match docker.inspect_exec(&created.id).await {
                 Ok(i) if i.running == Some(false) => {
                     out.exit = i.exit_code;
                     break;
                 }
+                // Every 10 ms: health probes and checks wait on this, one after another.
                 Ok(_) if tokio::time::Instant::now() < deadline => {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_millis(50));
+                    tokio::time::sleep(Duration::from_millis(10)).await;
                 }
                 Ok(_) => break,
                 Err(e) => {
