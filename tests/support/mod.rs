@@ -197,6 +197,27 @@ pub struct Images(pub Vec<String>);
 
 impl Drop for Images {
     fn drop(&mut self) {
+        // The containers run by these names go first: a tag removed while a container uses
+        // its image leaves the image behind, untagged. (By the name they were run by, not
+        // `ancestor=`, which matches every container of the same image, other tests' too.)
+        let listed = Command::new("docker")
+            .args(["ps", "-a", "--format", "{{.ID}} {{.Image}}"])
+            .output();
+        if let Ok(o) = listed {
+            let ids: Vec<String> = String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter_map(|l| {
+                    let (id, image) = l.split_once(' ')?;
+                    self.0.iter().any(|t| t == image).then(|| id.to_string())
+                })
+                .collect();
+            if !ids.is_empty() {
+                let _ = Command::new("docker")
+                    .args(["rm", "-f", "-v"])
+                    .args(&ids)
+                    .output();
+            }
+        }
         let _ = Command::new("docker")
             .args(["rmi", "-f"])
             .args(&self.0)
