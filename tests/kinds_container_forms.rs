@@ -196,6 +196,5 @@ async fn a_port_published_on_ipv6_only_is_reached_there() {
         want.push((format!("{s}-closed"), Status::Fail));
     }
     want.push(("sidecar-http".to_string(), Status::Pass));
-    let want: Vec<(&str, Status)> = want.iter().map(|(id, st)| (id.as_str(), *st)).collect();
     assert_statuses(&results, &want);
 }

@@ -88,6 +88,5 @@ async fn servers_students_write_are_heard_as_curl_hears_them() {
         ]
         .map(|(id, s)| (id.to_string(), s)),
     );
-    let want: Vec<(&str, Status)> = want.iter().map(|(id, s)| (id.as_str(), *s)).collect();
     assert_statuses(&results, &want);
 }

@@ -58,8 +58,11 @@ pub fn statuses(results: &[CheckResult]) -> Vec<(String, Status)> {
 }
 
 /// Each check's status, in lab order, as `want` says; the messages when not.
-pub fn assert_statuses(results: &[CheckResult], want: &[(&str, Status)]) {
-    let want: Vec<(String, Status)> = want.iter().map(|(id, s)| (id.to_string(), *s)).collect();
+pub fn assert_statuses<S: AsRef<str>>(results: &[CheckResult], want: &[(S, Status)]) {
+    let want: Vec<(String, Status)> = want
+        .iter()
+        .map(|(id, s)| (id.as_ref().to_string(), *s))
+        .collect();
     assert_eq!(
         statuses(results),
         want,

@@ -90,33 +90,16 @@ pub async fn run_shell(
     let mut group = GroupGuard::new(&child);
     // Read beside the shell: what it left running in the background (`server &`) keeps the
     // pipes open after it exits, and must not hold the check until its timeout.
-    let kept = || Arc::new(Mutex::new(Capped::new(OUTPUT_CAP, Keep::Head)));
-    let (so, se) = (kept(), kept());
-    let mut out = Reader::spawn(child.stdout.take(), so.clone());
-    let mut err = Reader::spawn(child.stderr.take(), se.clone());
+    let mut out = Reader::spawn(child.stdout.take());
+    let mut err = Reader::spawn(child.stderr.take());
     let status = tokio::time::timeout(timeout, child.wait()).await;
     // What is still on its way once the shell ended comes within a moment.
-    let _ = tokio::time::timeout(SETTLE, async {
-        out.finish().await;
-        err.finish().await;
-    })
-    .await;
+    settle(&mut out, &mut err).await;
     // The shell is done (or out of time): what it left running goes with it, and so do
     // the pipes it held.
     group.kill();
-    let _ = tokio::time::timeout(SETTLE, async {
-        out.finish().await;
-        err.finish().await;
-    })
-    .await;
-    // A pipe still open (held by a program outside the group, as `timeout` or `setsid`
-    // start) may have had more to say: what came is kept, and counts as cut.
-    let (open_out, open_err) = (out.stop(), err.stop());
-    let take = |k: &Shared| {
-        let k = k.lock().unwrap_or_else(|e| e.into_inner());
-        (k.text(), k.overflowed())
-    };
-    let ((stdout, cut_out), (stderr, cut_err)) = (take(&so), take(&se));
+    settle(&mut out, &mut err).await;
+    let ((stdout, cut_out), (stderr, cut_err)) = (out.stop(), err.stop());
     let (exit, timed_out) = match status {
         Ok(s) => (s.ok().and_then(|s| s.code()).map(i64::from), false),
         Err(_) => (None, true),
@@ -124,8 +107,8 @@ pub async fn run_shell(
     Ok(ShellOutput {
         exit,
         truncated: Cut {
-            stdout: cut_out || open_out,
-            stderr: cut_err || open_err,
+            stdout: cut_out,
+            stderr: cut_err,
         },
         stdout,
         stderr,
@@ -135,19 +118,19 @@ pub async fn run_shell(
 
 type Shared = Arc<Mutex<Capped>>;
 
-/// A pipe read to its end on a task of its own, into a buffer the check keeps.
+/// A pipe read to its end on a task of its own, into a buffer kept beside it.
 struct Reader {
     task: tokio::task::JoinHandle<()>,
+    kept: Shared,
     done: bool,
 }
 
 impl Reader {
-    fn spawn<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
-        pipe: Option<R>,
-        kept: Shared,
-    ) -> Reader {
+    fn spawn<R: tokio::io::AsyncRead + Unpin + Send + 'static>(pipe: Option<R>) -> Reader {
+        let kept = Arc::new(Mutex::new(Capped::new(OUTPUT_CAP, Keep::Head)));
         Reader {
-            task: tokio::spawn(drain(pipe, kept)),
+            task: tokio::spawn(drain(pipe, kept.clone())),
+            kept,
             done: false,
         }
     }
@@ -160,11 +143,23 @@ impl Reader {
         }
     }
 
-    /// Stop reading; whether the pipe was still open.
-    fn stop(self) -> bool {
+    /// Stop reading: what came, and whether it counts as cut (past the cap, or the pipe
+    /// still open, held by a program outside the group as `timeout` or `setsid` start,
+    /// which may have had more to say).
+    fn stop(self) -> (String, bool) {
         self.task.abort();
-        !self.done
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        (kept.text(), kept.overflowed() || !self.done)
     }
+}
+
+/// Both pipes to their end, or [`SETTLE`] passed.
+async fn settle(out: &mut Reader, err: &mut Reader) {
+    let _ = tokio::time::timeout(SETTLE, async {
+        out.finish().await;
+        err.finish().await;
+    })
+    .await;
 }
 
 /// How long output may still come after the shell ended, and after its group is killed.

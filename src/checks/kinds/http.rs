@@ -189,18 +189,16 @@ async fn request(
     url: &str,
 ) -> Result<Response, Failure> {
     // The Host header as curl writes it: the port only when it is not 80.
+    let with_port = host_port(host, port);
     let authority = match port {
-        80 => host_port(host, port)
-            .rsplit_once(':')
-            .map(|(h, _)| h.to_string())
-            .unwrap_or_default(),
-        _ => host_port(host, port),
+        80 => with_port.strip_suffix(":80").unwrap_or(&with_port),
+        _ => &with_port,
     };
     let body = c.body.clone().unwrap_or_default();
     let r = http1::Request {
         method: c.method.as_str(),
         path,
-        authority: &authority,
+        authority,
         headers: &c.headers,
         body: body.as_bytes(),
     };
@@ -210,10 +208,8 @@ async fn request(
             http1::Trouble::Invalid(why) => {
                 Failure::Error(format!("the request to {url} is not valid: {why}"))
             }
-            http1::Trouble::Unreachable(why) if why.starts_with("could not connect") => {
-                Failure::Unreachable(why)
-            }
-            http1::Trouble::Unreachable(why) => Failure::Unreachable(format!("{url}: {why}")),
+            http1::Trouble::NoConnection(why) => Failure::Unreachable(why),
+            http1::Trouble::NotHttp(why) => Failure::Unreachable(format!("{url}: {why}")),
         })?;
     Ok(Response {
         status: answer.status,

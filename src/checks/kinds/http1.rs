@@ -36,8 +36,10 @@ pub struct Answer {
 pub enum Trouble {
     /// The request cannot be written (a header the check gives is not valid).
     Invalid(String),
-    /// Nothing listens, or what answered is not HTTP.
-    Unreachable(String),
+    /// Nothing listens there: no connection.
+    NoConnection(String),
+    /// What answered (if anything) is not an HTTP answer.
+    NotHttp(String),
 }
 
 /// The request as bytes: the author's headers replace `Host`, `User-Agent` and
@@ -105,7 +107,7 @@ pub async fn exchange(
     let mut stream = tokio::net::TcpStream::connect((host, port))
         .await
         .map_err(|e| {
-            Trouble::Unreachable(format!(
+            Trouble::NoConnection(format!(
                 "could not connect to {}: {e}",
                 super::net::host_port(host, port)
             ))
@@ -150,7 +152,7 @@ impl<S: tokio::io::AsyncRead + Unpin> Reader<S> {
 }
 
 fn not_http(why: impl std::fmt::Display) -> Trouble {
-    Trouble::Unreachable(format!("it did not answer with HTTP ({why})"))
+    Trouble::NotHttp(format!("it did not answer with HTTP ({why})"))
 }
 
 async fn read_answer<S: tokio::io::AsyncRead + Unpin>(
@@ -184,7 +186,7 @@ async fn read_answer<S: tokio::io::AsyncRead + Unpin>(
                 }
                 if !rd.more().await {
                     return Err(if rd.buf.is_empty() {
-                        Trouble::Unreachable("it closed the connection without an answer".into())
+                        Trouble::NotHttp("it closed the connection without an answer".into())
                     } else {
                         not_http("the connection closed in the middle of the headers")
                     });
@@ -345,7 +347,7 @@ mod tests {
             b"HTTP/1.1 200 OK\r\nContent-",
         ] {
             assert!(
-                matches!(read(bytes, false, 100).await, Err(Trouble::Unreachable(_))),
+                matches!(read(bytes, false, 100).await, Err(Trouble::NotHttp(_))),
                 "{bytes:?}"
             );
         }
