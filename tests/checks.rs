@@ -485,6 +485,9 @@ async fn a_long_output_keeps_its_exit_code() {
             ("other-not", Status::Pass),
         ],
     );
+    let cut = results.iter().find(|r| r.id == "cut-not");
+    let said = cut.map(|r| r.message.as_str()).unwrap_or_default();
+    assert!(said.contains("printed more than a check reads"), "{said}");
 }
 
 /// "Not open from the host" of a service is about its published port: one that listens but

@@ -72,6 +72,10 @@ async fn programs_are_judged_as_they_behave() {
         // The shell ends; `timeout` runs its sleep in a process group of its own, which
         // holds the pipe: what the shell printed still counts.
         "id: held-pipe\ntitle: j\ntimeout: 5s\ncommand: { run: \"echo ready; timeout 30 sleep 30 &\", stdout: ready }",
+        // ... but what it did not print may still have come: a `not` cannot be sure.
+        "id: held-pipe-not\ntitle: k\ntimeout: 5s\ncommand: { run: \"echo ready; timeout 30 sleep 30 &\", stdout: { not: oops } }",
+        // Its error output was long too; the output, which the check reads, was held.
+        "id: held-and-long\ntitle: l\ntimeout: 5s\ncommand: { run: \"head -c 200000 /dev/zero | tr '\\\\0' x >&2; echo ready; timeout 30 sleep 30 &\", stdout: { not: oops } }",
     ];
     let lab = test_lab(STACK, &checks);
     let ws = support::workspace();
@@ -92,6 +96,14 @@ async fn programs_are_judged_as_they_behave() {
             ("loner-on-it", Status::Fail),
             ("on-the-old-one", Status::Fail),
             ("held-pipe", Status::Pass),
+            ("held-pipe-not", Status::Error),
+            ("held-and-long", Status::Error),
         ],
     );
+    // Said as it is: the pipe was held open, not too long.
+    for id in ["held-pipe-not", "held-and-long"] {
+        let held = results.iter().find(|r| r.id == id);
+        let said = held.map(|r| r.message.as_str()).unwrap_or_default();
+        assert!(said.contains("still held its output open"), "{id}: {said}");
+    }
 }

@@ -220,7 +220,41 @@ fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
         .map(|c| c["status"] == "pass");
     assert_eq!(passed, Some(true), "{report}");
 
-    // A service with replicas is on a network when every replica is.
+    // A tcp check of a service with replicas probes each replica: with one stopped, the
+    // service's name still reaches the others, and that is not "every replica listens".
+    let stopped = Command::new("docker")
+        .args(["stop", "-t", "1", &format!("{p}-web-2")])
+        .output()
+        .expect("stop");
+    assert!(stopped.status.success());
+    let check = lab(
+        course,
+        &["check", "scaling", "--project", p, "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+    for id in ["every-replica-listens", "every-replica-listens-here"] {
+        let c = report["tests"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(c["status"], "fail", "{id}: {c}");
+        let said = c["message"].as_str().unwrap_or_default();
+        assert!(
+            said.contains(&format!("replica 2 of 3 ({p}-web-2)")),
+            "{said}"
+        );
+    }
+    // Stopped, it is still connected to the lab's network: every replica is on it.
+    let attached = report["tests"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == "all-attached"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(attached["status"], "pass", "{attached}");
+
+    // A service with replicas is on a network when every replica is (a stopped one that
+    // is still connected is).
     let cut = Command::new("docker")
         .args([
             "network",

@@ -35,6 +35,24 @@ pub async fn find(ctx: &RunContext, target: &Target) -> Result<Found, Outcome> {
     }
 }
 
+/// Whether the target's container exists and is not running (nothing in it listens).
+pub async fn stopped(ctx: &RunContext, target: &Target) -> bool {
+    let Ok(found) = find(ctx, target).await else {
+        return false;
+    };
+    let Ok(engine) = ctx.engine() else {
+        return false;
+    };
+    match crate::engine::inspect::container(engine, &found.id).await {
+        Ok(Some(v)) => {
+            v.pointer("/State/Running")
+                .and_then(serde_json::Value::as_bool)
+                == Some(false)
+        }
+        _ => false,
+    }
+}
+
 /// As [`find`], for actions and probes, which report a problem as a sentence.
 pub async fn find_or_say(ctx: &RunContext, target: &Target) -> Result<Found, String> {
     find(ctx, target).await.map_err(|o| o.message)

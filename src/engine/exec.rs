@@ -45,6 +45,10 @@ pub struct ExecOutput {
 pub struct Cut {
     pub stdout: bool,
     pub stderr: bool,
+    /// Cut not for its length but because reading stopped while a program the command
+    /// left outside its reach still held the stream open (see `checks::kinds::command`).
+    pub stdout_held: bool,
+    pub stderr_held: bool,
 }
 
 impl Cut {
@@ -121,6 +125,7 @@ pub async fn exec(
         Cut {
             stdout: so.overflowed(),
             stderr: se.overflowed(),
+            ..Cut::default()
         }
     };
     match tokio::time::timeout(timeout, read).await {

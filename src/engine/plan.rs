@@ -97,6 +97,12 @@ pub fn scoped(project: &str, name: &str) -> String {
     format!("{project}-{name}")
 }
 
+/// The container of replica `n` of a service (Compose's `<project>-<service>-<n>`): its
+/// name also resolves on the lab's networks.
+pub fn replica_name(project: &str, service: &str, n: u32) -> String {
+    scoped(project, &format!("{service}-{n}"))
+}
+
 /// Plan a lab's stack. `env` is the environment values without a value in the stack take.
 pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError> {
     let stack = lab.stack.clone().unwrap_or_default();
@@ -194,7 +200,7 @@ pub fn plan(lab: &Lab, course: &str, project: &str) -> Result<Plan, EngineError>
                 l.insert(labels::CONFIG_HASH.to_string(), hash.clone());
             }
             let name = match (&s.container_name, replica) {
-                (_, Some(n)) => scoped(project, &format!("{}-{n}", s.name)),
+                (_, Some(n)) => replica_name(project, &s.name, n),
                 (Some(c), None) => c.clone(),
                 (None, None) => scoped(project, &s.name),
             };

@@ -4,14 +4,12 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::AsyncReadExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::proc::{GroupGuard, isolate};
-use crate::text::{Capped, Keep};
+use crate::proc::{GroupGuard, Pipes, isolate};
+use crate::text::Keep;
 
 /// A script to run, and its limits.
 #[derive(Debug, Clone)]
@@ -83,30 +81,13 @@ pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, Sol
     })?;
     // Whatever the script starts goes with it, however this function is left.
     let mut group = GroupGuard::new(&child);
-    let cap = script.output_cap;
-    // Readers on tasks of their own, so what it printed survives a time-out.
-    let out = Arc::new(Mutex::new(Capped::new(cap, Keep::Tail)));
-    let err = Arc::new(Mutex::new(Capped::new(cap, Keep::Tail)));
-    let flood = Arc::new(tokio::sync::Notify::new());
-    let limit = script.output_limit;
-    let readers = [
-        tokio::spawn(tail(
-            child.stdout.take(),
-            out.clone(),
-            err.clone(),
-            limit,
-            flood.clone(),
-        )),
-        tokio::spawn(tail(
-            child.stderr.take(),
-            err.clone(),
-            out.clone(),
-            limit,
-            flood.clone(),
-        )),
-    ];
-    let text = |b: &Arc<Mutex<Capped>>| b.lock().map(|c| c.text()).unwrap_or_default();
-    let total = |b: &Arc<Mutex<Capped>>| b.lock().map(|c| c.total()).unwrap_or_default();
+    // Read on tasks of their own, so what it printed survives a time-out.
+    let mut pipes = Pipes::spawn(
+        &mut child,
+        script.output_cap,
+        Keep::Tail,
+        script.output_limit,
+    );
     let exit = tokio::select! {
         r = tokio::time::timeout(script.timeout, child.wait()) => match r {
             Ok(status) => Some(status.ok().and_then(|s| s.code())),
@@ -116,56 +97,23 @@ pub async fn run(script: &Script, cancel: &CancellationToken) -> Result<Ran, Sol
             group.kill();
             return Err(SolveError::Interrupted);
         }
-        _ = flood.notified() => Some(None),
+        _ = pipes.flooded() => Some(None),
     };
     group.kill();
     // The pipes close once the group is gone; a moment for the last bytes.
-    for r in readers {
-        let _ = tokio::time::timeout(Duration::from_secs(2), r).await;
-    }
+    pipes.settle(Duration::from_secs(2)).await;
+    let (out, err) = pipes.stop();
     // A flood is what was printed, not which branch above won: a script that floods and
     // then dies of the closed pipe ends at the same moment the flood is noticed.
-    let printed = total(&out) + total(&err);
+    let printed = out.total + err.total;
     Ok(Ran {
         exit: exit.flatten(),
         timed_out: exit.is_none(),
-        stdout: text(&out),
-        stderr: text(&err),
+        stdout: out.text,
+        stderr: err.text,
         printed,
-        flooded: limit.is_some_and(|l| printed > l),
+        flooded: script.output_limit.is_some_and(|l| printed > l),
     })
-}
-
-/// Read a pipe to its end into `kept` (which keeps the last bytes); say so on `flood` once
-/// this pipe and `other` together went past `limit`.
-async fn tail<R: tokio::io::AsyncRead + Unpin>(
-    pipe: Option<R>,
-    kept: Arc<Mutex<Capped>>,
-    other: Arc<Mutex<Capped>>,
-    limit: Option<u64>,
-    flood: Arc<tokio::sync::Notify>,
-) {
-    let Some(mut pipe) = pipe else {
-        return;
-    };
-    let mut buf = vec![0u8; 8192];
-    while let Ok(n) = pipe.read(&mut buf).await {
-        if n == 0 {
-            break;
-        }
-        let mine = match kept.lock() {
-            Ok(mut k) => {
-                k.push(&buf[..n]);
-                k.total()
-            }
-            Err(_) => 0,
-        };
-        let theirs = other.lock().map(|o| o.total()).unwrap_or(0);
-        if limit.is_some_and(|l| mine + theirs > l) {
-            flood.notify_one();
-            return;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,8 @@
 //! `command`: a shell command on the student's machine, in the workspace.
 
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
 use super::exec::{judge_output, transcript};
@@ -12,8 +10,8 @@ use crate::checks::context::RunContext;
 use crate::checks::outcome::Outcome;
 use crate::engine::exec::Cut;
 use crate::model::CommandCheck;
-use crate::proc::{GroupGuard, isolate};
-use crate::text::{Capped, Keep};
+use crate::proc::{GroupGuard, Pipes, isolate};
+use crate::text::Keep;
 
 const OUTPUT_CAP: usize = 64 * 1024;
 
@@ -90,16 +88,15 @@ pub async fn run_shell(
     let mut group = GroupGuard::new(&child);
     // Read beside the shell: what it left running in the background (`server &`) keeps the
     // pipes open after it exits, and must not hold the check until its timeout.
-    let mut out = Reader::spawn(child.stdout.take());
-    let mut err = Reader::spawn(child.stderr.take());
+    let mut pipes = Pipes::spawn(&mut child, OUTPUT_CAP, Keep::Head, None);
     let status = tokio::time::timeout(timeout, child.wait()).await;
     // What is still on its way once the shell ended comes within a moment.
-    settle(&mut out, &mut err).await;
+    pipes.settle(SETTLE).await;
     // The shell is done (or out of time): what it left running goes with it, and so do
     // the pipes it held.
     group.kill();
-    settle(&mut out, &mut err).await;
-    let ((stdout, cut_out), (stderr, cut_err)) = (out.stop(), err.stop());
+    pipes.settle(SETTLE).await;
+    let (out, err) = pipes.stop();
     let (exit, timed_out) = match status {
         Ok(s) => (s.ok().and_then(|s| s.code()).map(i64::from), false),
         Err(_) => (None, true),
@@ -107,76 +104,16 @@ pub async fn run_shell(
     Ok(ShellOutput {
         exit,
         truncated: Cut {
-            stdout: cut_out,
-            stderr: cut_err,
+            stdout: out.overflowed || out.held,
+            stderr: err.overflowed || err.held,
+            stdout_held: out.held && !out.overflowed,
+            stderr_held: err.held && !err.overflowed,
         },
-        stdout,
-        stderr,
+        stdout: out.text,
+        stderr: err.text,
         timed_out,
     })
 }
 
-type Shared = Arc<Mutex<Capped>>;
-
-/// A pipe read to its end on a task of its own, into a buffer kept beside it.
-struct Reader {
-    task: tokio::task::JoinHandle<()>,
-    kept: Shared,
-    done: bool,
-}
-
-impl Reader {
-    fn spawn<R: tokio::io::AsyncRead + Unpin + Send + 'static>(pipe: Option<R>) -> Reader {
-        let kept = Arc::new(Mutex::new(Capped::new(OUTPUT_CAP, Keep::Head)));
-        Reader {
-            task: tokio::spawn(drain(pipe, kept.clone())),
-            kept,
-            done: false,
-        }
-    }
-
-    /// Wait for the end of the pipe (cancel-safe: an interrupted wait can be resumed).
-    async fn finish(&mut self) {
-        if !self.done {
-            let _ = (&mut self.task).await;
-            self.done = true;
-        }
-    }
-
-    /// Stop reading: what came, and whether it counts as cut (past the cap, or the pipe
-    /// still open, held by a program outside the group as `timeout` or `setsid` start,
-    /// which may have had more to say).
-    fn stop(self) -> (String, bool) {
-        self.task.abort();
-        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        (kept.text(), kept.overflowed() || !self.done)
-    }
-}
-
-/// Both pipes to their end, or [`SETTLE`] passed.
-async fn settle(out: &mut Reader, err: &mut Reader) {
-    let _ = tokio::time::timeout(SETTLE, async {
-        out.finish().await;
-        err.finish().await;
-    })
-    .await;
-}
-
 /// How long output may still come after the shell ended, and after its group is killed.
 const SETTLE: Duration = Duration::from_millis(300);
-
-/// Read a pipe to its end into `kept` (the first [`OUTPUT_CAP`] bytes).
-async fn drain<R: tokio::io::AsyncRead + Unpin>(pipe: Option<R>, kept: Shared) {
-    let Some(mut pipe) = pipe else {
-        return;
-    };
-    let mut buf = vec![0u8; 8192];
-    while let Ok(n) = pipe.read(&mut buf).await {
-        if n == 0 {
-            break;
-        }
-        kept.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(&buf[..n]);
-    }
-}

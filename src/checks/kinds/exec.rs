@@ -16,7 +16,7 @@ pub async fn run(ctx: &RunContext, c: &ExecCheck, timeout: Duration) -> Outcome 
         // The student's container is there but stopped: nothing runs in it, a fail.
         Err(o)
             if o.status == crate::checks::outcome::Status::Error
-                && super::net::stopped(ctx, &c.spec.target).await =>
+                && crate::checks::target::stopped(ctx, &c.spec.target).await =>
         {
             return Outcome::fail(
                 "its container is not running: the command cannot run in it".to_string(),
@@ -104,19 +104,29 @@ pub fn judge_output(
     // A stream cut at the cap: only a match found in what was kept is sure. The other
     // stream, read whole, decides as usual.
     let unsure = |m: Option<&Matcher>, s: &str| m.is_some_and(|m| undecided_when_cut(m, s));
-    let undecided = match (
+    let (out_undecided, err_undecided) = (
         truncated.stdout && unsure(stdout, out),
         truncated.stderr && unsure(stderr, err),
-    ) {
+    );
+    // Every stream that leaves it open was held, not long.
+    let held =
+        (!out_undecided || truncated.stdout_held) && (!err_undecided || truncated.stderr_held);
+    let undecided = match (out_undecided, err_undecided) {
         (true, true) => Some("output and its error output"),
         (true, false) => Some("output"),
         (false, true) => Some("error output"),
         (false, false) => None,
     };
     if let Some(which) = undecided {
-        return Outcome::error(format!(
-            "it printed more than a check reads (its {which} was cut), so whether it printed what is asked cannot be told"
-        ));
+        return Outcome::error(if held {
+            format!(
+                "a program it left running outside its process group (as `timeout` and `setsid` start one) still held its {which} open, so whether it printed what is asked cannot be told"
+            )
+        } else {
+            format!(
+                "it printed more than a check reads (its {which} was cut), so whether it printed what is asked cannot be told"
+            )
+        });
     }
     if let Some(m) = stdout
         && !text(m, out)

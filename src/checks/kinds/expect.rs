@@ -47,7 +47,7 @@ async fn container(
     let attached = match attach(engine, &found.id, argv(&c.run), env, true).await {
         Ok(a) => a,
         // The student's container is there but stopped: nothing runs in it, a fail.
-        Err(_) if super::net::stopped(ctx, target).await => {
+        Err(_) if crate::checks::target::stopped(ctx, target).await => {
             return Outcome::fail(format!(
                 "{} is not running: no session can start in it",
                 found.name

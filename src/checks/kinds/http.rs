@@ -237,8 +237,8 @@ async fn from_service(
         (None, Some(crate::model::Target::Replica(s, n))) => {
             // Each replica's container name resolves on the lab's networks, as in Compose.
             format!(
-                "http://{}-{s}-{n}:{}{}",
-                ctx.project,
+                "http://{}:{}{}",
+                crate::engine::plan::replica_name(&ctx.project, s, *n),
                 c.port.unwrap_or(80),
                 c.path
             )

@@ -23,8 +23,7 @@ use super::outcome::Status;
 use crate::model::{CheckKind, Target};
 
 /// One attempt of a check of any kind, bounded by `timeout`. A check of a service with
-/// replicas (LAB_FORMAT §3) is a check of every replica: it passes when each one does, and
-/// a failure names the replica.
+/// replicas (LAB_FORMAT §3) is a check of every replica ([`each_replica`]).
 pub async fn run(ctx: &RunContext, kind: &CheckKind, timeout: Duration) -> Outcome {
     // Most labs have no replicas: no copy of the check on every attempt for them.
     if ctx.replicas.is_empty() {
@@ -38,24 +37,35 @@ pub async fn run(ctx: &RunContext, kind: &CheckKind, timeout: Duration) -> Outco
     let Some((service, n)) = replicated else {
         return run_kind(ctx, &kind, timeout).await;
     };
-    // Side by side: the attempt's time bound is the check's, whatever the replica count.
-    let kinds: Vec<CheckKind> = (1..=n)
-        .map(|i| {
-            let mut k = kind.clone();
-            if let Some(t) = k.target_mut() {
-                *t = Target::Replica(service.clone(), i);
-            }
-            k
-        })
-        .collect();
-    let outcomes =
-        futures_util::future::join_all(kinds.iter().map(|k| run_kind(ctx, k, timeout))).await;
+    each_replica(ctx, &service, n, |t| {
+        let mut k = kind.clone();
+        if let Some(target) = k.target_mut() {
+            *target = t;
+        }
+        async move { run_kind(ctx, &k, timeout).await }
+    })
+    .await
+}
+
+/// A check of every replica of `service`, side by side (the attempt's time bound is the
+/// check's, whatever the replica count): it passes when each one does, and a failure names
+/// the replica.
+pub(crate) async fn each_replica<F, Fut>(ctx: &RunContext, service: &str, n: u32, one: F) -> Outcome
+where
+    F: Fn(Target) -> Fut,
+    Fut: std::future::Future<Output = Outcome>,
+{
+    let outcomes = futures_util::future::join_all(
+        (1..=n).map(|i| one(Target::Replica(service.to_string(), i))),
+    )
+    .await;
     let mut last = None;
     for (i, mut o) in (1..=n).zip(outcomes) {
         if o.status != Status::Pass {
             o.message = format!(
-                "replica {i} of {n} ({}-{service}-{i}): {}",
-                ctx.project, o.message
+                "replica {i} of {n} ({}): {}",
+                crate::engine::plan::replica_name(&ctx.project, service, i),
+                o.message
             );
             return o;
         }

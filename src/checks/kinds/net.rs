@@ -28,20 +28,6 @@ pub struct Behind {
     pub address: Option<String>,
 }
 
-/// Whether the target's container exists and is not running (nothing in it listens).
-pub async fn stopped(ctx: &RunContext, target: &Target) -> bool {
-    let Ok(found) = find(ctx, target).await else {
-        return false;
-    };
-    let Ok(engine) = ctx.engine() else {
-        return false;
-    };
-    match inspect::container(engine, &found.id).await {
-        Ok(Some(v)) => v.pointer("/State/Running").and_then(Value::as_bool) == Some(false),
-        _ => false,
-    }
-}
-
 /// The host and port at which the student's machine reaches `port` of a container: the
 /// published port when there is one, else the container's address on its first network.
 pub async fn host_address(

@@ -171,12 +171,19 @@ pub async fn network(ctx: &RunContext, c: &NetworkCheck) -> Outcome {
     for want in &c.containers {
         let on = |n: &str| attached.iter().any(|a| a == n);
         let scoped = format!("{}-{want}", ctx.project);
-        // A service with replicas is on it when each replica is (`<project>-<service>-N`).
+        // A service with replicas is on it when each replica is (`<project>-<service>-N`);
+        // a stopped one that is still connected is, as any container.
         let missing: Vec<String> = match ctx.replicas.get(want.as_str()) {
-            Some(&n) => (1..=n)
-                .map(|i| format!("{scoped}-{i}"))
-                .filter(|r| !on(r))
-                .collect(),
+            Some(&n) => {
+                let mut missing = Vec::new();
+                for i in 1..=n {
+                    let r = crate::engine::plan::replica_name(&ctx.project, want, i);
+                    if !on(&r) && !connected(ctx, &r, &name, &network_id).await {
+                        missing.push(r);
+                    }
+                }
+                missing
+            }
             None if on(want) || on(&scoped) => Vec::new(),
             None if connected(ctx, want, &name, &network_id).await => Vec::new(),
             None => vec![want.clone()],

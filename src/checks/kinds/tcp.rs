@@ -2,21 +2,42 @@
 
 use std::time::Duration;
 
-use super::net::{Behind, host_address, host_port, stopped};
+use super::net::{Behind, host_address, host_port};
 use crate::checks::context::RunContext;
 use crate::checks::outcome::{Outcome, Status};
-use crate::checks::target::in_service;
+use crate::checks::target::{find, in_service, stopped};
 use crate::model::{Target, TcpCheck};
 
 pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
+    // A service with replicas: each replica must be open (or closed), as with the other
+    // kinds; the service's name would reach only one of them.
+    let service = c.host.is_none().then_some(c.service.as_ref()).flatten();
+    if let Some((s, &n)) = service.and_then(|s| ctx.replicas.get_key_value(s.as_str())) {
+        return super::each_replica(ctx, s, n, |t| probe(ctx, c, Some(t), timeout)).await;
+    }
+    probe(ctx, c, c.service.clone().map(Target::Service), timeout).await
+}
+
+/// One probe: of `target` (a service or one of its replicas) when the check names no host.
+async fn probe(
+    ctx: &RunContext,
+    c: &TcpCheck,
+    target: Option<Target>,
+    timeout: Duration,
+) -> Outcome {
     let probe_timeout = timeout.min(Duration::from_secs(3));
     let (opened, place) = match &c.from {
         Some(from) => {
-            let host = c
-                .host
-                .clone()
-                .or_else(|| c.service.clone())
-                .unwrap_or_else(|| "127.0.0.1".into());
+            let host = match (&c.host, &target) {
+                (Some(h), _) => h.clone(),
+                // The lab's container must be there, as for every other kind: a removed
+                // one is an error, not a closed port.
+                (None, Some(t)) => match find(ctx, t).await {
+                    Ok(_) => name(ctx, t),
+                    Err(o) => return o,
+                },
+                (None, None) => "127.0.0.1".into(),
+            };
             let secs = probe_timeout.as_secs().max(1);
             let script = format!(
                 "echo | nc -w {secs} {} {}",
@@ -43,9 +64,10 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
             }
         }
         None => {
-            let (host, port, behind) = match (&c.service, &c.host) {
-                (Some(s), _) => {
-                    match host_address(ctx, &Target::Service(s.clone()), c.port).await {
+            let (host, port, behind) = match (&target, &c.host) {
+                (Some(t), None) => {
+                    let s = name(ctx, t);
+                    match host_address(ctx, t, c.port).await {
                         // "Not open from the host" of a service is about its published
                         // port: without one, nothing is open, whatever its own address
                         // answers over the bridge.
@@ -59,11 +81,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                         // A stopped container has no address, and nothing in it listens.
                         // (One on the host's network has none either, and its port may be
                         // open: that stays a fail.)
-                        Err(o)
-                            if !c.open
-                                && o.status == Status::Fail
-                                && stopped(ctx, &Target::Service(s.clone())).await =>
-                        {
+                        Err(o) if !c.open && o.status == Status::Fail && stopped(ctx, t).await => {
                             return Outcome::pass(format!(
                                 "{s} is not running: nothing listens on {}, as expected",
                                 c.port
@@ -72,7 +90,7 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
                         Err(o) => return o,
                     }
                 }
-                (None, Some(h)) => (h.clone(), c.port, None),
+                (_, Some(h)) => (h.clone(), c.port, None),
                 (None, None) => ("127.0.0.1".into(), c.port, None),
             };
             let ok = accepts(&host, port, probe_timeout, behind.as_ref(), c.port).await;
@@ -88,6 +106,16 @@ pub async fn run(ctx: &RunContext, c: &TcpCheck, timeout: Duration) -> Outcome {
         (false, true) => Outcome::fail(format!(
             "expected {place} to be unreachable; a connection opened"
         )),
+    }
+}
+
+/// The name a probe uses for a service, or for one replica its container's name (which
+/// resolves on the lab's networks, as in Compose).
+fn name(ctx: &RunContext, t: &Target) -> String {
+    match t {
+        Target::Replica(s, i) => crate::engine::plan::replica_name(&ctx.project, s, *i),
+        Target::Service(s) | Target::Container(s) => s.clone(),
+        Target::Host => "127.0.0.1".into(),
     }
 }
 

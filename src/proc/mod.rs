@@ -3,7 +3,7 @@
 //! script starts `docker run -it`); they are kept together (a process group on unix, a job
 //! object on Windows: see [`crate::platform::Tree`]) away from the terminal's Ctrl-C.
 //! [`GroupGuard`] kills them all when dropped: on time-out, on an interrupted run (its
-//! future dropped), on any early return.
+//! future dropped), on any early return. [`Pipes`] reads what they print.
 
 use crate::platform::Tree;
 pub use crate::platform::isolate;
@@ -28,3 +28,6 @@ impl GroupGuard {
         self.tree.take();
     }
 }
+
+mod pipes;
+pub use pipes::{PipeOutput, Pipes};
