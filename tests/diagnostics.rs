@@ -478,3 +478,52 @@ fn indented_blocks_keep_their_columns() {
         "{out}"
     );
 }
+
+/// What `lab lint` shows for a lab: errors and warnings.
+fn linted(readme: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("labs/bad")).expect("mkdir");
+    std::fs::write(root.join("labs/course.yaml"), COURSE).expect("write course");
+    std::fs::write(root.join("labs/bad/README.md"), readme).expect("write lab");
+    let (_, diags) = lab::course::load_course_linted(root, &LoadOptions::default());
+    diags.render(root, false)
+}
+
+#[test]
+fn an_expect_step_that_outwaits_its_check_is_a_warning() {
+    let expect = |check_timeout: &str| {
+        format!(
+            "```yaml check\nid: wizard\ntitle: T\n{check_timeout}expect:\n  service: web\n  steps:\n    - send: \"go\"\n    - expect: done\n      timeout: 30s\n```\n"
+        )
+    };
+    let lab = |front: &str, check: &str| {
+        format!("---\ntitle: X\n{front}---\n\n{STACK_OK}\n## Task\n\n{check}")
+    };
+    // The check gets the default 10 s: the step's 30 s are cut; lint says so, and the lab
+    // still loads (a warning).
+    let text = lab("", &expect(""));
+    let out = linted(&text);
+    insta::assert_snapshot!(out);
+    assert_eq!(lint(COURSE, &text), "no errors");
+    // A check's own timeout, or the lab's, that covers the step: nothing to say.
+    assert_eq!(linted(&lab("", &expect("timeout: 30s\n"))), "");
+    assert_eq!(linted(&lab("timeout: 1m\n", &expect(""))), "");
+    // The lab's is not enough when the check's own is shorter.
+    assert!(linted(&lab("timeout: 1m\n", &expect("timeout: 20s\n"))).contains("warning"));
+    // One check's timeout is its own: the next check has the lab's again.
+    let two = format!(
+        "{}\n{}",
+        expect("timeout: 1m\n"),
+        expect("").replace("wizard", "again")
+    );
+    let out = linted(&lab("", &two));
+    assert_eq!(out.matches("warning").count(), 1, "{out}");
+    assert!(out.contains("README.md:33:16: warning"), "{out}");
+    // A send does not wait: its timeout is not cut.
+    let send = expect("").replace(
+        "    - send: \"go\"\n",
+        "    - send: \"go\"\n      timeout: 1m\n",
+    );
+    assert_eq!(linted(&lab("", &send)).matches("warning").count(), 1);
+}

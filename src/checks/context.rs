@@ -73,7 +73,7 @@ impl RunContext {
             project: project.to_string(),
             workspace,
             lab_dir,
-            default_timeout: DEFAULT_TIMEOUT,
+            default_timeout: crate::model::DEFAULT_CHECK_TIMEOUT,
             helper_image: crate::engine::HELPER_IMAGE.to_string(),
             run: crate::engine::new_run_id(),
             restore: Restore::default(),
@@ -90,6 +90,3 @@ impl RunContext {
             .ok_or_else(|| "the Docker engine is not reachable".to_string())
     }
 }
-
-/// Per attempt, when neither the check nor the lab gives a timeout (LAB_FORMAT §4).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -14,6 +14,6 @@ pub mod session_io;
 pub mod target;
 pub mod words;
 
-pub use context::{DEFAULT_TIMEOUT, HostPrograms, RunContext};
+pub use context::{HostPrograms, RunContext};
 pub use outcome::{Outcome, Status};
 pub use runner::{CheckResult, RunEvent, run_checks, run_one};

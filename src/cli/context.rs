@@ -24,7 +24,7 @@ pub fn course(global: &Global) -> Result<Course, CliError> {
         output::err(&diags.render(&root, style.color));
         output::err(&format!(
             "{} in the course at {}; run `lab lint` for details\n",
-            count(diags.len(), "error"),
+            count(diags.errors(), "error"),
             root.display()
         ));
         CliError::Reported(exit::INVALID_INPUT)

@@ -29,7 +29,7 @@ pub async fn run(global: &Global, args: Args, cancel: &CancellationToken) -> Cli
         });
     let state = match &loaded {
         Some(Ok(c)) => CourseState::Loaded(c),
-        Some(Err(diags)) => CourseState::Invalid(diags.len()),
+        Some(Err(diags)) => CourseState::Invalid(diags.errors()),
         None => CourseState::NotFound,
     };
     let store = crate::progress::default_path();

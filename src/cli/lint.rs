@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::{Global, context::count};
 use crate::course::{
-    Diagnostic, Diagnostics, LoadOptions, find_course_root, lint_lab_in_course, load_course,
-    load_lab, missing_solutions,
+    Diagnostic, Diagnostics, LoadOptions, find_course_root, lint_lab_in_course, load_course_linted,
+    load_lab_linted, missing_solutions,
 };
 use crate::exit;
 use crate::ui::{Style, output};
@@ -40,8 +40,8 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
         allow_unsafe: global.allow_unsafe,
     };
     let (root, summary, mut diags) = match &scope {
-        Scope::Course(root) => match load_course(root, &opts) {
-            Ok(c) => {
+        Scope::Course(root) => match load_course_linted(root, &opts) {
+            (Some(c), mut diags) => {
                 let checks: usize = c.labs.iter().map(|l| l.checks.len()).sum();
                 let points: u32 = c.labs.iter().map(|l| l.max_points()).sum();
                 let summary = format!(
@@ -52,10 +52,10 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
                     count(points as usize, "point")
                 );
                 let ids = c.labs.iter().map(|l| l.id.as_str());
-                let warnings = Diagnostics(missing_solutions(root, ids));
-                (root.clone(), Some(summary), warnings)
+                diags.0.extend(missing_solutions(root, ids));
+                (root.clone(), Some(summary), diags)
             }
-            Err(diags) => (root.clone(), None, diags),
+            (None, diags) => (root.clone(), None, diags),
         },
         Scope::Lab(dir, root) => {
             // Inside a course, a lab is checked as the course checks it.
@@ -64,10 +64,7 @@ pub fn run(global: &Global, args: Args) -> super::CliResult {
             let (lab, mut diags) = if in_course {
                 lint_lab_in_course(dir, root, &opts)
             } else {
-                match load_lab(dir, root, &opts) {
-                    Ok(l) => (Some(l), Diagnostics::default()),
-                    Err(d) => (None, d),
-                }
+                load_lab_linted(dir, root, &opts)
             };
             if let Some(l) = &lab
                 && in_course

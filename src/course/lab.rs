@@ -32,6 +32,9 @@ pub(super) fn decode_lab(
     }
     let doc = markdown::split(text);
     let header = header(ctx, &doc);
+    if let Some(t) = header.as_ref().and_then(|h| h.timeout) {
+        ctx.check_timeout = t.0;
+    }
     let mut body = Body::new(&doc.body);
     let opens_task = opens_task(&doc.parts);
     for (part, opens_task) in doc.parts.iter().zip(opens_task) {

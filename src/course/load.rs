@@ -104,13 +104,28 @@ fn io_reason(e: &std::io::Error) -> String {
 /// Load the whole course. Every mistake of every file is reported at once.
 pub fn load_course(root: &Path, opts: &LoadOptions) -> Result<Course, Diagnostics> {
     let (course, diags) = load_course_partial(root, opts);
-    match course {
-        Some(c) if diags.is_empty() => Ok(c),
-        _ => {
-            let mut d = Diagnostics(diags);
-            d.sort();
-            Err(d)
-        }
+    or_errors(course, diags)
+}
+
+/// As [`load_course`], for `lab lint`: the course when it has no errors, and every
+/// diagnostic, warnings included.
+pub fn load_course_linted(root: &Path, opts: &LoadOptions) -> (Option<Course>, Diagnostics) {
+    let (course, diags) = load_course_partial(root, opts);
+    unless_errors(course, diags)
+}
+
+/// What was loaded when none of its diagnostics is an error, and the diagnostics sorted.
+fn unless_errors<T>(loaded: Option<T>, diags: Vec<Diagnostic>) -> (Option<T>, Diagnostics) {
+    let mut d = Diagnostics(diags);
+    d.sort();
+    (loaded.filter(|_| d.errors() == 0), d)
+}
+
+/// As [`unless_errors`], as a result: the diagnostics when there is nothing to use.
+fn or_errors<T>(loaded: Option<T>, diags: Vec<Diagnostic>) -> Result<T, Diagnostics> {
+    match unless_errors(loaded, diags) {
+        (Some(t), _) => Ok(t),
+        (None, d) => Err(d),
     }
 }
 
@@ -274,10 +289,7 @@ pub fn lint_lab_in_course(
             );
         }
     }
-    let mut d = Diagnostics(diags);
-    d.sort();
-    let lab = lab.filter(|_| d.errors() == 0);
-    (lab, d)
+    unless_errors(lab, diags)
 }
 
 /// A warning for each lab without `solutions/<id>/solve.sh`: `lab verify` needs one.
@@ -328,19 +340,21 @@ pub fn slug(title: &str) -> String {
 /// Load one lab folder. `root` is the course root (for the paths shown), or the lab's
 /// parent's parent when linting a lab outside a course.
 pub fn load_lab(dir: &Path, root: &Path, opts: &LoadOptions) -> Result<Lab, Diagnostics> {
+    match load_lab_linted(dir, root, opts) {
+        (Some(l), _) => Ok(l),
+        (None, d) => Err(d),
+    }
+}
+
+/// As [`load_lab`], for `lab lint`: the lab when it has no errors, and every diagnostic,
+/// warnings included.
+pub fn load_lab_linted(dir: &Path, root: &Path, opts: &LoadOptions) -> (Option<Lab>, Diagnostics) {
     let id = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let (lab, _, diags) = load_lab_at(dir, root, &id, opts);
-    match lab {
-        Some(l) if diags.is_empty() => Ok(l),
-        _ => {
-            let mut d = Diagnostics(diags);
-            d.sort();
-            Err(d)
-        }
-    }
+    unless_errors(lab, diags)
 }
 
 /// Decode a lab's README.md from text alone (no disk access): what the fuzzer
@@ -353,15 +367,8 @@ pub fn parse_lab(
     opts: &LoadOptions,
 ) -> Result<Lab, Diagnostics> {
     let mut ctx = Ctx::new(file, lab_dir, opts.allow_unsafe);
-    let lab = decode_lab(&mut ctx, text, id, lab_dir);
-    match lab {
-        Some((l, _)) if ctx.diags.is_empty() => Ok(l),
-        _ => {
-            let mut d = Diagnostics(ctx.diags);
-            d.sort();
-            Err(d)
-        }
-    }
+    let lab = decode_lab(&mut ctx, text, id, lab_dir).map(|(l, _)| l);
+    or_errors(lab, ctx.diags)
 }
 
 /// Decode a stack file (a submission's `stack.yaml`: the Compose subset of a lab's stack
@@ -388,14 +395,7 @@ pub fn parse_stack(
             None
         }
     };
-    match stack {
-        Some(s) if ctx.diags.is_empty() => Ok(s),
-        _ => {
-            let mut d = Diagnostics(ctx.diags);
-            d.sort();
-            Err(d)
-        }
-    }
+    or_errors(stack, ctx.diags)
 }
 
 fn load_lab_at(

@@ -12,6 +12,6 @@ pub mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use load::{
-    LoadOptions, find_course_root, lint_lab_in_course, load_course, load_lab, missing_solutions,
-    parse_lab, parse_stack,
+    LoadOptions, find_course_root, lint_lab_in_course, load_course, load_course_linted, load_lab,
+    load_lab_linted, missing_solutions, parse_lab, parse_stack,
 };

@@ -25,4 +25,4 @@ pub use stack::{
     Mount, MountKind, NetworkDef, PortSpec, Protocol, PullPolicy, RestartPolicy, Service,
     ServiceNetwork, Stack, VolumeDef,
 };
-pub use units::{ByteSize, Dur};
+pub use units::{ByteSize, DEFAULT_CHECK_TIMEOUT, Dur};

@@ -9,6 +9,10 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Dur(pub Duration);
 
+/// How long one attempt of a check may take when neither the check nor the lab gives a
+/// timeout (LAB_FORMAT §4).
+pub const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Dur {
     pub fn from_secs(s: u64) -> Self {
         Dur(Duration::from_secs(s))

@@ -10,7 +10,7 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{Event, Events};
-use crate::checks::{DEFAULT_TIMEOUT, HostPrograms, RunContext, RunEvent, run_checks};
+use crate::checks::{HostPrograms, RunContext, RunEvent, run_checks};
 use crate::engine::{Engine, control, find};
 use crate::model::Lab;
 use crate::report::Report;
@@ -100,7 +100,10 @@ pub async fn grade(
         opts.workspace.clone(),
         lab.dir.clone(),
     );
-    ctx.default_timeout = lab.timeout.map(|t| t.0).unwrap_or(DEFAULT_TIMEOUT);
+    ctx.default_timeout = lab
+        .timeout
+        .map(|t| t.0)
+        .unwrap_or(crate::model::DEFAULT_CHECK_TIMEOUT);
     ctx.host = opts.host.clone();
     if let Some(stack) = &lab.stack {
         ctx.networks

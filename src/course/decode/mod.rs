@@ -25,6 +25,9 @@ pub struct Ctx<'a> {
     /// `--allow-unsafe`: the safety policy is lifted.
     pub allow_unsafe: bool,
     pub diags: Vec<Diagnostic>,
+    /// The time one attempt of the check being decoded gets (its `timeout`, else the
+    /// lab's): a wait inside it that is longer is cut, which lint says.
+    pub check_timeout: std::time::Duration,
 }
 
 impl<'a> Ctx<'a> {
@@ -34,6 +37,7 @@ impl<'a> Ctx<'a> {
             lab_dir,
             allow_unsafe,
             diags: Vec::new(),
+            check_timeout: crate::model::DEFAULT_CHECK_TIMEOUT,
         }
     }
 
@@ -49,7 +53,15 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::at(self.file, pos, message));
+        self.push(Diagnostic::at(self.file, pos, message))
+    }
+
+    pub fn warning(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Diagnostic::at(self.file, pos, message).warning())
+    }
+
+    fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        self.diags.push(d);
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }

@@ -6,7 +6,7 @@ use crate::course::decode::matcher::regex_ok;
 use crate::course::decode::stack::command;
 use crate::course::decode::{Ctx, Fields, Schema, boolean, string};
 use crate::course::yaml::Node;
-use crate::model::{CommandLine, ExpectCheck, ExpectStep, Target};
+use crate::model::{CommandLine, Dur, ExpectCheck, ExpectStep, Target};
 
 const EXPECT: Schema = Schema::known(&[
     "service",
@@ -103,6 +103,20 @@ fn step(ctx: &mut Ctx, node: &Node) -> Option<ExpectStep> {
         return None;
     }
     let timeout = f.dur(ctx, "timeout");
+    // Only a wait has a timeout to cut (a send's is not used).
+    let waits = matches!(actions[0], "expect" | "expect_eof");
+    if let (true, Some(t), Some(n)) = (waits, timeout, f.get("timeout"))
+        && t.0 > ctx.check_timeout
+    {
+        let limit = Dur(ctx.check_timeout);
+        ctx.warning(
+            n.pos,
+            format!("this step may wait {t}, but its check gets {limit} in all: the step is cut at {limit}"),
+        )
+        .help = Some(format!(
+            "give the check a \"timeout\" of {t} or more (beside its \"id\")"
+        ));
+    }
     Some(match actions[0] {
         "send" => ExpectStep::Send(f.str(ctx, "send")?),
         "expect" => {

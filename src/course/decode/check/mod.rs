@@ -126,7 +126,13 @@ pub fn decode(
             }
             None
         }
-        [(tag, _, body)] => decode_kind(ctx, *tag, body, &what, refs),
+        [(tag, _, body)] => {
+            let lab_timeout = ctx.check_timeout;
+            ctx.check_timeout = timeout.map(|t| t.0).unwrap_or(lab_timeout);
+            let kind = decode_kind(ctx, *tag, body, &what, refs);
+            ctx.check_timeout = lab_timeout;
+            kind
+        }
         [_, (second, key, _), ..] => {
             let names: Vec<&str> = kinds.iter().map(|(k, _, _)| k.name()).collect();
             ctx.error(
