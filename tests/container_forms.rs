@@ -39,6 +39,7 @@ fn problems_with(body: &str, inspect: &Value, tags: &[&str]) -> Vec<String> {
         image_tags: &tags,
         workspace: Path::new("/work/ws"),
         lab_dir: Path::new("/course/labs/forms"),
+        swap_limit: true,
     };
     compare(&check(body), inspect, &scope)
 }
@@ -150,6 +151,66 @@ fn a_port_is_published_for_its_protocol() {
             &published("53/tcp")
         ),
         ["expected its port 53/udp to be published; it is not"]
+    );
+}
+
+/// `--memory 64m` alone lets the container swap another 64 MiB (the engine stores memory
+/// and swap together as twice the memory); no swap is `--memory-swap` equal to it.
+#[test]
+fn no_swap_is_memory_and_swap_equal() {
+    let body = "{ container: x, mem_limit: 64m, memswap_limit: 64m }";
+    let host = |swap: i64| json!({ "HostConfig": { "Memory": 67108864, "MemorySwap": swap } });
+    assert!(problems(body, &host(67108864)).is_empty());
+    assert_eq!(
+        problems(body, &host(134217728)),
+        ["expected memory and swap limited to 64 MiB together; it has 128 MiB"]
+    );
+    assert_eq!(
+        problems(body, &host(-1)),
+        ["expected memory and swap limited to 64 MiB together; it has no swap limit"]
+    );
+}
+
+/// No process limit is written -1 or 0, and the engine stores either, or nothing.
+#[test]
+fn no_process_limit_is_no_process_limit() {
+    let body = "{ container: x, pids_limit: -1 }";
+    for got in [json!(null), json!(0), json!(-1)] {
+        let v = json!({ "HostConfig": { "PidsLimit": got } });
+        assert!(problems(body, &v).is_empty(), "{v}");
+    }
+    let v = json!({ "HostConfig": { "PidsLimit": 64 } });
+    assert_eq!(
+        problems(body, &v),
+        ["expected a limit of -1 processes; it has 64"]
+    );
+}
+
+/// A container that is not running binds no ports; what it publishes when it runs is in
+/// its configuration (`docker create -p 8080 …`, or `-P` for what it exposes).
+#[test]
+fn a_stopped_container_publishes_what_it_was_given() {
+    let body = "{ container: x, ports: [8080] }";
+    let stopped = |host: Value| {
+        json!({ "State": { "Running": false }, "HostConfig": host, "NetworkSettings": { "Ports": {} },
+                "Config": { "ExposedPorts": { "8080/tcp": {} } } })
+    };
+    let given =
+        stopped(json!({ "PortBindings": { "8080/tcp": [{ "HostIp": "", "HostPort": "" }] } }));
+    assert!(problems(body, &given).is_empty());
+    let all = stopped(json!({ "PortBindings": {}, "PublishAllPorts": true }));
+    assert!(problems(body, &all).is_empty());
+    let none = stopped(json!({ "PortBindings": {}, "PublishAllPorts": false }));
+    assert_eq!(
+        problems(body, &none),
+        ["expected its port 8080 to be published; it is not"]
+    );
+    // On the host's network nothing is published, whatever it was given.
+    let host = stopped(json!({ "NetworkMode": "host",
+        "PortBindings": { "8080/tcp": [{ "HostIp": "", "HostPort": "8080" }] } }));
+    assert_eq!(
+        problems(body, &host),
+        ["expected its port 8080 to be published; it is not"]
     );
 }
 

@@ -10,7 +10,7 @@ use lab::model::Lab;
 use support::checks::{assert_statuses, run_on_engine};
 use support::{IMAGE, Project};
 
-const STACK: &str = "```yaml stack\nservices:\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n  pinned: { image: busybox:1.36 }\n  floating: { image: busybox:1.36 }\n  bound: { image: busybox:1.36 }\n  v6any: { image: busybox:1.36 }\n  v6lo: { image: busybox:1.36 }\n  v4lo: { image: busybox:1.36 }\n  owner: { image: busybox:1.36 }\n  sidecar: { image: busybox:1.36 }\n```\n";
+const STACK: &str = "```yaml stack\nservices:\n  greeter: { image: busybox:1.36 }\n  plain: { image: busybox:1.36 }\n  app: { image: busybox:1.36 }\n  locked: { image: busybox:1.36 }\n  stopped: { image: busybox:1.36 }\n  hostnet: { image: busybox:1.36 }\n  pinned: { image: busybox:1.36 }\n  floating: { image: busybox:1.36 }\n  bound: { image: busybox:1.36 }\n  v6any: { image: busybox:1.36 }\n  v6lo: { image: busybox:1.36 }\n  v4lo: { image: busybox:1.36 }\n  owner: { image: busybox:1.36 }\n  sidecar: { image: busybox:1.36 }\n```\n";
 
 fn lab(checks: &[impl AsRef<str>]) -> Lab {
     support::checks::test_lab(STACK, checks)
@@ -197,4 +197,48 @@ async fn a_port_published_on_ipv6_only_is_reached_there() {
     }
     want.push(("sidecar-http".to_string(), Status::Pass));
     assert_statuses(&results, &want);
+}
+
+/// `default_command: true` of a container whose image was removed since (`docker rmi -f`
+/// untags an image only a stopped container uses): the image's own command cannot be
+/// told, so neither can whether it ran it. An error, not a pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_default_command_whose_image_is_gone_cannot_be_told() {
+    // Declared first, dropped last: the untagged image goes after the container using it.
+    let mut gone = support::Images(Vec::new());
+    let p = Project::new("goneimage");
+    let tag = format!("{}-img:1", p.name);
+    let out = std::process::Command::new("docker")
+        .args(["build", "-q", "-t", &tag, "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            let file = format!("FROM busybox:1.36\nLABEL test={}\nCMD [\"true\"]\n", p.name);
+            c.stdin.take().expect("stdin").write_all(file.as_bytes())?;
+            c.wait_with_output()
+        })
+        .expect("docker build");
+    assert!(
+        out.status.success(),
+        "docker build: {}",
+        support::said(&out)
+    );
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    gone.0.push(id.clone());
+    gone.0.push(tag.clone());
+    // The student's own command, then the image removed by force.
+    let ran = p.run("greeter", &[&tag, "echo", "hello"]);
+    support::docker_ok(&["wait", &ran]);
+    support::docker_ok(&["rmi", "-f", &tag]);
+    let ws = support::workspace();
+    let lab =
+        lab(&["id: own-command\ntitle: a\ncontainer: { service: greeter, default_command: true }"]);
+    let results = run_on_engine(&p.name, &lab, ws.path()).await;
+    assert_statuses(&results, &[("own-command", Status::Error)]);
+    assert!(
+        results[0].message.contains("is gone"),
+        "{}",
+        results[0].message
+    );
 }

@@ -157,6 +157,7 @@ fn containers_in_plain_words() {
         image_tags: &[],
         workspace: Path::new("/work/ws"),
         lab_dir: Path::new("/course/labs/forms"),
+        swap_limit: true,
     };
     let out = compare(c, &inspect, &scope).join("\n");
     insta::assert_snapshot!(out);

@@ -126,9 +126,9 @@ pub fn user_matches(m: &crate::model::Matcher, user: &str) -> bool {
         user.trim().to_string()
     };
     crate::checks::matcher::with_leaf(m, &|leaf| match leaf {
-        Matcher::Equals(_) | Matcher::Contains(_) => {
-            forms.iter().any(|f| crate::checks::matcher::text(leaf, f))
-        }
+        Matcher::Equals(_) => forms.iter().any(|f| crate::checks::matcher::text(leaf, f)),
+        // A whole form, not a part of one: `root` is not `rootless`, `app` not `webapp`.
+        Matcher::Contains(who) => forms.iter().any(|f| f == who),
         _ => crate::checks::matcher::text(leaf, &written),
     })
 }
@@ -152,6 +152,14 @@ mod tests {
         assert!(user_matches(&not(is("root")), "app"));
         assert!(user_matches(&not(is("root")), "1000:0"));
         assert!(!user_matches(&is("app"), "1000"));
+        // A plain `user: root` is who the user is, not a part of its name.
+        let plain = |u: &str| Matcher::Contains(u.into());
+        assert!(user_matches(&plain("root"), ""));
+        assert!(user_matches(&plain("app"), "app:staff"));
+        assert!(!user_matches(&plain("root"), "rootless"));
+        assert!(!user_matches(&plain("app"), "webapp"));
+        assert!(!user_matches(&plain("1000"), "10000"));
+        assert!(user_matches(&not(plain("root")), "rootless"));
         assert!(user_matches(&Matcher::Matches("^app".into()), "app:staff"));
         // A pattern sees the user as written: no user is not a number, 0 is not a name.
         let numeric = Matcher::Matches("^[0-9]+(:[0-9]+)?$".into());

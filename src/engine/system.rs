@@ -50,6 +50,17 @@ pub async fn facts(engine: &Engine) -> Result<Facts, EngineError> {
     })
 }
 
+/// Whether the engine can limit a container's swap (without, it keeps none: `MemorySwap`
+/// reads -1 whatever was asked).
+pub async fn limits_swap(engine: &Engine) -> Result<bool, EngineError> {
+    let info = engine
+        .api()
+        .info()
+        .await
+        .map_err(EngineError::engine("asking the engine about itself"))?;
+    Ok(info.swap_limit.unwrap_or(true))
+}
+
 /// Whether the engine has an image of this name.
 pub async fn has_image(engine: &Engine, name: &str) -> Result<bool, EngineError> {
     match engine.api().inspect_image(name).await {

@@ -332,6 +332,8 @@ pub struct ContainerCheck {
     pub cap_drop: Vec<String>,
     pub security_opt: Vec<String>,
     pub mem_limit: Option<ByteSize>,
+    /// Memory and swap together (`--memory-swap`); equal to `mem_limit`: no swap.
+    pub memswap_limit: Option<ByteSize>,
     pub cpus: Option<f64>,
     pub pids_limit: Option<i64>,
     pub log_driver: Option<String>,

@@ -45,15 +45,31 @@ pub(super) fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut 
             ));
         }
     }
-    for port in &c.ports {
-        let bound = at(v, "/NetworkSettings/Ports")
+    // A container that is not running has no bound ports: what it publishes when it runs
+    // is in its configuration (`-p`, or `-P` for what it exposes). On the host's network
+    // nothing is published.
+    let running = at(v, "/State/Running").as_bool().unwrap_or(false);
+    let host_net = s(v, "/HostConfig/NetworkMode") == "host";
+    let has = |ptr: &str, key: &str| {
+        at(v, ptr).as_object().is_some_and(|o| {
+            o.iter().any(|(k, b)| {
+                k.eq_ignore_ascii_case(key) && b.as_array().is_some_and(|a| !a.is_empty())
+            })
+        })
+    };
+    let exposed = |key: &str| {
+        at(v, "/Config/ExposedPorts")
             .as_object()
-            .is_some_and(|o| {
-                o.iter().any(|(k, b)| {
-                    k.eq_ignore_ascii_case(&port.key())
-                        && b.as_array().is_some_and(|a| !a.is_empty())
-                })
-            });
+            .is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case(key)))
+    };
+    for port in &c.ports {
+        let key = port.key();
+        let bound = has("/NetworkSettings/Ports", &key)
+            || (!running
+                && !host_net
+                && (has("/HostConfig/PortBindings", &key)
+                    || (at(v, "/HostConfig/PublishAllPorts").as_bool() == Some(true)
+                        && exposed(&key))));
         if !bound {
             p.push(format!(
                 "expected its port {port} to be published; it is not"

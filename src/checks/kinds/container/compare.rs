@@ -59,6 +59,8 @@ pub struct Scope<'a> {
     /// `./data:/data` is.
     pub workspace: &'a Path,
     pub lab_dir: &'a Path,
+    /// Whether the engine can limit swap (without, it keeps no swap limit at all).
+    pub swap_limit: bool,
 }
 
 use super::attachments::attachments;
@@ -70,7 +72,7 @@ pub fn compare(c: &ContainerCheck, v: &Value, scope: &Scope) -> Vec<String> {
     config(c, v, scope.image_tags, &mut p);
     attachments(c, v, scope, &mut p);
     security(c, v, &mut p);
-    limits(c, v, &mut p);
+    limits(c, v, scope.swap_limit, &mut p);
     lifecycle(c, v, &mut p);
     for a in &c.inspect {
         match v.pointer(&a.path) {
@@ -296,7 +298,7 @@ fn security(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
     }
 }
 
-fn limits(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
+fn limits(c: &ContainerCheck, v: &Value, swap_limit: bool, p: &mut Vec<String>) {
     if let Some(want) = c.mem_limit {
         let got = at(v, "/HostConfig/Memory").as_u64().unwrap_or(0);
         if got != want.0 {
@@ -304,6 +306,25 @@ fn limits(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
                 "expected a memory limit of {}; it has {}",
                 bytes(want.0),
                 if got == 0 { "none".into() } else { bytes(got) }
+            ));
+        }
+    }
+    // `--memory` alone lets the container swap as much again (the engine sets memory and
+    // swap together to twice the memory); an engine that cannot limit swap keeps none
+    // (-1), whatever was asked, and then there is nothing to tell apart.
+    if let Some(want) = c.memswap_limit
+        && swap_limit
+    {
+        let got = at(v, "/HostConfig/MemorySwap").as_i64().unwrap_or(0);
+        if got != want.0 as i64 {
+            p.push(format!(
+                "expected memory and swap limited to {} together; it has {}",
+                bytes(want.0),
+                match got {
+                    ..0 => "no swap limit".to_string(),
+                    0 => "none".to_string(),
+                    n => bytes(n as u64),
+                }
             ));
         }
     }
@@ -333,7 +354,8 @@ fn limits(c: &ContainerCheck, v: &Value, p: &mut Vec<String>) {
     }
     if let Some(want) = c.pids_limit {
         let got = at(v, "/HostConfig/PidsLimit").as_i64().unwrap_or(0);
-        if got != want {
+        // 0 and -1 both mean no limit (the engine stores either, or nothing).
+        if got != want && !(got <= 0 && want <= 0) {
             p.push(format!(
                 "expected a limit of {want} processes; it has {}",
                 if got <= 0 {

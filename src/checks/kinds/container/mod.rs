@@ -52,6 +52,27 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Out
     } else {
         None
     };
+    // The image it ran was removed (`docker rmi -f` of an image only a stopped container
+    // used): what its own command was cannot be told, so neither can whether it ran it.
+    if wants_default && image.is_none() {
+        return Outcome::error(format!(
+            "the image {} ran ({}) is gone, so whether it ran the image's own command cannot be told; run the container again",
+            found.name,
+            json_text(v.pointer("/Config/Image").unwrap_or(&Value::Null))
+        ))
+        .evidence(summary(&v));
+    }
+    let swap_limit = match c.memswap_limit {
+        Some(_) => match crate::engine::system::limits_swap(engine).await {
+            Ok(can) => can,
+            Err(e) => {
+                return Outcome::error(format!(
+                    "could not ask the engine whether it limits swap: {e}"
+                ));
+            }
+        },
+        None => true,
+    };
     let image_tags: Vec<String> = image
         .as_ref()
         .and_then(|i| i.pointer("/RepoTags"))
@@ -65,10 +86,10 @@ pub async fn run(ctx: &RunContext, c: &ContainerCheck, timeout: Duration) -> Out
         image_tags: &image_tags,
         workspace: &ctx.workspace,
         lab_dir: &ctx.lab_dir,
+        swap_limit,
     };
     let mut problems = compare(c, &v, &scope);
-    if wants_default
-        && let Some(image) = &image
+    if let Some(image) = image.as_ref().filter(|_| wants_default)
         && let Some(p) = default_command(&v, image)
     {
         problems.push(p);

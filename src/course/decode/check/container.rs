@@ -32,6 +32,7 @@ const CONTAINER: Schema = Schema::known(&[
     "cap_drop",
     "security_opt",
     "mem_limit",
+    "memswap_limit",
     "cpus",
     "pids_limit",
     "log_driver",
@@ -131,6 +132,7 @@ pub(super) fn decode(
     c.cap_drop = f.str_list(ctx, "cap_drop");
     c.security_opt = f.str_list(ctx, "security_opt");
     c.mem_limit = f.size(ctx, "mem_limit");
+    c.memswap_limit = f.size(ctx, "memswap_limit");
     c.cpus = f.float(ctx, "cpus");
     c.pids_limit = f.int(ctx, "pids_limit", -1, i64::from(i32::MAX));
     c.log_driver = f.str(ctx, "log_driver");

@@ -102,6 +102,9 @@ pub(super) fn container(c: &ContainerCheck) -> Phrase {
     if let Some(m) = c.mem_limit {
         fact(format!("a memory limit of {}", size(m.0)));
     }
+    if let Some(m) = c.memswap_limit {
+        fact(format!("memory and swap limited to {} together", size(m.0)));
+    }
     if let Some(n) = c.cpus {
         fact(format!("{n} CPUs"));
     }
