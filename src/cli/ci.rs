@@ -49,6 +49,18 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         .iter()
         .map(|id| context::lab(&course, id))
         .collect::<Result<Vec<_>, _>>()?;
+    // Two labs whose ids GitHub and GitLab would spell alike would share a step.
+    let mut ids: Vec<(String, &str)> = labs
+        .iter()
+        .map(|l| (ci::step_id(&l.id), l.id.as_str()))
+        .collect();
+    ids.sort();
+    if let Some(w) = ids.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(CliError::Invalid(format!(
+            "the labs {} and {} would both be the step {} in CI: grade them in workflows of their own",
+            w[0].1, w[1].1, w[0].0
+        )));
+    }
     let text = match args.platform {
         Platform::Github => ci::github(&labs, &args.submission),
         Platform::Gitlab => ci::gitlab(&labs, &args.submission),

@@ -80,7 +80,7 @@ pub(super) fn decode_lab(
 
     let header = header?;
     let document = body.document();
-    let digest = digest(&body.checks, body.stack.as_ref(), dir);
+    let digest = digest(&body.checks, body.stack.as_ref(), &header, dir);
     let lab = Lab {
         digest,
         id: id.to_string(),
@@ -98,12 +98,15 @@ pub(super) fn decode_lab(
     Some((lab, header.requires))
 }
 
-/// A short digest of the checks and the stack as grading reads them. Line numbers are left
+/// A short digest of what grading reads: the checks, the stack, the lab's check timeout
+/// and what a submission is (its files, script, stack and time limit: a check that reads a
+/// file only some submissions could hand in grades another lab). Line numbers are left
 /// out (moving a block, or editing prose above it, does not change what it grades), and
 /// so is where the course sits on this machine (the stack's paths are made relative).
 fn digest(
     checks: &[crate::model::Check],
     stack: Option<&crate::model::Stack>,
+    header: &front_matter::LabHeader,
     dir: &Path,
 ) -> String {
     use sha2::{Digest, Sha256};
@@ -117,6 +120,11 @@ fn digest(
         .collect();
     let mut h = Sha256::new();
     h.update(serde_json::to_vec(&checks).unwrap_or_default());
+    // Absent, they add nothing: a lab that gives neither keeps the digest it had.
+    if header.timeout.is_some() || header.submission.is_some() {
+        let rules = (&header.timeout, &header.submission);
+        h.update(serde_json::to_vec(&rules).unwrap_or_default());
+    }
     let stack = serde_json::to_string(&stack).unwrap_or_default();
     let here = serde_json::to_string(&dir.display().to_string()).unwrap_or_default();
     let here = here.trim_matches('"');

@@ -162,14 +162,16 @@ impl Gradebook {
             .collect()
     }
 
-    /// `student, status, score, max_score, <check…>, duration_s, error`.
+    /// `student, status, score, max_score, <check…>, duration_s, error, notes` (what the
+    /// row's status does not say: a script that was not run, or failed, or what teardown
+    /// could not remove).
     pub fn csv(&self) -> String {
         let mut out = String::from("student,status,score,max_score");
         for c in &self.checks {
             out.push(',');
             out.push_str(&csv_field(&c.id));
         }
-        out.push_str(",duration_s,error\n");
+        out.push_str(",duration_s,error,notes\n");
         for r in &self.rows {
             out.push_str(&format!(
                 "{},{},{},{}",
@@ -186,9 +188,10 @@ impl Gradebook {
                 }
             }
             out.push_str(&format!(
-                ",{:.1},{}\n",
+                ",{:.1},{},{}\n",
                 r.duration_s,
-                csv_field(r.error.as_deref().unwrap_or(""))
+                csv_field(r.error.as_deref().unwrap_or("")),
+                csv_field(&r.notes.join("; "))
             ));
         }
         out
@@ -283,8 +286,14 @@ impl Gradebook {
     }
 }
 
-/// A CSV field, quoted when it must be (RFC 4180).
+/// A CSV field, quoted when it must be (RFC 4180). Text a spreadsheet would take for a
+/// formula (a student's folder named `=HYPERLINK(…)`) is kept as text by a leading `'`.
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -358,4 +367,20 @@ pub fn classroom_error(why: &str, max_score: u32) -> String {
         }],
     });
     base64::engine::general_purpose::STANDARD.encode(doc.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    /// A cell a spreadsheet would run as a formula stays text; quoting still applies.
+    #[test]
+    fn a_formula_stays_text() {
+        assert_eq!(csv_field("ada"), "ada");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+    }
 }

@@ -246,11 +246,18 @@ fn one(dir: &Path, student: Option<&str>) -> Result<Submission, CliError> {
     }
     let student = match student {
         Some(s) => s.to_string(),
-        // The folder's name, made a safe folder name of the reports.
+        // The folder's name as given, as a class names it (a link to a student's repository
+        // is named for the student, not for where it leads), made a safe folder name of the
+        // reports; where it leads only for `.` and `..`, which name no folder.
         None => {
-            let name = std::fs::canonicalize(dir)
+            let name = std::path::absolute(dir)
                 .ok()
-                .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .or_else(|| {
+                    std::fs::canonicalize(dir)
+                        .ok()
+                        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                })
                 .unwrap_or_default();
             let name = name.trim_start_matches('.');
             if name.is_empty() { "submission" } else { name }.to_string()
@@ -376,5 +383,26 @@ mod tests {
         }
         let err = class(subs.path()).expect_err("refused");
         assert!(err.to_string().contains("rename one"), "{err}");
+    }
+
+    /// One submission is named as a class names it: a link for the student is the
+    /// student's, so a regrade of one replaces the class's row (it made a second row, named
+    /// for where the link leads).
+    #[test]
+    fn a_submission_is_named_as_given() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let repo = d.path().join("repos/week2-ada");
+        std::fs::create_dir_all(&repo).expect("mkdir");
+        std::fs::create_dir_all(d.path().join("subs")).expect("mkdir");
+        let link = d.path().join("subs/ada");
+        std::os::unix::fs::symlink(&repo, &link).expect("link");
+        let named = |p: &Path| one(p, None).map(|s| s.student).unwrap_or_default();
+        assert_eq!(named(&link), "ada");
+        let (class, _) = class(&d.path().join("subs")).expect("class");
+        assert_eq!(class[0].student, "ada");
+        // `.` and `..` name where they are.
+        assert_eq!(named(&repo.join(".")), "week2-ada");
+        std::fs::create_dir_all(repo.join("x")).expect("mkdir");
+        assert_eq!(named(&repo.join("x/..")), "week2-ada");
     }
 }
