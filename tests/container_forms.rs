@@ -182,7 +182,7 @@ fn no_process_limit_is_no_process_limit() {
     let v = json!({ "HostConfig": { "PidsLimit": 64 } });
     assert_eq!(
         problems(body, &v),
-        ["expected a limit of -1 processes; it has 64"]
+        ["expected no limit on processes; it has 64"]
     );
 }
 
@@ -192,7 +192,7 @@ fn no_process_limit_is_no_process_limit() {
 fn a_stopped_container_publishes_what_it_was_given() {
     let body = "{ container: x, ports: [8080] }";
     let stopped = |host: Value| {
-        json!({ "State": { "Running": false }, "HostConfig": host, "NetworkSettings": { "Ports": {} },
+        json!({ "State": { "Status": "exited", "Running": false }, "HostConfig": host, "NetworkSettings": { "Ports": {} },
                 "Config": { "ExposedPorts": { "8080/tcp": {} } } })
     };
     let given =
@@ -203,6 +203,13 @@ fn a_stopped_container_publishes_what_it_was_given() {
     let none = stopped(json!({ "PortBindings": {}, "PublishAllPorts": false }));
     assert_eq!(
         problems(body, &none),
+        ["expected its port 8080 to be published; it is not"]
+    );
+    // One that runs (or restarts) is judged by what is bound: a crash loop binds nothing.
+    let mut looping = given.clone();
+    looping["State"] = json!({ "Status": "restarting", "Running": true });
+    assert_eq!(
+        problems(body, &looping),
         ["expected its port 8080 to be published; it is not"]
     );
     // On the host's network nothing is published, whatever it was given.

@@ -112,12 +112,27 @@ pub fn user_forms(user: &str) -> Vec<String> {
     forms
 }
 
-/// Whether a user setting satisfies `m`. `equals` and `contains` (a plain `user: root`)
-/// ask who the user is, and hold for any form of it (`not: {equals: root}` fails for no
+/// A user is one name: a plain `user: app` (which decodes as `contains`) asks for that
+/// user, not for a name with `app` in it (`webapp`, `rootless` for `root`, `10000` for
+/// `1000`). Every `contains` in `m` becomes `equals`, for the verdict and its message.
+pub fn whole_user(m: &crate::model::Matcher) -> crate::model::Matcher {
+    use crate::model::{Literal, Matcher};
+    match m {
+        Matcher::Contains(who) => Matcher::Equals(Literal::Str(who.clone())),
+        Matcher::Not(inner) => Matcher::Not(Box::new(whole_user(inner))),
+        Matcher::All(ms) => Matcher::All(ms.iter().map(whole_user).collect()),
+        Matcher::Any(ms) => Matcher::Any(ms.iter().map(whole_user).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Whether a user setting satisfies `m`. `equals` and `contains` (a plain `user: root`;
+/// see [`whole_user`]) ask who the user is, and hold for any form of it (`not: {equals: root}` fails for no
 /// user at all, `equals: "1000"` passes for `1000:1000`); a pattern asks how it is
 /// written, and sees it as set (no user reads `root`), so `matches: "^[0-9]+$"` is not
 /// met by a user nobody set.
 pub fn user_matches(m: &crate::model::Matcher, user: &str) -> bool {
+    let m = &whole_user(m);
     use crate::model::Matcher;
     let forms = user_forms(user);
     let written = if user.trim().split(':').next().unwrap_or_default().is_empty() {
@@ -126,9 +141,9 @@ pub fn user_matches(m: &crate::model::Matcher, user: &str) -> bool {
         user.trim().to_string()
     };
     crate::checks::matcher::with_leaf(m, &|leaf| match leaf {
-        Matcher::Equals(_) => forms.iter().any(|f| crate::checks::matcher::text(leaf, f)),
-        // A whole form, not a part of one: `root` is not `rootless`, `app` not `webapp`.
-        Matcher::Contains(who) => forms.iter().any(|f| f == who),
+        Matcher::Equals(_) | Matcher::Contains(_) => {
+            forms.iter().any(|f| crate::checks::matcher::text(leaf, f))
+        }
         _ => crate::checks::matcher::text(leaf, &written),
     })
 }
@@ -160,6 +175,11 @@ mod tests {
         assert!(!user_matches(&plain("app"), "webapp"));
         assert!(!user_matches(&plain("1000"), "10000"));
         assert!(user_matches(&not(plain("root")), "rootless"));
+        assert!(user_matches(
+            &Matcher::Any(vec![plain("app"), plain("web")]),
+            "web:web"
+        ));
+        assert!(!user_matches(&Matcher::All(vec![plain("app")]), "webapp"));
         assert!(user_matches(&Matcher::Matches("^app".into()), "app:staff"));
         // A pattern sees the user as written: no user is not a number, 0 is not a name.
         let numeric = Matcher::Matches("^[0-9]+(:[0-9]+)?$".into());

@@ -120,7 +120,8 @@ fn digest(
         .collect();
     let mut h = Sha256::new();
     h.update(serde_json::to_vec(&checks).unwrap_or_default());
-    // Absent, they add nothing: a lab that gives neither keeps the digest it had.
+    // Absent, they add nothing: a lab that gives neither keeps the digest it had before
+    // they counted.
     if header.timeout.is_some() || header.submission.is_some() {
         let rules = (&header.timeout, &header.submission);
         h.update(serde_json::to_vec(&rules).unwrap_or_default());

@@ -332,7 +332,9 @@ pub struct ContainerCheck {
     pub cap_drop: Vec<String>,
     pub security_opt: Vec<String>,
     pub mem_limit: Option<ByteSize>,
-    /// Memory and swap together (`--memory-swap`); equal to `mem_limit`: no swap.
+    /// Memory and swap together (`--memory-swap`); equal to `mem_limit`: no swap. Left out
+    /// of the serialized model when unset, so labs without it keep their digest.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memswap_limit: Option<ByteSize>,
     pub cpus: Option<f64>,
     pub pids_limit: Option<i64>,

@@ -62,8 +62,9 @@ fn quote(s: &str) -> String {
 /// `.github/workflows/classroom.yml`: named "Autograding Tests", one job
 /// `run-autograding-tests`, the permissions the reporter needs, one step per lab (its id
 /// the runner's id), then GitHub Classroom's reporter. A lab's step that fails (its lab
-/// could not start: the runner's fault) does not stop the others nor the reporter: its
-/// `result` says `error`, and the other labs still count.
+/// could not start: the runner's fault, exit 3) stops the job before the reporter: no
+/// points are posted for a run that could not grade, rather than a 0 the student did
+/// not earn.
 pub fn github(labs: &[&Lab], dir: &str) -> String {
     let minutes = 10 + labs.iter().map(|l| timeout_minutes(l)).sum::<u64>();
     let mut out = format!(
@@ -97,7 +98,7 @@ pub fn github(labs: &[&Lab], dir: &str) -> String {
     for lab in labs {
         let id = step_id(&lab.id);
         out.push_str(&format!(
-            "      - name: {}\n        id: {id}\n        continue-on-error: true\n        run: lab grade {} --submission {} --format github --trust-submissions --out \"$RUNNER_TEMP/grades/{id}\"\n",
+            "      - name: {}\n        id: {id}\n        run: lab grade {} --submission {} --format github --trust-submissions --out \"$RUNNER_TEMP/grades/{id}\"\n",
             quote(&format!("{} — {}", lab.id, lab.title)),
             quote(&lab.id),
             quote(dir),

@@ -247,6 +247,7 @@ pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let m = &crate::checks::equiv::whole_user(m);
         let same = |x: &crate::model::Matcher| crate::checks::equiv::user_matches(x, &got);
         if !same(m) {
             p.push(format!(

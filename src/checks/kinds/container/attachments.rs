@@ -45,11 +45,15 @@ pub(super) fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut 
             ));
         }
     }
-    // A container that is not running has no bound ports: what it publishes when it runs
-    // is in its configuration (`-p`, or `-P` for what it exposes). On the host's network
-    // nothing is published.
-    let running = at(v, "/State/Running").as_bool().unwrap_or(false);
-    let host_net = s(v, "/HostConfig/NetworkMode") == "host";
+    // A container that is stopped (or not started yet) has no bound ports: what it
+    // publishes when it runs is in its configuration (`-p`, or `-P` for what it exposes).
+    // One that runs, or restarts, is judged by what is bound. On the host's network, or on
+    // none, nothing is published.
+    let stopped = matches!(
+        s(v, "/State/Status").as_str(),
+        "created" | "exited" | "dead"
+    );
+    let no_net = matches!(s(v, "/HostConfig/NetworkMode").as_str(), "host" | "none");
     let has = |ptr: &str, key: &str| {
         at(v, ptr).as_object().is_some_and(|o| {
             o.iter().any(|(k, b)| {
@@ -65,8 +69,8 @@ pub(super) fn attachments(c: &ContainerCheck, v: &Value, scope: &Scope, p: &mut 
     for port in &c.ports {
         let key = port.key();
         let bound = has("/NetworkSettings/Ports", &key)
-            || (!running
-                && !host_net
+            || (stopped
+                && !no_net
                 && (has("/HostConfig/PortBindings", &key)
                     || (at(v, "/HostConfig/PublishAllPorts").as_bool() == Some(true)
                         && exposed(&key))));

@@ -182,6 +182,7 @@ fn config(c: &ContainerCheck, v: &Value, image_tags: &[String], p: &mut Vec<Stri
         }
     }
     if let Some(m) = &c.user {
+        let m = &crate::checks::equiv::whole_user(m);
         let got = s(v, "/Config/User");
         let same = |x: &Matcher| crate::checks::equiv::user_matches(x, &got);
         if !same(m) {
@@ -357,7 +358,12 @@ fn limits(c: &ContainerCheck, v: &Value, swap_limit: bool, p: &mut Vec<String>) 
         // 0 and -1 both mean no limit (the engine stores either, or nothing).
         if got != want && !(got <= 0 && want <= 0) {
             p.push(format!(
-                "expected a limit of {want} processes; it has {}",
+                "expected {}; it has {}",
+                if want <= 0 {
+                    "no limit on processes".to_string()
+                } else {
+                    format!("a limit of {want} processes")
+                },
                 if got <= 0 {
                     "none".into()
                 } else {
