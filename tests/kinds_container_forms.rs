@@ -208,23 +208,10 @@ async fn a_default_command_whose_image_is_gone_cannot_be_told() {
     let mut gone = support::Images(Vec::new());
     let p = Project::new("goneimage");
     let tag = format!("{}-img:1", p.name);
-    let out = std::process::Command::new("docker")
-        .args(["build", "-q", "-t", &tag, "-"])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            let file = format!("FROM busybox:1.36\nLABEL test={}\nCMD [\"true\"]\n", p.name);
-            c.stdin.take().expect("stdin").write_all(file.as_bytes())?;
-            c.wait_with_output()
-        })
-        .expect("docker build");
-    assert!(
-        out.status.success(),
-        "docker build: {}",
-        support::said(&out)
+    let id = support::build(
+        &tag,
+        &format!("FROM busybox:1.36\nLABEL test={}\nCMD [\"true\"]\n", p.name),
     );
-    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
     gone.0.push(id.clone());
     gone.0.push(tag.clone());
     // The student's own command, then the image removed by force.

@@ -206,23 +206,9 @@ async fn logs_longer_than_the_first_read_are_read_whole() {
 async fn a_tmpfs_is_seen_as_the_container_sees_it() {
     let p = Project::new("tmpfsseen");
     let image = support::Images(vec![format!("{}-img:1", p.name)]);
-    let out = std::process::Command::new("docker")
-        .args(["build", "-q", "-t", &image.0[0], "-"])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin
-                .take()
-                .expect("stdin")
-                .write_all(b"FROM busybox:1.36\nRUN mkdir -p /run && echo old > /run/hidden && ln -s /run /var/run\n")?;
-            c.wait_with_output()
-        })
-        .expect("docker build");
-    assert!(
-        out.status.success(),
-        "docker build: {}",
-        support::said(&out)
+    support::build(
+        &image.0[0],
+        "FROM busybox:1.36\nRUN mkdir -p /run && echo old > /run/hidden && ln -s /run /var/run\n",
     );
     let linked = p.run(
         "linked",

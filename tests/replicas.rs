@@ -192,11 +192,7 @@ fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
     );
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
     let status = |id: &str| -> (String, String) {
-        let c = report["tests"]
-            .as_array()
-            .and_then(|cs| cs.iter().find(|c| c["id"] == id))
-            .cloned()
-            .unwrap_or_default();
+        let c = test_of(&report, id);
         (
             c["status"].as_str().unwrap_or_default().to_string(),
             c["message"].as_str().unwrap_or_default().to_string(),
@@ -214,11 +210,11 @@ fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
         &["check", "scaling", "--project", p, "--format", "json"],
     );
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
-    let passed = report["tests"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["id"] == "every-replica-marked"))
-        .map(|c| c["status"] == "pass");
-    assert_eq!(passed, Some(true), "{report}");
+    assert_eq!(
+        test_of(&report, "every-replica-marked")["status"],
+        "pass",
+        "{report}"
+    );
 
     // A tcp check of a service with replicas probes each replica: with one stopped, the
     // service's name still reaches the others, and that is not "every replica listens".
@@ -233,11 +229,7 @@ fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
     );
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
     for id in ["every-replica-listens", "every-replica-listens-here"] {
-        let c = report["tests"]
-            .as_array()
-            .and_then(|cs| cs.iter().find(|c| c["id"] == id))
-            .cloned()
-            .unwrap_or_default();
+        let c = test_of(&report, id);
         assert_eq!(c["status"], "fail", "{id}: {c}");
         let said = c["message"].as_str().unwrap_or_default();
         assert!(
@@ -246,11 +238,7 @@ fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
         );
     }
     // Stopped, it is still connected to the lab's network: every replica is on it.
-    let attached = report["tests"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["id"] == "all-attached"))
-        .cloned()
-        .unwrap_or_default();
+    let attached = test_of(&report, "all-attached");
     assert_eq!(attached["status"], "pass", "{attached}");
 
     // A service with replicas is on a network when every replica is (a stopped one that
@@ -274,11 +262,7 @@ fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
         &["check", "scaling", "--project", p, "--format", "json"],
     );
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
-    let attached = report["tests"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["id"] == "all-attached"))
-        .cloned()
-        .unwrap_or_default();
+    let attached = test_of(&report, "all-attached");
     assert_eq!(attached["status"], "fail", "{report}");
     let said = attached["message"].as_str().unwrap_or_default();
     assert!(
@@ -289,6 +273,15 @@ fn replicas_are_containers_of_their_own_and_a_rebuild_recreates_them() {
     let stop = lab(course, &["stop", "scaling", "--project", p]);
     assert!(stop.status.success(), "{}", text(&stop));
     assert!(names(p).is_empty());
+}
+
+/// One check's result in a `lab check --format json` report (null when it is not there).
+fn test_of(report: &serde_json::Value, id: &str) -> serde_json::Value {
+    report["tests"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn image_id(name: &str) -> String {

@@ -284,6 +284,27 @@ pub fn course(labs: &[(&str, &str)], solutions: &[(&str, &str)]) -> tempfile::Te
     dir
 }
 
+/// `docker build -q -t TAG -` of this Dockerfile (no context): the image's id.
+pub fn build(tag: &str, dockerfile: &str) -> String {
+    let out = Command::new("docker")
+        .args(["build", "-q", "-t", tag, "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .expect("stdin")
+                .write_all(dockerfile.as_bytes())?;
+            c.wait_with_output()
+        })
+        .expect("docker build");
+    assert!(out.status.success(), "docker build: {}", said(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// What a command printed, stdout then stderr: the message of an assertion about it.
 pub fn said(o: &std::process::Output) -> String {
     format!(
