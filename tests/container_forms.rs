@@ -306,3 +306,19 @@ fn inspect_settings_compare_text_exactly_and_sizes_in_any_unit() {
     assert!(at("/HostConfig/Memory", "128m"));
     assert!(!at("/HostConfig/Memory", "64m"));
 }
+
+/// `no-new-privileges` is on with any value the engine reads as true (Go's ParseBool).
+#[test]
+fn no_new_privileges_is_on_however_true_is_written() {
+    let body = "{ container: x, security_opt: [no-new-privileges] }";
+    let opts = |o: &str| json!({ "HostConfig": { "SecurityOpt": [o] } });
+    for on in [
+        "no-new-privileges",
+        "no-new-privileges:true",
+        "no-new-privileges=True",
+        "no-new-privileges:1",
+    ] {
+        assert!(problems(body, &opts(on)).is_empty(), "{on}");
+    }
+    assert_eq!(problems(body, &opts("no-new-privileges:false")).len(), 1);
+}

@@ -229,3 +229,49 @@ async fn a_default_command_whose_image_is_gone_cannot_be_told() {
         results[0].message
     );
 }
+
+/// A container's own health test runs as the engine runs it: a shell line under the
+/// container's shell (an image's `SHELL` does not reach it: Engine 20.10 runs it with
+/// `/bin/sh -c` and calls it healthy), within the test's own timeout (a test slower than
+/// that fails there, however long the check would wait).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_health_test_runs_as_the_engine_runs_it() {
+    let p = Project::new("healthas");
+    let tag = format!("{}-img:1", p.name);
+    let _image = support::Images(vec![tag.clone()]);
+    support::build(
+        &tag,
+        &format!(
+            "FROM busybox:1.36\nLABEL test={}\nSHELL [\"/bin/sh\", \"-ec\"]\n",
+            p.name
+        ),
+    );
+    let hour = ["--health-interval", "1h"];
+    // Under the image's `sh -ec` the line would stop at `false`; under `sh -c` it ends well.
+    let mut strict = vec!["--health-cmd", "false; true"];
+    strict.extend(hour);
+    strict.extend([tag.as_str(), "sleep", "3600"]);
+    p.run("strict", &strict);
+    let mut slow = vec!["--health-cmd", "sleep 3", "--health-timeout", "1s"];
+    slow.extend(hour);
+    slow.extend([IMAGE, "sleep", "3600"]);
+    p.run("slow", &slow);
+    let ws = support::workspace();
+    let lab = support::checks::test_lab(
+        "```yaml stack\nservices:\n  strict: { image: busybox:1.36 }\n  slow: { image: busybox:1.36 }\n```\n",
+        &[
+            "id: strict-fails\ntitle: a\ncontainer: { service: strict, health_test: fails }",
+            "id: slow-fails\ntitle: b\ncontainer: { service: slow, health_test: fails }",
+            "id: slow-passes\ntitle: c\ncontainer: { service: slow, health_test: passes }",
+        ],
+    );
+    let results = run_on_engine(&p.name, &lab, ws.path()).await;
+    assert_statuses(
+        &results,
+        &[
+            ("strict-fails", Status::Fail),
+            ("slow-fails", Status::Pass),
+            ("slow-passes", Status::Fail),
+        ],
+    );
+}

@@ -40,10 +40,19 @@ fn cap_name(c: &str) -> String {
     up.strip_prefix("CAP_").map(str::to_string).unwrap_or(up)
 }
 
-/// `no-new-privileges`, `no-new-privileges:true` and `no-new-privileges=true` are one option.
+/// `no-new-privileges`, `no-new-privileges:true` and `no-new-privileges=true` are one option,
+/// with any value the engine reads as true (Go's ParseBool: `1`, `t`, `True`...).
 fn sec_opt(o: &str) -> String {
     let o = o.replace('=', ":");
-    o.strip_suffix(":true").map(str::to_string).unwrap_or(o)
+    match o.split_once(':') {
+        Some((key, value))
+            if key == "no-new-privileges"
+                && matches!(value, "1" | "t" | "T" | "true" | "TRUE" | "True") =>
+        {
+            key.to_string()
+        }
+        _ => o,
+    }
 }
 
 /// The lab's own names: its project, and the network and volume names of its stack

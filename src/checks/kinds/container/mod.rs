@@ -178,19 +178,33 @@ async fn health_test(
         .and_then(Value::as_array)
         .map(|a| a.iter().map(json_text).collect())
         .unwrap_or_default();
+    // As the engine runs it: a shell line under the container's shell, which is not the
+    // image's `SHELL` (the engine does not copy it), so nearly always `/bin/sh -c`.
+    let shell: Vec<String> = v
+        .pointer("/Config/Shell")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(json_text).collect())
+        .filter(|s: &Vec<String>| !s.is_empty())
+        .unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()]);
     let cmd = match test.as_slice() {
         [kind, args @ ..] if kind == "CMD" && !args.is_empty() => args.to_vec(),
-        [kind, line] if kind == "CMD-SHELL" => {
-            vec!["/bin/sh".into(), "-c".into(), line.clone()]
-        }
+        [kind, line] if kind == "CMD-SHELL" => [shell, vec![line.clone()]].concat(),
         _ => return Ok(Some("expected a health check; it has none".into())),
     };
+    // The engine gives the test its own timeout (30 s unless set); within the check's.
+    let own = v
+        .pointer("/Config/Healthcheck/Timeout")
+        .and_then(Value::as_i64)
+        .filter(|n| *n > 0)
+        .map(|n| Duration::from_nanos(n as u64))
+        .unwrap_or(Duration::from_secs(30));
+    let limit = own.min(timeout);
     let engine = ctx.engine()?;
     let req = ExecRequest {
         cmd,
         ..Default::default()
     };
-    let out = match exec(engine, id, &req, timeout, 4096).await {
+    let out = match exec(engine, id, &req, limit, 4096).await {
         Ok(o) => o,
         // Not running: its health test cannot pass, which is the student's to fix.
         Err(e @ crate::engine::EngineError::Refused(_)) => {
@@ -198,11 +212,19 @@ async fn health_test(
         }
         Err(e) => return Err(format!("could not run its health check: {e}")),
     };
-    // A test that does not finish in time fails, as for the engine; one whose end was not
-    // seen is no answer either way (a "fails" check must not pass on it).
+    // A test that does not finish in its own time fails, as for the engine; one cut off by
+    // the check's shorter time, or whose end was not seen, is no answer either way (a
+    // "fails" check must not pass on it).
     let passed = match (out.exit, out.timed_out) {
         (Some(code), _) => code == 0,
-        (None, true) => false,
+        (None, true) if limit == own => false,
+        (None, true) => {
+            return Err(format!(
+                "its health check did not finish within the check's {}, and the engine gives it {}: give the check a longer timeout",
+                crate::model::Dur(timeout),
+                crate::model::Dur(own)
+            ));
+        }
         (None, false) => {
             return Err("its health check ran, but its exit code could not be read".into());
         }
