@@ -212,6 +212,13 @@ fn a_stopped_container_publishes_what_it_was_given() {
         problems(body, &looping),
         ["expected its port 8080 to be published; it is not"]
     );
+    // On no network nothing is published either.
+    let mut alone = given.clone();
+    alone["HostConfig"]["NetworkMode"] = json!("none");
+    assert_eq!(
+        problems(body, &alone),
+        ["expected its port 8080 to be published; it is not"]
+    );
     // On the host's network nothing is published, whatever it was given.
     let host = stopped(json!({ "NetworkMode": "host",
         "PortBindings": { "8080/tcp": [{ "HostIp": "", "HostPort": "8080" }] } }));
