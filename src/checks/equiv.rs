@@ -115,7 +115,7 @@ pub fn user_forms(user: &str) -> Vec<String> {
 /// A user is one name: a plain `user: app` (which decodes as `contains`) asks for that
 /// user, not for a name with `app` in it (`webapp`, `rootless` for `root`, `10000` for
 /// `1000`). Every `contains` in `m` becomes `equals`, for the verdict and its message.
-pub fn whole_user(m: &crate::model::Matcher) -> crate::model::Matcher {
+fn whole_user(m: &crate::model::Matcher) -> crate::model::Matcher {
     use crate::model::{Literal, Matcher};
     match m {
         Matcher::Contains(who) => Matcher::Equals(Literal::Str(who.clone())),
@@ -126,26 +126,28 @@ pub fn whole_user(m: &crate::model::Matcher) -> crate::model::Matcher {
     }
 }
 
-/// Whether a user setting satisfies `m`. `equals` and `contains` (a plain `user: root`;
-/// see [`whole_user`]) ask who the user is, and hold for any form of it (`not: {equals: root}` fails for no
-/// user at all, `equals: "1000"` passes for `1000:1000`); a pattern asks how it is
-/// written, and sees it as set (no user reads `root`), so `matches: "^[0-9]+$"` is not
-/// met by a user nobody set.
-pub fn user_matches(m: &crate::model::Matcher, user: &str) -> bool {
-    let m = &whole_user(m);
+/// What of `m` a user setting does not meet (the part a message names, with `contains`
+/// as `equals`: see [`whole_user`]), or `None` when it meets it all. `equals` asks who
+/// the user is, and holds for any form of it (`not: {equals: root}` fails for no user at
+/// all, `equals: "1000"` passes for `1000:1000`); a pattern asks how it is written, and
+/// sees it as set (no user reads `root`), so `matches: "^[0-9]+$"` is not met by a user
+/// nobody set.
+pub fn user_unmet(m: &crate::model::Matcher, user: &str) -> Option<crate::model::Matcher> {
     use crate::model::Matcher;
+    let m = whole_user(m);
     let forms = user_forms(user);
     let written = if user.trim().split(':').next().unwrap_or_default().is_empty() {
         "root".to_string()
     } else {
         user.trim().to_string()
     };
-    crate::checks::matcher::with_leaf(m, &|leaf| match leaf {
-        Matcher::Equals(_) | Matcher::Contains(_) => {
-            forms.iter().any(|f| crate::checks::matcher::text(leaf, f))
-        }
-        _ => crate::checks::matcher::text(leaf, &written),
-    })
+    let met = |m: &Matcher| {
+        crate::checks::matcher::with_leaf(m, &|leaf| match leaf {
+            Matcher::Equals(_) => forms.iter().any(|f| crate::checks::matcher::text(leaf, f)),
+            _ => crate::checks::matcher::text(leaf, &written),
+        })
+    };
+    (!met(&m)).then(|| crate::checks::words::unmet(&m, &met).clone())
 }
 
 #[cfg(test)]
@@ -155,6 +157,7 @@ mod tests {
 
     #[test]
     fn a_user_is_matched_in_every_form_it_has() {
+        let user_matches = |m: &Matcher, user: &str| user_unmet(m, user).is_none();
         let is = |u: &str| Matcher::Equals(Literal::Str(u.into()));
         let not = |m: Matcher| Matcher::Not(Box::new(m));
         for root in ["", "0", "root", "0:0", "root:root", "0:1000"] {

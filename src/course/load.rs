@@ -123,10 +123,8 @@ fn unless_errors<T>(loaded: Option<T>, diags: Vec<Diagnostic>) -> (Option<T>, Di
 
 /// As [`unless_errors`], as a result: the diagnostics when there is nothing to use.
 fn or_errors<T>(loaded: Option<T>, diags: Vec<Diagnostic>) -> Result<T, Diagnostics> {
-    match unless_errors(loaded, diags) {
-        (Some(t), _) => Ok(t),
-        (None, d) => Err(d),
-    }
+    let (loaded, d) = unless_errors(loaded, diags);
+    loaded.ok_or(d)
 }
 
 /// `labs/course.yaml` decoded, with its mistakes.
@@ -340,10 +338,8 @@ pub fn slug(title: &str) -> String {
 /// Load one lab folder. `root` is the course root (for the paths shown), or the lab's
 /// parent's parent when linting a lab outside a course.
 pub fn load_lab(dir: &Path, root: &Path, opts: &LoadOptions) -> Result<Lab, Diagnostics> {
-    match load_lab_linted(dir, root, opts) {
-        (Some(l), _) => Ok(l),
-        (None, d) => Err(d),
-    }
+    let (lab, d) = load_lab_linted(dir, root, opts);
+    lab.ok_or(d)
 }
 
 /// As [`load_lab`], for `lab lint`: the lab when it has no errors, and every diagnostic,

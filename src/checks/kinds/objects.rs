@@ -247,12 +247,10 @@ pub async fn image(ctx: &RunContext, c: &ImageCheck) -> Outcome {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let m = &crate::checks::equiv::whole_user(m);
-        let same = |x: &crate::model::Matcher| crate::checks::equiv::user_matches(x, &got);
-        if !same(m) {
+        if let Some(part) = crate::checks::equiv::user_unmet(m, &got) {
             p.push(format!(
                 "expected its user to {}; it is {}",
-                wanted(unmet(m, &same)),
+                wanted(&part),
                 if got.is_empty() {
                     "root (no user is set)".into()
                 } else {

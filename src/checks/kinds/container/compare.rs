@@ -191,13 +191,11 @@ fn config(c: &ContainerCheck, v: &Value, image_tags: &[String], p: &mut Vec<Stri
         }
     }
     if let Some(m) = &c.user {
-        let m = &crate::checks::equiv::whole_user(m);
         let got = s(v, "/Config/User");
-        let same = |x: &Matcher| crate::checks::equiv::user_matches(x, &got);
-        if !same(m) {
+        if let Some(part) = crate::checks::equiv::user_unmet(m, &got) {
             p.push(format!(
                 "expected its user to {}; it runs as {}",
-                wanted(unmet(m, &same)),
+                wanted(&part),
                 shown_user(&got)
             ));
         }
